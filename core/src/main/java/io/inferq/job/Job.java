@@ -1,0 +1,146 @@
+package io.inferq.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An inference job: immutable, and changed only through its intent methods
+ * ({@link #start}, {@link #succeed}, {@link #fail}, {@link #retryLater}, {@link #cancel},
+ * {@link #expire}), each of which returns the next version of the job or throws
+ * {@link IllegalJobStateChangeException}.
+ * <p>
+ * {@code version} is the optimistic-locking token of the stored record: a store writes a
+ * changed job only if the stored version is still the one this job was read at (see
+ * {@code JobStore}).
+ *
+ * @param id the job's identity
+ * @param status where the job is in its life
+ * @param version the stored version this job was read at, 0 before it was ever stored
+ * @param input what the model is invoked with
+ * @param accept the media type asked of the model, or {@code null} for the model's
+ * default
+ * @param metadata the client's own key-value pairs, kept with the job
+ * @param createdAt when the job was accepted
+ * @param startedAt when the current or last attempt started, or {@code null}
+ * @param finishedAt when the job ended, or {@code null}
+ * @param deadline the job expires if not started by then
+ * @param leaseExpiresAt while RUNNING, until when the current attempt owns the job
+ * @param attempts how many attempts have started
+ * @param output the model's answer once SUCCEEDED
+ * @param error why the job FAILED, or why the last attempt failed while it waits for a
+ * retry
+ */
+public record Job(JobId id, JobStatus status, long version, Payload input, String accept, Map<String, String> metadata,
+		Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline, Instant leaseExpiresAt,
+		int attempts, Payload output, JobError error) {
+
+	public Job {
+		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(status, "status");
+		Objects.requireNonNull(input, "input");
+		Objects.requireNonNull(createdAt, "createdAt");
+		Objects.requireNonNull(deadline, "deadline");
+		metadata = (metadata == null) ? Map.of() : Map.copyOf(metadata);
+	}
+
+	/**
+	 * A new QUEUED job.
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public static Job submit(JobId id, Payload input, String accept, Map<String, String> metadata, Instant now,
+			Duration timeToStart) {
+		return new Job(id, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart), null,
+				0, null, null);
+	}
+
+	/** Whether the job has ended. */
+	public boolean isTerminal() {
+		return this.status.isTerminal();
+	}
+
+	/** Whether a QUEUED job has passed its deadline and must not be started any more. */
+	public boolean isPastDeadline(Instant now) {
+		return this.status == JobStatus.QUEUED && !now.isBefore(this.deadline);
+	}
+
+	/**
+	 * Whether a RUNNING job's owner has held it past its lease, so another attempt may
+	 * take it over.
+	 */
+	public boolean isLeaseExpired(Instant now) {
+		return this.status == JobStatus.RUNNING && this.leaseExpiresAt != null && !now.isBefore(this.leaseExpiresAt);
+	}
+
+	/**
+	 * Starts an attempt: QUEUED, or RUNNING with an expired lease, becomes RUNNING, owned
+	 * until {@code now + lease}.
+	 */
+	public Job start(Instant now, Duration lease) {
+		if (this.status == JobStatus.RUNNING && !isLeaseExpired(now)) {
+			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.RUNNING);
+		}
+		if (isPastDeadline(now)) {
+			throw new IllegalJobStateChangeException(this.id, JobStatus.EXPIRED, JobStatus.RUNNING);
+		}
+		return transitionTo(JobStatus.RUNNING, now, null, now.plus(lease), this.attempts + 1, null, this.error);
+	}
+
+	/** Ends a RUNNING job with the model's output. */
+	public Job succeed(Payload output, Instant now) {
+		Objects.requireNonNull(output, "output");
+		return transitionTo(JobStatus.SUCCEEDED, this.startedAt, now, null, this.attempts, output, null);
+	}
+
+	/** Ends the job without output: a permanent error or retries exhausted. */
+	public Job fail(JobError error, Instant now) {
+		Objects.requireNonNull(error, "error");
+		return transitionTo(JobStatus.FAILED, this.startedAt, now, null, this.attempts, null, error);
+	}
+
+	/**
+	 * Puts a RUNNING job back in the queue after a transient error; the error is kept for
+	 * clients to see.
+	 */
+	public Job retryLater(JobError error) {
+		Objects.requireNonNull(error, "error");
+		if (this.status != JobStatus.RUNNING) {
+			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
+		}
+		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error);
+	}
+
+	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
+	public Job cancel(Instant now) {
+		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null);
+	}
+
+	/** Expires a QUEUED job that has passed its deadline. */
+	public Job expire(Instant now) {
+		if (!isPastDeadline(now)) {
+			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.EXPIRED);
+		}
+		return transitionTo(JobStatus.EXPIRED, this.startedAt, now, null, this.attempts, null,
+				new JobError("Expired", "The job was not started before its deadline " + this.deadline));
+	}
+
+	/**
+	 * This job as stored at {@code newVersion}; used by stores after a successful write.
+	 */
+	public Job withVersion(long newVersion) {
+		return new Job(this.id, this.status, newVersion, this.input, this.accept, this.metadata, this.createdAt,
+				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, this.output,
+				this.error);
+	}
+
+	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
+			int newAttempts, Payload newOutput, JobError newError) {
+		if (!this.status.canBecome(next)) {
+			throw new IllegalJobStateChangeException(this.id, this.status, next);
+		}
+		return new Job(this.id, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
+				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError);
+	}
+
+}

@@ -1,0 +1,193 @@
+package io.inferq.store.dynamodb;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Maps jobs to DynamoDB items and back. One item per job, keyed by {@value JobTable#KEY}.
+ */
+final class JobItems {
+
+	static final String STATUS = "status";
+
+	static final String VERSION = "version";
+
+	private static final String INPUT = "input";
+
+	private static final String INPUT_TYPE = "inputType";
+
+	private static final String ACCEPT = "accept";
+
+	private static final String METADATA = "metadata";
+
+	private static final String CREATED_AT = "createdAt";
+
+	private static final String STARTED_AT = "startedAt";
+
+	private static final String FINISHED_AT = "finishedAt";
+
+	private static final String DEADLINE = "deadline";
+
+	private static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
+
+	private static final String ATTEMPTS = "attempts";
+
+	private static final String OUTPUT = "output";
+
+	private static final String OUTPUT_TYPE = "outputType";
+
+	private static final String ERROR_TYPE = "errorType";
+
+	private static final String ERROR_MESSAGE = "errorMessage";
+
+	private final Duration retention;
+
+	/**
+	 * @param retention how long after it ends (or, unstarted, after its deadline)
+	 * DynamoDB may delete a job
+	 */
+	JobItems(Duration retention) {
+		this.retention = retention;
+	}
+
+	static Map<String, AttributeValue> key(JobId id) {
+		return Map.of(JobTable.KEY, s(id.value()));
+	}
+
+	Map<String, AttributeValue> toItem(Job job, long version) {
+		Map<String, AttributeValue> item = new HashMap<>();
+		item.put(JobTable.KEY, s(job.id().value()));
+		item.put(STATUS, s(job.status().name()));
+		item.put(VERSION, n(version));
+		item.put(INPUT, b(job.input().bytes()));
+		item.put(INPUT_TYPE, s(job.input().contentType()));
+		putIfPresent(item, ACCEPT, job.accept());
+		if (!job.metadata().isEmpty()) {
+			item.put(METADATA,
+					AttributeValue.fromM(job.metadata()
+						.entrySet()
+						.stream()
+						.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> s(entry.getValue())))));
+		}
+		item.put(CREATED_AT, instant(job.createdAt()));
+		putIfPresent(item, STARTED_AT, job.startedAt());
+		putIfPresent(item, FINISHED_AT, job.finishedAt());
+		item.put(DEADLINE, instant(job.deadline()));
+		putIfPresent(item, LEASE_EXPIRES_AT, job.leaseExpiresAt());
+		item.put(ATTEMPTS, n(job.attempts()));
+		if (job.output() != null) {
+			item.put(OUTPUT, b(job.output().bytes()));
+			item.put(OUTPUT_TYPE, s(job.output().contentType()));
+		}
+		if (job.error() != null) {
+			item.put(ERROR_TYPE, s(job.error().type()));
+			item.put(ERROR_MESSAGE, s(job.error().message()));
+		}
+		Instant deleteAfter = ((job.finishedAt() != null) ? job.finishedAt() : job.deadline()).plus(this.retention);
+		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter.getEpochSecond()));
+		return item;
+	}
+
+	static Job fromItem(Map<String, AttributeValue> item) {
+		Payload output = item.containsKey(OUTPUT)
+				? new Payload(item.get(OUTPUT).b().asByteArray(), item.get(OUTPUT_TYPE).s()) : null;
+		JobError error = item.containsKey(ERROR_TYPE)
+				? new JobError(item.get(ERROR_TYPE).s(), string(item, ERROR_MESSAGE)) : null;
+		Map<String, String> metadata = item.containsKey(METADATA) ? item.get(METADATA)
+			.m()
+			.entrySet()
+			.stream()
+			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().s())) : Map.of();
+		return new Job(new JobId(item.get(JobTable.KEY).s()), JobStatus.valueOf(item.get(STATUS).s()),
+				Long.parseLong(item.get(VERSION).n()),
+				new Payload(item.get(INPUT).b().asByteArray(), item.get(INPUT_TYPE).s()), string(item, ACCEPT),
+				metadata, instant(item, CREATED_AT), instant(item, STARTED_AT), instant(item, FINISHED_AT),
+				instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT), Integer.parseInt(item.get(ATTEMPTS).n()),
+				output, error);
+	}
+
+	/**
+	 * The item's size as DynamoDB counts it against its 400 KB limit: attribute names
+	 * plus values, with a little allowance per number and map entry so the estimate never
+	 * falls short.
+	 */
+	static long size(Map<String, AttributeValue> item) {
+		long size = 0;
+		for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+			size += utf8Length(attribute.getKey()) + size(attribute.getValue());
+		}
+		return size;
+	}
+
+	private static long size(AttributeValue value) {
+		if (value.s() != null) {
+			return utf8Length(value.s());
+		}
+		if (value.n() != null) {
+			return value.n().length() / 2 + 2;
+		}
+		if (value.b() != null) {
+			return value.b().asByteArray().length;
+		}
+		if (value.hasM()) {
+			return 3 + value.m()
+				.entrySet()
+				.stream()
+				.mapToLong((entry) -> 1 + utf8Length(entry.getKey()) + size(entry.getValue()))
+				.sum();
+		}
+		return 1;
+	}
+
+	private static long utf8Length(String text) {
+		return text.getBytes(StandardCharsets.UTF_8).length;
+	}
+
+	private static void putIfPresent(Map<String, AttributeValue> item, String name, Object value) {
+		if (value instanceof Instant time) {
+			item.put(name, instant(time));
+		}
+		else if (value != null) {
+			item.put(name, s(value.toString()));
+		}
+	}
+
+	private static String string(Map<String, AttributeValue> item, String name) {
+		AttributeValue value = item.get(name);
+		return (value != null) ? value.s() : null;
+	}
+
+	private static Instant instant(Map<String, AttributeValue> item, String name) {
+		AttributeValue value = item.get(name);
+		return (value != null) ? Instant.parse(value.s()) : null;
+	}
+
+	private static AttributeValue instant(Instant time) {
+		return s(time.toString());
+	}
+
+	static AttributeValue s(String value) {
+		return AttributeValue.fromS(value);
+	}
+
+	static AttributeValue n(long value) {
+		return AttributeValue.fromN(Long.toString(value));
+	}
+
+	private static AttributeValue b(byte[] value) {
+		return AttributeValue.fromB(SdkBytes.fromByteArray(value));
+	}
+
+}

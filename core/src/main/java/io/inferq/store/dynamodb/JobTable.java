@@ -1,0 +1,76 @@
+package io.inferq.store.dynamodb;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.concurrent.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * The one definition of the jobs table: its default name, key schema and TTL attribute.
+ * The stand-ins, the LocalStack init hook, the deployment template and the apps all
+ * follow it.
+ */
+public final class JobTable {
+
+	/** The table name the apps use unless configured otherwise. */
+	public static final String DEFAULT_NAME = "inferq-jobs";
+
+	/** The partition key: the job ID, a string. */
+	public static final String KEY = "id";
+
+	/** The attribute DynamoDB TTL deletes items by, in epoch seconds. */
+	public static final String TTL_ATTRIBUTE = "ttl";
+
+	private static final Logger logger = LoggerFactory.getLogger(JobTable.class);
+
+	private JobTable() {
+	}
+
+	/** The request that creates the table, on-demand billing. */
+	public static CreateTableRequest createTableRequest(String tableName) {
+		return CreateTableRequest.builder()
+			.tableName(tableName)
+			.keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
+			.attributeDefinitions(
+					AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
+			.billingMode(BillingMode.PAY_PER_REQUEST)
+			.build();
+	}
+
+	/**
+	 * Creates the table, waits until it is active and turns TTL on; does nothing to a
+	 * table that exists already.
+	 */
+	public static CompletableFuture<Void> createIfAbsent(DynamoDbAsyncClient dynamoDb, String tableName) {
+		return dynamoDb.createTable(createTableRequest(tableName)).handle((created, failure) -> {
+			if (failure == null) {
+				logger.info("Created DynamoDB table {}", tableName);
+				return true;
+			}
+			if (Futures.unwrap(failure) instanceof ResourceInUseException) {
+				return false;
+			}
+			throw Futures.asCompletionException(failure);
+		}).thenCompose((created) -> {
+			if (!created) {
+				return CompletableFuture.completedFuture(null);
+			}
+			return dynamoDb.waiter()
+				.waitUntilTableExists((request) -> request.tableName(tableName))
+				.thenCompose((ignored) -> dynamoDb.updateTimeToLive((request) -> request.tableName(tableName)
+					.timeToLiveSpecification((ttl) -> ttl.attributeName(TTL_ATTRIBUTE).enabled(true))))
+				.thenApply((ignored) -> null);
+		});
+	}
+
+}
