@@ -1,0 +1,122 @@
+package io.inferq.worker.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
+import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
+import io.awspring.cloud.sqs.listener.BackPressureMode;
+import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
+import io.inferq.config.InferqAwsConfiguration;
+import io.inferq.worker.inference.ConcurrencyLimiter;
+import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.inference.SageMakerInferenceClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The worker's wiring: the SageMaker client, the concurrency limit, and the SQS listener
+ * container sized so that the endpoint is never sent more than it serves, yet always has
+ * work while messages wait.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import(InferqAwsConfiguration.class)
+class WorkerConfiguration {
+
+	/**
+	 * How long a poll waits for messages (SQS long polling); a poll returns at once when
+	 * messages are there.
+	 */
+	private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
+
+	/** How long a stopping worker gives acknowledgements still to be sent. */
+	private static final Duration ACKNOWLEDGEMENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+
+	/** SQS's largest receive batch. */
+	private static final int MAX_MESSAGES_PER_POLL = 10;
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean(destroyMethod = "close")
+	SageMakerRuntimeAsyncClient sageMakerRuntimeClient(AwsClientBuilderConfigurer configurer,
+			WorkerProperties properties) {
+		SageMakerRuntimeAsyncClientBuilder builder = overrideEndpoint(
+				configurer.configure(SageMakerRuntimeAsyncClient.builder()), properties);
+		return builder.httpClientBuilder(NettyNioAsyncHttpClient.builder()
+			// Above the in-flight limit, so that no invocation ever waits for a
+			// connection.
+			.maxConcurrency(2 * properties.maxInFlight() + 16)
+			.readTimeout(properties.invocationTimeout())
+			.connectionAcquisitionTimeout(Duration.ofSeconds(10)))
+			// Retries go through the queue with backoff; SDK retries on top would
+			// multiply them.
+			.overrideConfiguration((client) -> client.apiCallTimeout(properties.invocationTimeout())
+				.retryStrategy(AwsRetryStrategy.doNotRetry()))
+			.build();
+	}
+
+	@Bean
+	InferenceClient inferenceClient(SageMakerRuntimeAsyncClient sageMaker, WorkerProperties properties) {
+		return new SageMakerInferenceClient(sageMaker, properties.endpointName());
+	}
+
+	@Bean
+	ConcurrencyLimiter concurrencyLimiter(WorkerProperties properties, MeterRegistry meters) {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(properties.maxInFlight());
+		Gauge.builder("inferq.worker.invocations.in-flight", limiter, ConcurrencyLimiter::inUse).register(meters);
+		Gauge.builder("inferq.worker.invocations.waiting", limiter, ConcurrencyLimiter::waiting).register(meters);
+		Gauge.builder("inferq.worker.invocations.limit", limiter, ConcurrencyLimiter::limit).register(meters);
+		return limiter;
+	}
+
+	/**
+	 * The listener container: it holds up to the in-flight limit plus the prefetch in
+	 * messages, so that when an invocation ends another job is already started and
+	 * waiting for the free instance; the limiter, not the container, caps what reaches
+	 * the endpoint.
+	 */
+	@Bean
+	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
+			WorkerProperties properties) {
+		int held = properties.maxInFlight() + properties.prefetch();
+		return SqsMessageListenerContainerFactory.builder()
+			.sqsAsyncClient(sqs)
+			.configure((options) -> options.maxConcurrentMessages(held)
+				.maxMessagesPerPoll(Math.min(MAX_MESSAGES_PER_POLL, held))
+				.pollTimeout(POLL_TIMEOUT)
+				.backPressureMode(BackPressureMode.FIXED_HIGH_THROUGHPUT)
+				.acknowledgementMode(AcknowledgementMode.MANUAL)
+				.messageVisibility(properties.lease())
+				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+				.listenerShutdownTimeout(properties.invocationTimeout().plusSeconds(5))
+				.acknowledgementShutdownTimeout(ACKNOWLEDGEMENT_SHUTDOWN_TIMEOUT))
+			.build();
+	}
+
+	@Bean(destroyMethod = "close")
+	SageMakerAsyncClient sageMakerClient(AwsClientBuilderConfigurer configurer, WorkerProperties properties) {
+		return overrideEndpoint(configurer.configure(SageMakerAsyncClient.builder()), properties).build();
+	}
+
+	private static <B extends AwsClientBuilder<B, ?>> B overrideEndpoint(B builder, WorkerProperties properties) {
+		return (properties.sagemakerEndpoint() != null) ? builder.endpointOverride(properties.sagemakerEndpoint())
+				: builder;
+	}
+
+}

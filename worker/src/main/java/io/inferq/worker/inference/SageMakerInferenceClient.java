@@ -1,0 +1,114 @@
+package io.inferq.worker.inference;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.concurrent.Futures;
+import io.inferq.job.JobError;
+import io.inferq.job.Payload;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointRequest;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorException;
+
+/**
+ * {@link InferenceClient} on a SageMaker real-time endpoint, through the asynchronous
+ * (Netty) SDK client.
+ * <p>
+ * Failures are classified once, here:
+ * <table>
+ * <tr>
+ * <th>SageMaker says</th>
+ * <th>retryable</th>
+ * </tr>
+ * <tr>
+ * <td>ModelError with original status 4xx other than 408 and 429</td>
+ * <td>no: the model rejected the input</td>
+ * </tr>
+ * <tr>
+ * <td>ModelError with original status 5xx, 408, 429 or none (timeout)</td>
+ * <td>yes</td>
+ * </tr>
+ * <tr>
+ * <td>ValidationError (unknown endpoint, bad request)</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>Throttling, ModelNotReady, ServiceUnavailable, InternalFailure, other 5xx</td>
+ * <td>yes</td>
+ * </tr>
+ * <tr>
+ * <td>other service 4xx (for example access denied)</td>
+ * <td>no</td>
+ * </tr>
+ * <tr>
+ * <td>client-side: connection refused or reset, call timeout</td>
+ * <td>yes</td>
+ * </tr>
+ * </table>
+ */
+public class SageMakerInferenceClient implements InferenceClient {
+
+	private static final String DEFAULT_OUTPUT_TYPE = "application/octet-stream";
+
+	private final SageMakerRuntimeAsyncClient sageMaker;
+
+	private final String endpointName;
+
+	public SageMakerInferenceClient(SageMakerRuntimeAsyncClient sageMaker, String endpointName) {
+		this.sageMaker = sageMaker;
+		this.endpointName = endpointName;
+	}
+
+	@Override
+	public CompletableFuture<Payload> invoke(Payload input, String accept) {
+		InvokeEndpointRequest request = InvokeEndpointRequest.builder()
+			.endpointName(this.endpointName)
+			.contentType(input.contentType())
+			.accept(accept)
+			.body(SdkBytes.fromByteArray(input.bytes()))
+			.build();
+		CompletableFuture<Payload> output;
+		try {
+			output = this.sageMaker.invokeEndpoint(request)
+				.thenApply((response) -> new Payload(response.body().asByteArray(),
+						(response.contentType() != null) ? response.contentType() : DEFAULT_OUTPUT_TYPE));
+		}
+		catch (RuntimeException ex) {
+			output = CompletableFuture.failedFuture(ex);
+		}
+		return Futures.recover(output, (failure) -> CompletableFuture.failedFuture(classify(failure)));
+	}
+
+	static InferenceException classify(Throwable failure) {
+		if (failure instanceof ModelErrorException modelError) {
+			Integer status = modelError.originalStatusCode();
+			boolean retryable = status == null || status >= 500 || status == 408 || status == 429;
+			String message = (modelError.originalMessage() != null) ? modelError.originalMessage()
+					: modelError.awsErrorDetails().errorMessage();
+			return new InferenceException(
+					new JobError("ModelError", (status != null) ? message + " (model status " + status + ")" : message),
+					retryable, failure);
+		}
+		if (failure instanceof ValidationErrorException validation) {
+			return new InferenceException(new JobError("ValidationError", validation.awsErrorDetails().errorMessage()),
+					false, failure);
+		}
+		if (failure instanceof AwsServiceException service) {
+			String type = (service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null)
+					? service.awsErrorDetails().errorCode() : "ServiceError";
+			String message = (service.awsErrorDetails() != null) ? service.awsErrorDetails().errorMessage()
+					: service.getMessage();
+			boolean retryable = service.isThrottlingException() || service.statusCode() >= 500
+					|| service.statusCode() == 429;
+			return new InferenceException(new JobError(type, message), retryable, failure);
+		}
+		if (failure instanceof SdkClientException client) {
+			return new InferenceException(new JobError("ClientError", client.getMessage()), true, failure);
+		}
+		return InferenceException.from(failure);
+	}
+
+}

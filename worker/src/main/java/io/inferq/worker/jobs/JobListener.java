@@ -1,0 +1,88 @@
+package io.inferq.worker.jobs;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.awspring.cloud.sqs.annotation.SqsListener;
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.awspring.cloud.sqs.listener.Visibility;
+import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
+import io.inferq.message.JobMessage;
+import io.inferq.message.JobMessageCodec;
+import io.inferq.message.MalformedJobMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.messaging.handler.annotation.Header;
+
+/**
+ * The jobs queue's listener: hands each message to the {@link JobRunner} and acts on its
+ * {@link Outcome}: deletes the message once the job's outcome is stored, or makes it
+ * visible again after a delay (a retry with backoff, a job another worker holds).
+ * Acknowledgement is manual, so nothing is deleted before the outcome is durable.
+ * <p>
+ * Asynchronous: the returned future completes when the message is dealt with, and the
+ * container counts the message as in flight until then. No thread waits for the model.
+ */
+class JobListener {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobListener.class);
+
+	/** SQS's longest visibility timeout. */
+	private static final Duration MAX_VISIBILITY = Duration.ofSeconds(Visibility.MAX_VISIBILITY_TIMEOUT_SECONDS);
+
+	private final JobRunner runner;
+
+	private final RetryPolicy retryPolicy;
+
+	JobListener(JobRunner runner, RetryPolicy retryPolicy) {
+		this.runner = runner;
+		this.retryPolicy = retryPolicy;
+	}
+
+	@SqsListener("${inferq.aws.queue-name:inferq-jobs}")
+	CompletableFuture<Void> onMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
+			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
+					required = false) Integer receiveCount) {
+		int receives = (receiveCount != null) ? receiveCount : 1;
+		JobMessage message;
+		try {
+			message = JobMessageCodec.decode(body);
+		}
+		catch (MalformedJobMessageException ex) {
+			// Never succeeds: let the redrive policy move it to the dead-letter queue
+			// after its last receive.
+			logger.warn("Malformed job message (receive {}), leaving it for the dead-letter queue: {}", receives,
+					ex.getMessage());
+			return changeVisibility(visibility, this.retryPolicy.backoff(receives), null);
+		}
+		return this.runner.run(message).handle((outcome, failure) -> {
+			if (failure != null) {
+				Duration delay = this.retryPolicy.backoff(receives);
+				logger.warn("Job {} could not be run (receive {}), trying again in {}: {}", message.jobId(), receives,
+						delay, failure.toString());
+				return changeVisibility(visibility, delay, message);
+			}
+			if (outcome instanceof Outcome.RetryIn retry) {
+				return changeVisibility(visibility, retry.delay(), message);
+			}
+			return acknowledgement.acknowledgeAsync().exceptionally((ackFailure) -> {
+				// The message comes back and is dropped as a duplicate then: the job's
+				// outcome is stored.
+				logger.warn("Job {} message could not be deleted: {}", message.jobId(), ackFailure.toString());
+				return null;
+			});
+		}).thenCompose((done) -> done);
+	}
+
+	private static CompletableFuture<Void> changeVisibility(Visibility visibility, Duration delay, JobMessage message) {
+		int seconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()));
+		return visibility.changeToAsync(seconds).exceptionally((failure) -> {
+			// The message comes back when its current visibility timeout ends instead.
+			logger.warn("Job {} message visibility could not be changed: {}",
+					(message != null) ? message.jobId() : "(unknown)", failure.toString());
+			return null;
+		});
+	}
+
+}

@@ -1,0 +1,208 @@
+package io.inferq.worker.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.concurrent.Futures;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+import io.inferq.message.JobMessage;
+import io.inferq.store.JobAlreadyExistsException;
+import io.inferq.store.JobStore;
+import io.inferq.store.JobTooLargeException;
+import io.inferq.store.StaleJobException;
+import io.inferq.worker.inference.ConcurrencyLimiter;
+import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.inference.InferenceException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the job a message names, from the stored job to its stored outcome, and says what
+ * to do with the message.
+ * <p>
+ * Every change to the job is a conditional write ({@link JobStore#update}), so whatever
+ * the deliveries, the job gets one outcome: a worker that loses a write (the job was
+ * cancelled, or another worker took it over after this one's lease ran out) re-reads the
+ * job and decides again, discarding its own output. A job starts RUNNING with a lease
+ * before it waits for a free instance, and is invoked as soon as the
+ * {@link ConcurrencyLimiter} admits it, so prefetched jobs are ready the moment an
+ * instance frees up.
+ * <p>
+ * Non-blocking: every step is a stage on the futures of the store and the inference
+ * client.
+ */
+class JobRunner {
+
+	private static final Logger logger = LoggerFactory.getLogger(JobRunner.class);
+
+	/**
+	 * How often one message may lose a write race and decide again before it is left for
+	 * a later delivery.
+	 */
+	private static final int MAX_DECISIONS = 3;
+
+	private final JobStore store;
+
+	private final InferenceClient inference;
+
+	private final ConcurrencyLimiter limiter;
+
+	private final RetryPolicy retryPolicy;
+
+	private final Duration lease;
+
+	private final Duration timeToStart;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	JobRunner(JobStore store, InferenceClient inference, ConcurrencyLimiter limiter, RetryPolicy retryPolicy,
+			Duration lease, Duration timeToStart, Clock clock, MeterRegistry meters) {
+		this.store = store;
+		this.inference = inference;
+		this.limiter = limiter;
+		this.retryPolicy = retryPolicy;
+		this.lease = lease;
+		this.timeToStart = timeToStart;
+		this.clock = clock;
+		this.meters = meters;
+	}
+
+	/**
+	 * Runs the job of {@code message}. The future fails only if the store cannot be
+	 * reached; the message should then come back later.
+	 */
+	CompletableFuture<Outcome> run(JobMessage message) {
+		return findOrCreate(message).thenCompose((job) -> {
+			if (job.isEmpty()) {
+				logger.warn("Job {} does not exist (expired and deleted, or never created); dropping its message",
+						message.jobId());
+				return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
+			}
+			return decide(job.get(), 1);
+		});
+	}
+
+	private CompletableFuture<Optional<Job>> findOrCreate(JobMessage message) {
+		return this.store.find(message.jobId()).thenCompose((found) -> {
+			if (found.isPresent() || message.input() == null) {
+				return CompletableFuture.completedFuture(found);
+			}
+			Job job = Job.submit(message.jobId(), message.input(), message.accept(), message.metadata(),
+					this.clock.instant(), this.timeToStart);
+			logger.info("Job {} created from its queue message", job.id());
+			return Futures.recover(this.store.create(job).thenApply(Optional::of),
+					(failure) -> (failure instanceof JobAlreadyExistsException) ? this.store.find(job.id())
+							: Futures.failed(failure));
+		});
+	}
+
+	private CompletableFuture<Outcome> decide(Job job, int decision) {
+		Instant now = this.clock.instant();
+		if (job.isTerminal()) {
+			logger.debug("Job {} is {} already; dropping the duplicate delivery", job.id(), job.status());
+			return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
+		}
+		if (decision > MAX_DECISIONS) {
+			return CompletableFuture.completedFuture(Outcome.retryIn(this.retryPolicy.backoff(1)));
+		}
+		if (job.isPastDeadline(now)) {
+			logger.info("Job {} passed its deadline {} before it started; expiring it", job.id(), job.deadline());
+			return write(job.expire(now), "expired", decision);
+		}
+		if (job.status() == JobStatus.RUNNING && !job.isLeaseExpired(now)) {
+			Duration held = Duration.between(now, job.leaseExpiresAt());
+			logger.debug("Job {} is held by another attempt until {}; looking again then", job.id(),
+					job.leaseExpiresAt());
+			return CompletableFuture.completedFuture(Outcome.retryIn(held));
+		}
+		if (!this.retryPolicy.allowsAnotherAttempt(job.attempts())) {
+			JobError last = (job.error() != null) ? job.error()
+					: new JobError("WorkerLost", "The last attempt did not finish; its worker stopped");
+			return write(job.fail(gaveUp(last, job.attempts()), now), "failed", decision);
+		}
+		return Futures.recover(this.store.update(job.start(now, this.lease)).thenCompose(this::invoke),
+				(failure) -> onStale(failure, job, decision));
+	}
+
+	private CompletableFuture<Outcome> invoke(Job running) {
+		logger.debug("Job {} attempt {} is waiting for a free instance", running.id(), running.attempts());
+		return this.limiter.run(() -> this.inference.invoke(running.input(), running.accept()))
+			.handle((output, failure) -> (failure == null) ? succeed(running, output)
+					: failed(running, InferenceException.from(Futures.unwrap(failure))))
+			.thenCompose((outcome) -> outcome);
+	}
+
+	private CompletableFuture<Outcome> succeed(Job running, Payload output) {
+		Instant now = this.clock.instant();
+		logger.debug("Job {} attempt {} answered {}", running.id(), running.attempts(), output);
+		return Futures.recover(write(running.succeed(output, now), "succeeded", 1), (failure) -> {
+			if (failure instanceof JobTooLargeException tooLarge) {
+				logger.info("Job {} output does not fit in the job record: {}", running.id(), tooLarge.getMessage());
+				return write(running.fail(new JobError("OutputTooLarge", tooLarge.getMessage()), now), "failed", 1);
+			}
+			return Futures.failed(failure);
+		});
+	}
+
+	private CompletableFuture<Outcome> failed(Job running, InferenceException failure) {
+		Instant now = this.clock.instant();
+		JobError error = failure.error();
+		if (!failure.isRetryable()) {
+			logger.info("Job {} attempt {} failed permanently: {}", running.id(), running.attempts(), error);
+			return write(running.fail(error, now), "failed", 1);
+		}
+		if (!this.retryPolicy.allowsAnotherAttempt(running.attempts())) {
+			logger.info("Job {} attempt {} failed and was the last: {}", running.id(), running.attempts(), error);
+			return write(running.fail(gaveUp(error, running.attempts()), now), "failed", 1);
+		}
+		Duration delay = this.retryPolicy.backoff(running.attempts());
+		logger.info("Job {} attempt {} failed, retrying in {}: {}", running.id(), running.attempts(), delay, error);
+		return Futures.recover(this.store.update(running.retryLater(error)).thenApply((stored) -> {
+			count("retried");
+			return Outcome.retryIn(delay);
+		}), (stale) -> onStale(stale, running, 1));
+	}
+
+	/**
+	 * Stores a final state, then the message can go; a lost race decides again on the job
+	 * as now stored.
+	 */
+	private CompletableFuture<Outcome> write(Job next, String outcome, int decision) {
+		return Futures.recover(this.store.update(next).thenApply((stored) -> {
+			count(outcome);
+			return Outcome.ACKNOWLEDGE;
+		}), (failure) -> onStale(failure, next, decision));
+	}
+
+	private CompletableFuture<Outcome> onStale(Throwable failure, Job attempted, int decision) {
+		if (!(failure instanceof StaleJobException stale)) {
+			return Futures.failed(failure);
+		}
+		logger.debug("Job {} changed under this worker ({}); deciding again", attempted.id(), stale.getMessage());
+		if (attempted.status() != JobStatus.QUEUED && attempted.output() != null) {
+			count("discarded");
+		}
+		CompletableFuture<Optional<Job>> current = stale.current().isPresent()
+				? CompletableFuture.completedFuture(stale.current()) : this.store.find(attempted.id());
+		return current.thenCompose((job) -> job.map((stored) -> decide(stored, decision + 1))
+			.orElseGet(() -> CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE)));
+	}
+
+	private static JobError gaveUp(JobError last, int attempts) {
+		return new JobError(last.type(), last.message() + " (gave up after " + attempts + " attempts)");
+	}
+
+	private void count(String outcome) {
+		this.meters.counter("inferq.worker.jobs", "outcome", outcome).increment();
+	}
+
+}
