@@ -1,0 +1,61 @@
+package io.inferq.message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobMessageCodecTest {
+
+	private static final JobId ID = new JobId("job-0000000001");
+
+	@Test
+	void encode_shouldCarryOnlyTheIdForStoredJobs() {
+		assertThat(JobMessageCodec.encode(JobMessage.of(ID))).isEqualTo("{\"jobId\":\"job-0000000001\"}");
+	}
+
+	@Test
+	void decode_shouldReadJsonInputAsJsonPayload() {
+		JobMessage message = JobMessageCodec
+			.decode("{\"jobId\":\"job-0000000001\",\"input\":{\"a\":[1,2]},\"metadata\":{\"k\":\"v\"},\"x\":1}");
+
+		assertThat(message.jobId()).isEqualTo(ID);
+		assertThat(message.input()).isEqualTo(Payload.json("{\"a\":[1,2]}"));
+		assertThat(message.metadata()).containsExactly(Map.entry("k", "v"));
+	}
+
+	@Test
+	void roundTrip_shouldKeepBinaryInput() {
+		Payload image = new Payload(new byte[] { 0, (byte) 0xff, 42 }, "image/png");
+		JobMessage message = new JobMessage(ID, image, "application/json", Map.of("source", "camera"));
+
+		assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message))).isEqualTo(message);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "not json", "[]", "42", "{}", "{\"jobId\":7}", "{\"jobId\":\"bad/id\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"@@@\",\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"AAAA\"}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"inputBase64\":\"AAAA\",\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"metadata\":{\"k\":1}}" })
+	void decode_shouldRejectMalformedMessages(String body) {
+		assertThatThrownBy(() -> JobMessageCodec.decode(body)).isInstanceOf(MalformedJobMessageException.class);
+	}
+
+	@Test
+	void decode_shouldAcceptUnicode() {
+		JobMessage message = JobMessageCodec
+			.decode("{\"jobId\":\"job-0000000001\",\"input\":\"\u3053\u3093 \ud83d\ude00\"}");
+
+		assertThat(new String(message.input().bytes(), StandardCharsets.UTF_8))
+			.isEqualTo("\"\u3053\u3093 \ud83d\ude00\"");
+	}
+
+}
