@@ -3,14 +3,19 @@ package io.inferq.worker.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.BackPressureMode;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import io.inferq.config.InferqAwsConfiguration;
+import io.inferq.worker.inference.CapacityFollower;
 import io.inferq.worker.inference.ConcurrencyLimiter;
 import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.inference.SageMakerEndpointCapacity;
 import io.inferq.worker.inference.SageMakerInferenceClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +28,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -109,9 +115,37 @@ class WorkerConfiguration {
 			.build();
 	}
 
-	@Bean(destroyMethod = "close")
-	SageMakerAsyncClient sageMakerClient(AwsClientBuilderConfigurer configurer, WorkerProperties properties) {
-		return overrideEndpoint(configurer.configure(SageMakerAsyncClient.builder()), properties).build();
+	/**
+	 * Follows the endpoint's instance count when
+	 * {@code inferq.worker.follow-endpoint-capacity} is set; the container holds messages
+	 * for at most {@code instances} (the most the endpoint scales to) times the requests
+	 * per instance.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(WorkerProperties.PREFIX + ".follow-endpoint-capacity")
+	static class FollowEndpointCapacity {
+
+		@Bean(destroyMethod = "close")
+		SageMakerAsyncClient sageMakerClient(AwsClientBuilderConfigurer configurer, WorkerProperties properties) {
+			return overrideEndpoint(configurer.configure(SageMakerAsyncClient.builder()), properties).build();
+		}
+
+		@Bean(destroyMethod = "shutdownNow")
+		ScheduledExecutorService capacityFollower(SageMakerAsyncClient sageMaker, ConcurrencyLimiter limiter,
+				WorkerProperties properties) {
+			CapacityFollower follower = new CapacityFollower(
+					new SageMakerEndpointCapacity(sageMaker, properties.endpointName()), limiter,
+					properties.requestsPerInstance(), properties::maxInFlight);
+			ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "capacity-follower");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long period = properties.capacityRefreshInterval().toMillis();
+			scheduler.scheduleWithFixedDelay(follower, 0, period, TimeUnit.MILLISECONDS);
+			return scheduler;
+		}
+
 	}
 
 	private static <B extends AwsClientBuilder<B, ?>> B overrideEndpoint(B builder, WorkerProperties properties) {
