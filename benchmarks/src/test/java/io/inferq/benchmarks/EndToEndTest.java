@@ -1,0 +1,205 @@
+package io.inferq.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.inferq.infra.local.LocalAws;
+import io.inferq.infra.sagemaker.EndpointSpec;
+import io.inferq.infra.sagemaker.EndpointStats;
+import io.inferq.infra.sagemaker.SageMakerError;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole system over the wire: HTTP to the API, SQS, DynamoDB and the SageMaker emulator, with nothing mocked.
+ */
+class EndToEndTest {
+
+	private static final AtomicInteger endpoints = new AtomicInteger();
+
+	private final LocalAws aws = LocalAws.shared();
+
+	private LocalSystem system;
+
+	@AfterEach
+	void stop() {
+		if (this.system != null) {
+			this.system.close();
+		}
+	}
+
+	@Test
+	void seedExperiment_shouldKeepBothInstancesBusyAndNeverSendMore() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(2).latency(Duration.ofSeconds(1)));
+		JobsClient client = start(endpoint, 2, Map.of());
+
+		long started = System.nanoTime();
+		List<String> ids = submit(client, 4, "{\"input\":{\"message\":\"test\"}}");
+		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(30));
+		Duration makespan = Duration.ofNanos(System.nanoTime() - started);
+
+		assertThat(jobs).allSatisfy((job) -> {
+			assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+			assertThat(job.get("output").get("message").asString()).isEqualTo("finish");
+		});
+		// Ideal: 4 jobs / 2 instances x 1 s = 2 s; one at a time would take 4 s.
+		assertThat(makespan).isBetween(Duration.ofMillis(1900), Duration.ofMillis(3500));
+		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+		assertThat(stats.maxInFlight()).isEqualTo(2);
+		assertThat(stats.invocations()).isEqualTo(4);
+	}
+
+	@Test
+	void saturation_shouldNeverExceedTheInstancesAndKeepThemBusy() {
+		String endpoint = endpoint(
+				EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(100)));
+		JobsClient client = start(endpoint, 8, Map.of());
+
+		List<String> ids = submit(client, 200, "{\"input\":{\"n\":1}}");
+		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(60));
+
+		assertThat(jobs).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
+		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+		assertThat(stats.maxInFlight()).isEqualTo(8);
+		assertThat(stats.invocations()).isEqualTo(200);
+		assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0.90);
+	}
+
+	@Test
+	void modelError_shouldFailTheJobWithTheModelsMessageAfterOneInvocation() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofMillis(10)));
+		JobsClient client = start(endpoint, 1, Map.of());
+
+		String id = client.submit("{\"input\":{\"_emulator\":{\"error\":\"ModelError\",\"originalStatusCode\":400,"
+				+ "\"message\":\"unsupported image size\"}}}");
+		JsonNode job = awaitTerminal(client, List.of(id), Duration.ofSeconds(30)).get(0);
+
+		assertThat(job.get("status").asString()).isEqualTo("FAILED");
+		assertThat(job.get("error").get("type").asString()).isEqualTo("ModelError");
+		assertThat(job.get("error").get("message").asString()).contains("unsupported image size");
+		assertThat(job.get("attempts").asInt()).isEqualTo(1);
+		assertThat(this.aws.sageMaker().stats(endpoint).invocations()).isEqualTo(1);
+	}
+
+	@Test
+	void transientErrors_shouldBeRetriedUntilEveryJobSucceeds() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName())
+			.instances(4)
+			.latency(Duration.ofMillis(20))
+			.errorRate(SageMakerError.THROTTLING, 0.2));
+		JobsClient client = start(endpoint, 4, fastRetries(10));
+
+		List<String> ids = submit(client, 40, "{\"input\":{\"n\":2}}");
+		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(90));
+
+		assertThat(jobs).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
+		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+		assertThat(stats.invocations()).isGreaterThan(40);
+		assertThat(jobs.stream().mapToInt((job) -> job.get("attempts").asInt()).sum())
+			.isEqualTo((int) stats.invocations());
+	}
+
+	@Test
+	void persistentTransientError_shouldFailAfterTheMaximumAttempts() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofMillis(10)));
+		JobsClient client = start(endpoint, 1, fastRetries(3));
+
+		String id = client.submit("{\"input\":{\"_emulator\":{\"error\":\"ServiceUnavailable\",\"times\":100,"
+				+ "\"key\":\"" + endpoint + "\"}}}");
+		JsonNode job = awaitTerminal(client, List.of(id), Duration.ofSeconds(60)).get(0);
+
+		assertThat(job.get("status").asString()).isEqualTo("FAILED");
+		assertThat(job.get("attempts").asInt()).isEqualTo(3);
+		assertThat(job.get("error").get("message").asString()).contains("gave up after 3 attempts");
+		assertThat(this.aws.sageMaker().stats(endpoint).invocations()).isEqualTo(3);
+	}
+
+	@Test
+	void cancel_shouldNeverInvokeAQueuedJob() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofSeconds(2)));
+		JobsClient client = start(endpoint, 1, Map.of("inferq.worker.prefetch", "0"));
+		String busy = client.submit("{\"input\":{\"n\":1}}");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "RUNNING".equals(client.get(busy).get("status").asString()));
+
+		String queued = client.submit("{\"input\":{\"n\":2}}");
+		JobsClient.Response cancelled = client.cancel(queued);
+
+		assertThat(cancelled.status()).isEqualTo(200);
+		awaitTerminal(client, List.of(busy), Duration.ofSeconds(30));
+		JsonNode job = client.get(queued);
+		assertThat(job.get("status").asString()).isEqualTo("CANCELLED");
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.aws.sageMaker().stats(endpoint).invocations() == 1);
+		assertThat(client.cancel(queued).status()).isEqualTo(409);
+	}
+
+	@Test
+	void unknownJob_shouldAnswer404() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofMillis(10)));
+		JobsClient client = start(endpoint, 1, Map.of());
+
+		JobsClient.Response response = client.getAsync("AAAAAAAAAAAAAAAAAAAAAA").join();
+
+		assertThat(response.status()).isEqualTo(404);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+	}
+
+	private JobsClient start(String endpoint, int instances, Map<String, String> workerProperties) {
+		this.system = LocalSystem.start(this.aws.springProperties(), endpoint, instances, workerProperties);
+		return this.system.client();
+	}
+
+	private String endpoint(EndpointSpec.Builder spec) {
+		EndpointSpec endpoint = spec.build();
+		this.aws.sageMaker().define(endpoint);
+		return endpoint.name();
+	}
+
+	private static Map<String, String> fastRetries(int maxAttempts) {
+		return Map.of("inferq.worker.max-attempts", Integer.toString(maxAttempts), "inferq.worker.initial-backoff",
+				"1s", "inferq.worker.max-backoff", "2s");
+	}
+
+	private static String uniqueName() {
+		return "e2e-endpoint-" + endpoints.incrementAndGet();
+	}
+
+	static List<String> submit(JobsClient client, int count, String body) {
+		List<CompletableFuture<JobsClient.Response>> responses = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			responses.add(client.submitAsync(body));
+		}
+		return responses.stream().map((response) -> {
+			JobsClient.Response accepted = response.join();
+			assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+			return accepted.json().get("id").asString();
+		}).toList();
+	}
+
+	static List<JsonNode> awaitTerminal(JobsClient client, List<String> ids, Duration timeout) {
+		List<JsonNode> finished = new ArrayList<>();
+		await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+			finished.clear();
+			for (String id : ids) {
+				JsonNode job = client.get(id);
+				if (!List.of("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED").contains(job.get("status").asString())) {
+					return false;
+				}
+				finished.add(job);
+			}
+			return true;
+		});
+		return finished;
+	}
+
+}
