@@ -20,26 +20,36 @@ public final class LocalSystem implements AutoCloseable {
 
 	private static final AtomicInteger systems = new AtomicInteger();
 
-	private final ConfigurableApplicationContext worker;
+	private final Map<String, String> workerProperties;
 
 	private final ConfigurableApplicationContext api;
 
-	private final String queueName;
+	private ConfigurableApplicationContext worker;
 
-	private LocalSystem(ConfigurableApplicationContext worker, ConfigurableApplicationContext api, String queueName) {
-		this.worker = worker;
+	private LocalSystem(Map<String, String> workerProperties, ConfigurableApplicationContext api) {
+		this.workerProperties = workerProperties;
 		this.api = api;
-		this.queueName = queueName;
 	}
 
 	/**
-	 * Starts a worker and the API.
+	 * Starts the API and a worker.
 	 * @param awsProperties where the stand-ins are ({@code spring.cloud.aws.*} and the SageMaker endpoint override)
 	 * @param endpointName the emulated endpoint the worker invokes
 	 * @param instances the endpoint's instances, which the worker keeps busy
 	 * @param workerProperties further {@code inferq.worker.*} settings, may be empty
 	 */
 	public static LocalSystem start(Map<String, String> awsProperties, String endpointName, int instances,
+			Map<String, String> workerProperties) {
+		LocalSystem system = startApi(awsProperties, endpointName, instances, workerProperties);
+		system.startWorker();
+		return system;
+	}
+
+	/**
+	 * Starts the API only, so that jobs can be queued before {@link #startWorker()}; arguments as for
+	 * {@link #start}.
+	 */
+	public static LocalSystem startApi(Map<String, String> awsProperties, String endpointName, int instances,
 			Map<String, String> workerProperties) {
 		String prefix = "e2e-" + ProcessHandle.current().pid() + "-" + systems.incrementAndGet();
 		Map<String, String> shared = new LinkedHashMap<>(awsProperties);
@@ -52,19 +62,17 @@ public final class LocalSystem implements AutoCloseable {
 		worker.put("inferq.worker.endpoint-name", endpointName);
 		worker.put("inferq.worker.instances", Integer.toString(instances));
 		worker.putAll(workerProperties);
-		ConfigurableApplicationContext workerContext = WorkerApplication.application().run(asArguments(worker));
 
 		Map<String, String> api = new LinkedHashMap<>(shared);
 		api.put("server.port", "0");
-		ConfigurableApplicationContext apiContext;
-		try {
-			apiContext = ApiApplication.application().run(asArguments(api));
+		return new LocalSystem(worker, ApiApplication.application().run(asArguments(api)));
+	}
+
+	/** Starts the worker, which begins to take jobs from the queue at once. */
+	public synchronized void startWorker() {
+		if (this.worker == null) {
+			this.worker = WorkerApplication.application().run(asArguments(this.workerProperties));
 		}
-		catch (RuntimeException ex) {
-			workerContext.close();
-			throw ex;
-		}
-		return new LocalSystem(workerContext, apiContext, prefix + "-jobs");
 	}
 
 	/** Where the API listens. */
@@ -78,21 +86,24 @@ public final class LocalSystem implements AutoCloseable {
 		return new JobsClient(apiUrl());
 	}
 
-	/** The jobs queue of this system. */
-	public String queueName() {
-		return this.queueName;
-	}
-
 	/** A bean of the worker, for tests that look inside. */
 	public <T> T workerBean(Class<T> type) {
 		return this.worker.getBean(type);
 	}
 
-	/** Stops the API, then the worker (which finishes its in-flight jobs first). */
+	/** Stops the worker, which finishes its in-flight jobs first. */
+	public synchronized void stopWorker() {
+		if (this.worker != null) {
+			this.worker.close();
+			this.worker = null;
+		}
+	}
+
+	/** Stops the worker, then the API. */
 	@Override
 	public void close() {
+		stopWorker();
 		this.api.close();
-		this.worker.close();
 	}
 
 	/** Command-line arguments, which take precedence over every configuration file. */

@@ -61,9 +61,12 @@ class EndToEndTest {
 	void saturation_shouldNeverExceedTheInstancesAndKeepThemBusy() {
 		String endpoint = endpoint(
 				EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(100)));
-		JobsClient client = start(endpoint, 8, Map.of());
+		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 8, Map.of());
+		JobsClient client = this.system.client();
 
+		// Queued first, so that jobs wait during the whole run and any idle instance is the worker's fault.
 		List<String> ids = submit(client, 200, "{\"input\":{\"n\":1}}");
+		this.system.startWorker();
 		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(60));
 
 		assertThat(jobs).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
