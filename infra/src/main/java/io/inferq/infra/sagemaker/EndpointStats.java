@@ -1,0 +1,50 @@
+package io.inferq.infra.sagemaker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an endpoint did since it was defined or its stats were last reset.
+ *
+ * @param endpointName the endpoint
+ * @param instanceCount the instances serving now
+ * @param concurrencyPerInstance invocations one instance serves at a time
+ * @param invocations invocations received
+ * @param succeeded invocations answered with the model's output
+ * @param inFlight invocations holding an instance now
+ * @param maxInFlight the most invocations that held an instance at the same time
+ * @param waiting invocations waiting for a free instance now
+ * @param timeouts invocations that did not finish within the model timeout (also counted
+ * as {@code ModelError})
+ * @param rejections invocations rejected at once because no instance was free (also
+ * counted as {@code ThrottlingException})
+ * @param errors failed invocations by error code, injected or not
+ * @param firstStartedAt when the first invocation got an instance, or {@code null}
+ * @param lastEndedAt when the last invocation released its instance, or {@code null}
+ * @param utilisation the instances' busy time divided by {@code instanceCount} times the
+ * time from {@code firstStartedAt} to {@code lastEndedAt} (or now, while invocations are
+ * in flight); 0 before the first invocation
+ * @param instances each instance's share of the work, including instances removed by a
+ * scale-in since the last reset
+ */
+public record EndpointStats(String endpointName, int instanceCount, int concurrencyPerInstance, long invocations,
+		long succeeded, int inFlight, int maxInFlight, int waiting, long timeouts, long rejections,
+		Map<String, Long> errors, Instant firstStartedAt, Instant lastEndedAt, double utilisation,
+		List<InstanceStats> instances) {
+
+	/**
+	 * One instance's work.
+	 *
+	 * @param instance the instance's index, from 0
+	 * @param active whether the instance still serves (false after a scale-in)
+	 * @param inFlight invocations it serves now
+	 * @param invocations invocations it served
+	 * @param busyTime how long it served at least one invocation
+	 */
+	public record InstanceStats(int instance, boolean active, int inFlight, long invocations, Duration busyTime) {
+
+	}
+
+}
