@@ -68,6 +68,11 @@ public final class LocalSystem implements AutoCloseable {
 		return new LocalSystem(worker, ApiApplication.application().run(asArguments(api)));
 	}
 
+	/** The properties a worker of this system runs with, for starting one in another process. */
+	public Map<String, String> workerProperties() {
+		return Map.copyOf(this.workerProperties);
+	}
+
 	/** Starts the worker, which begins to take jobs from the queue at once. */
 	public synchronized void startWorker() {
 		if (this.worker == null) {

@@ -1,0 +1,81 @@
+package io.inferq.benchmarks;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.inferq.worker.WorkerApplication;
+
+/**
+ * A worker in a JVM of its own, started from this JVM's classpath, so that it can be killed like a real one.
+ */
+public final class WorkerProcess implements AutoCloseable {
+
+	private final Process process;
+
+	private final Path log;
+
+	private WorkerProcess(Process process, Path log) {
+		this.process = process;
+		this.log = log;
+	}
+
+	/**
+	 * Starts a worker with {@code properties} as command-line arguments; its output goes to {@code log}.
+	 */
+	public static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx256m");
+		command.add("-XX:TieredStopAtLevel=1");
+		command.add("-cp");
+		command.add(System.getProperty("java.class.path"));
+		command.add(WorkerApplication.class.getName());
+		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+			.start();
+		return new WorkerProcess(process, log);
+	}
+
+	/** SIGKILL: the worker dies at once, mid-invocation, acknowledging nothing. */
+	public void kill() throws InterruptedException {
+		this.process.destroyForcibly();
+		this.process.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * SIGTERM, then waits for the worker to finish its in-flight jobs and exit.
+	 * @return whether it exited within {@code timeout}
+	 */
+	public boolean terminate(Duration timeout) throws InterruptedException {
+		this.process.destroy();
+		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/** Where the worker's output goes. */
+	public File log() {
+		return this.log.toFile();
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		if (this.process.isAlive()) {
+			kill();
+		}
+	}
+
+}
