@@ -1,0 +1,290 @@
+package io.inferq.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+import io.inferq.infra.local.LocalAws;
+import io.inferq.infra.sagemaker.EndpointSpec;
+import io.inferq.infra.sagemaker.EndpointStats;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.convert.DurationStyle;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Measures how close the system comes to the physical limit: M jobs on N instances of latency T cannot finish in less
+ * than ceil(M / N) x T. Runs the scenarios on the in-process stand-ins, prints a table and writes the figures as JSON.
+ * <p>
+ * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker] [--jobs M] [--instances N]
+ * [--latency 200ms] [--out benchmarks/results]}; the options change the saturation scenario, each scenario's own
+ * defaults are in {@link #main}.
+ */
+public final class Benchmark {
+
+	private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
+
+	private final LocalAws aws = LocalAws.shared();
+
+	private final ObjectNode results = JobsClient.mapper().createObjectNode();
+
+	private final List<String> table = new ArrayList<>();
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		String scenario = options.getOrDefault("scenario", "all");
+		Benchmark benchmark = new Benchmark();
+		benchmark.results.put("startedAt", Instant.now().toString());
+		benchmark.results.put("machine", machine());
+		if (scenario.equals("all") || scenario.equals("seed")) {
+			benchmark.makespan("seed", 4, 2, Duration.ofSeconds(5));
+		}
+		if (scenario.equals("all") || scenario.equals("saturation")) {
+			benchmark.makespan("saturation", Integer.parseInt(options.getOrDefault("jobs", "2000")),
+					Integer.parseInt(options.getOrDefault("instances", "16")),
+					DurationStyle.detectAndParse(options.getOrDefault("latency", "200ms")));
+		}
+		if (scenario.equals("all") || scenario.equals("overhead")) {
+			benchmark.overhead(Integer.parseInt(options.getOrDefault("overhead-jobs", "100")));
+		}
+		if (scenario.equals("all") || scenario.equals("api")) {
+			benchmark.apiThroughput(Integer.parseInt(options.getOrDefault("api-requests", "2000")),
+					Integer.parseInt(options.getOrDefault("api-concurrency", "32")));
+		}
+		if (scenario.equals("all") || scenario.equals("worker")) {
+			benchmark.workerCost(Integer.parseInt(options.getOrDefault("worker-jobs", "3000")),
+					Integer.parseInt(options.getOrDefault("worker-instances", "256")));
+		}
+		benchmark.report(Path.of(options.getOrDefault("out", "benchmarks/results")));
+		System.exit(0);
+	}
+
+	/** Scenarios 1 and 2: M jobs queued at once on N instances; makespan against the ideal. */
+	private void makespan(String name, int jobs, int instances, Duration latency) {
+		String endpoint = define(name, instances, latency);
+		try (LocalSystem system = LocalSystem.start(this.aws.springProperties(), endpoint, instances, Map.of())) {
+			JobsClient client = system.client();
+			long started = System.nanoTime();
+			List<String> ids = submitAll(client, jobs, 64);
+			awaitAll(client, ids);
+			Duration makespan = Duration.ofNanos(System.nanoTime() - started);
+			Duration ideal = latency.multipliedBy((jobs + instances - 1) / instances);
+			EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+			ObjectNode result = this.results.putObject(name);
+			result.put("jobs", jobs).put("instances", instances).put("latencyMs", latency.toMillis());
+			result.put("makespanMs", makespan.toMillis()).put("idealMs", ideal.toMillis());
+			result.put("makespanOverIdeal", ratio(makespan, ideal));
+			result.put("maxInFlight", stats.maxInFlight()).put("utilisation", stats.utilisation());
+			result.put("invocations", stats.invocations());
+			if (name.equals("seed")) {
+				result.put("seedBlockingMs", 20_000).put("seedNonBlockingMs", 10_000);
+			}
+			this.table.add(String.format(Locale.ROOT,
+					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %%%s",
+					name, jobs, instances, latency.toMillis(), makespan.toMillis() / 1000.0, ideal.toMillis() / 1000.0,
+					ratio(makespan, ideal), stats.maxInFlight(), 100 * stats.utilisation(),
+					name.equals("seed") ? "  (seed: 20 s blocking, 10 s non-blocking)" : ""));
+		}
+	}
+
+	/** Scenario 3: one job at a time on an idle system; submit to RUNNING, submit to result, minus the latency. */
+	private void overhead(int jobs) {
+		Duration latency = Duration.ofMillis(100);
+		String endpoint = define("overhead", 1, latency);
+		try (LocalSystem system = LocalSystem.start(this.aws.springProperties(), endpoint, 1, Map.of())) {
+			JobsClient client = system.client();
+			submitAll(client, 5, 1).forEach((id) -> awaitAll(client, List.of(id)));
+			List<Long> toRunning = new ArrayList<>();
+			List<Long> toResult = new ArrayList<>();
+			for (int i = 0; i < jobs; i++) {
+				long submitted = System.nanoTime();
+				String id = client.submit("{\"input\":{\"n\":" + i + "}}");
+				long running = 0;
+				while (true) {
+					String status = client.get(id).get("status").asString();
+					long now = System.nanoTime();
+					if (running == 0 && !status.equals("QUEUED")) {
+						running = now;
+					}
+					if (status.equals("SUCCEEDED")) {
+						toRunning.add((running - submitted) / 1_000);
+						toResult.add((now - submitted) / 1_000 - latency.toNanos() / 1_000);
+						break;
+					}
+					Thread.onSpinWait();
+				}
+			}
+			ObjectNode result = this.results.putObject("overhead");
+			result.put("jobs", jobs).put("latencyMs", latency.toMillis());
+			result.put("submitToRunningMedianMs", percentile(toRunning, 50)).put("submitToRunningP99Ms",
+					percentile(toRunning, 99));
+			result.put("resultOverheadMedianMs", percentile(toResult, 50)).put("resultOverheadP99Ms",
+					percentile(toResult, 99));
+			this.table.add(String.format(Locale.ROOT,
+					"overhead    %6d jobs one at a time   | submit->RUNNING median %.1f ms p99 %.1f ms | submit->result minus latency median %.1f ms p99 %.1f ms",
+					jobs, percentile(toRunning, 50), percentile(toRunning, 99), percentile(toResult, 50),
+					percentile(toResult, 99)));
+		}
+	}
+
+	/** Scenario 4: single submits at a fixed client concurrency. */
+	private void apiThroughput(int requests, int concurrency) {
+		String endpoint = define("api", 1, Duration.ofMillis(1));
+		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 1, Map.of())) {
+			JobsClient client = system.client();
+			submitAll(client, 200, concurrency);
+			List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+			Semaphore window = new Semaphore(concurrency);
+			List<CompletableFuture<?>> sent = new ArrayList<>();
+			long started = System.nanoTime();
+			for (int i = 0; i < requests; i++) {
+				window.acquireUninterruptibly();
+				long sentAt = System.nanoTime();
+				sent.add(client.submitAsync("{\"input\":{\"n\":" + i + "}}").whenComplete((response, failure) -> {
+					latencies.add((System.nanoTime() - sentAt) / 1_000);
+					window.release();
+				}));
+			}
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+			double seconds = (System.nanoTime() - started) / 1e9;
+			ObjectNode result = this.results.putObject("api");
+			result.put("requests", requests).put("concurrency", concurrency);
+			result.put("submitsPerSecond", requests / seconds);
+			result.put("latencyMedianMs", percentile(latencies, 50)).put("latencyP99Ms", percentile(latencies, 99));
+			this.table.add(String.format(Locale.ROOT,
+					"api         %6d submits, %d at once  | %.0f submits/s, latency median %.1f ms p99 %.1f ms",
+					requests, concurrency, requests / seconds, percentile(latencies, 50), percentile(latencies, 99)));
+		}
+	}
+
+	/** Scenario 5: a worker in its own JVM at N in flight: CPU per 1,000 jobs, peak memory, threads. */
+	private void workerCost(int jobs, int instances) throws IOException, InterruptedException {
+		String endpoint = define("worker-cost", instances, Duration.ofMillis(200));
+		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, instances, Map.of())) {
+			JobsClient client = system.client();
+			List<String> ids = submitAll(client, jobs, 64);
+			Path log = Files.createTempFile("inferq-worker", ".log");
+			try (WorkerProcess worker = WorkerProcess.start(system.workerProperties(), log)) {
+				ProcessStats idle = awaitStarted(worker);
+				int peakThreads = idle.threads();
+				long started = System.nanoTime();
+				while (this.aws.sageMaker().stats(endpoint).succeeded() < jobs) {
+					peakThreads = Math.max(peakThreads, ProcessStats.of(worker.pid()).threads());
+					Thread.sleep(100);
+				}
+				awaitAll(client, ids);
+				double seconds = (System.nanoTime() - started) / 1e9;
+				ProcessStats done = ProcessStats.of(worker.pid());
+				double cpuPerThousand = (done.cpuSeconds() - idle.cpuSeconds()) * 1000 / jobs;
+				EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+				ObjectNode result = this.results.putObject("worker");
+				result.put("jobs", jobs).put("instances", instances).put("seconds", seconds);
+				result.put("cpuSecondsPer1000Jobs", cpuPerThousand).put("peakRssMiB", done.peakRssKiB() / 1024);
+				result.put("threadsIdle", idle.threads()).put("threadsPeak", peakThreads);
+				result.put("maxInFlight", stats.maxInFlight());
+				this.table.add(String.format(Locale.ROOT,
+						"worker      %6d jobs %4d inst  200 ms | %.2f CPU s per 1,000 jobs, peak RSS %d MiB, threads %d idle / %d peak, max in flight %d",
+						jobs, instances, cpuPerThousand, done.peakRssKiB() / 1024, idle.threads(), peakThreads,
+						stats.maxInFlight()));
+			}
+		}
+	}
+
+	private ProcessStats awaitStarted(WorkerProcess worker) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (Files.readString(worker.log().toPath()).contains("Started WorkerApplication")) {
+				return ProcessStats.of(worker.pid());
+			}
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("The worker did not start; see " + worker.log());
+	}
+
+	private String define(String name, int instances, Duration latency) {
+		EndpointSpec spec = EndpointSpec.builder("bench-" + name + "-" + System.nanoTime())
+			.instances(instances)
+			.latency(latency)
+			.build();
+		this.aws.sageMaker().define(spec);
+		return spec.name();
+	}
+
+	private static List<String> submitAll(JobsClient client, int jobs, int concurrency) {
+		Semaphore window = new Semaphore(concurrency);
+		List<CompletableFuture<String>> ids = new ArrayList<>();
+		for (int i = 0; i < jobs; i++) {
+			window.acquireUninterruptibly();
+			ids.add(client.submitAsync("{\"input\":{\"n\":" + i + "}}").whenComplete((r, f) -> window.release())
+				.thenApply((response) -> response.json().get("id").asString()));
+		}
+		return ids.stream().map(CompletableFuture::join).toList();
+	}
+
+	private static void awaitAll(JobsClient client, List<String> ids) {
+		long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
+		List<String> pending = new ArrayList<>(ids);
+		while (!pending.isEmpty()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(pending.size() + " jobs did not finish in " + JOB_TIMEOUT);
+			}
+			JsonNode job = client.get(pending.get(0));
+			String status = job.get("status").asString();
+			if (status.equals("SUCCEEDED")) {
+				pending.remove(0);
+			}
+			else if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+				throw new IllegalStateException("Job ended " + status + ": " + job);
+			}
+			else {
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+	private void report(Path directory) throws IOException {
+		Files.createDirectories(directory);
+		Path file = directory.resolve("benchmark-" + Instant.now().toString().replace(':', '-') + ".json");
+		Files.writeString(file, JobsClient.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(this.results));
+		System.out.println();
+		System.out.println("inferq benchmark on " + machine());
+		this.table.forEach(System.out::println);
+		System.out.println("Figures written to " + file);
+	}
+
+	private static double ratio(Duration actual, Duration ideal) {
+		return (double) actual.toNanos() / ideal.toNanos();
+	}
+
+	private static double percentile(List<Long> micros, int percentile) {
+		List<Long> sorted = micros.stream().sorted().toList();
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+		return sorted.get(Math.max(0, index)) / 1000.0;
+	}
+
+	private static String machine() {
+		return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
+				+ System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			if (!args[i].startsWith("--") || i + 1 >= args.length) {
+				throw new IllegalArgumentException("Options are --name value pairs; got " + args[i]);
+			}
+			options.put(args[i].substring(2), args[++i]);
+		}
+		return options;
+	}
+
+}
