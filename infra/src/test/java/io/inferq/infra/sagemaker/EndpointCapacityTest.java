@@ -1,0 +1,129 @@
+package io.inferq.infra.sagemaker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Instances serve a bounded number of invocations at a time; the rest wait, time out or
+ * are throttled.
+ */
+class EndpointCapacityTest {
+
+	private static SageMakerEmulator emulator;
+
+	private static SageMakerRuntimeAsyncClient client;
+
+	@BeforeAll
+	static void start() {
+		emulator = SageMakerEmulator.start(0);
+		client = SageMakerClients.runtimeAsync(emulator);
+	}
+
+	@AfterAll
+	static void stop() {
+		client.close();
+		emulator.close();
+	}
+
+	@Test
+	void invocationsOverCapacity_shouldWaitForAFreeInstance() {
+		emulator.define(EndpointSpec.builder("two-instances").instances(2).latency(Duration.ofMillis(500)).build());
+
+		long started = System.nanoTime();
+		List<InvokeEndpointResponse> responses = invokeConcurrently("two-instances", 8).stream()
+			.map(CompletableFuture::join)
+			.toList();
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+		assertThat(responses).allSatisfy((response) -> {
+			assertThat(response.body().asUtf8String()).isEqualTo("{\"message\":\"finish\"}");
+			assertThat(response.invokedProductionVariant()).isEqualTo("AllTraffic");
+		});
+		assertThat(elapsed).isBetween(Duration.ofMillis(1900), Duration.ofMillis(3500));
+		EndpointStats stats = emulator.stats("two-instances");
+		assertThat(stats.invocations()).isEqualTo(8);
+		assertThat(stats.succeeded()).isEqualTo(8);
+		assertThat(stats.maxInFlight()).isEqualTo(2);
+		assertThat(stats.inFlight()).isZero();
+		assertThat(stats.instances()).extracting(EndpointStats.InstanceStats::invocations).containsExactly(4L, 4L);
+		assertThat(stats.utilisation()).isBetween(0.9, 1.0);
+	}
+
+	@Test
+	void invocationThatCannotFinishInTime_shouldFailWithModelError() {
+		emulator.define(EndpointSpec.builder("short-limit")
+			.latency(Duration.ofMillis(400))
+			.modelTimeout(Duration.ofMillis(600))
+			.build());
+
+		List<CompletableFuture<InvokeEndpointResponse>> invocations = invokeConcurrently("short-limit", 2);
+
+		assertThat(invocations.get(0).join().body().asUtf8String()).contains("finish");
+		assertThatThrownBy(invocations.get(1)::join).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(ModelErrorException.class, (failure) -> {
+				assertThat(failure.originalStatusCode()).isZero();
+				assertThat(failure.originalMessage()).contains("invocation timed out");
+			});
+		EndpointStats stats = emulator.stats("short-limit");
+		assertThat(stats.timeouts()).isEqualTo(1);
+		assertThat(stats.errors()).containsEntry("ModelError", 1L);
+		assertThat(stats.waiting()).isZero();
+	}
+
+	@Test
+	void invocationOverCapacity_shouldBeThrottled_whenRejectingWhenBusy() {
+		emulator.define(EndpointSpec.builder("reject").latency(Duration.ofMillis(300)).rejectWhenBusy(true).build());
+
+		List<CompletableFuture<InvokeEndpointResponse>> invocations = invokeConcurrently("reject", 2);
+
+		CompletableFuture.allOf(invocations.toArray(CompletableFuture[]::new)).exceptionally((failure) -> null).join();
+		assertThat(invocations).filteredOn(CompletableFuture::isCompletedExceptionally)
+			.singleElement()
+			.satisfies((failed) -> assertThatThrownBy(failed::join).cause()
+				.isInstanceOfSatisfying(SageMakerRuntimeException.class,
+						(failure) -> assertThat(failure.isThrottlingException()).isTrue()));
+		EndpointStats stats = emulator.stats("reject");
+		assertThat(stats.rejections()).isEqualTo(1);
+		assertThat(stats.succeeded()).isEqualTo(1);
+	}
+
+	@Test
+	void instancesServingSeveralInvocations_shouldRunThemConcurrently() {
+		emulator.define(EndpointSpec.builder("concurrent")
+			.instances(2)
+			.concurrencyPerInstance(3)
+			.latency(Duration.ofMillis(300))
+			.build());
+
+		invokeConcurrently("concurrent", 6).forEach(CompletableFuture::join);
+
+		EndpointStats stats = emulator.stats("concurrent");
+		assertThat(stats.maxInFlight()).isEqualTo(6);
+		assertThat(stats.instances()).extracting(EndpointStats.InstanceStats::invocations).containsExactly(3L, 3L);
+	}
+
+	static List<CompletableFuture<InvokeEndpointResponse>> invokeConcurrently(String endpoint, int count) {
+		return IntStream.range(0, count)
+			.mapToObj((i) -> client.invokeEndpoint((request) -> request.endpointName(endpoint)
+				.contentType("application/json")
+				.body(SdkBytes.fromUtf8String("{\"i\":" + i + "}"))))
+			.toList();
+	}
+
+}
