@@ -1,0 +1,82 @@
+package io.inferq.infra.local;
+
+import java.util.Map;
+
+import io.inferq.message.sqs.JobQueues;
+import io.inferq.store.dynamodb.JobTable;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The in-process stand-ins, with plain SDK clients.
+ */
+class LocalAwsTest {
+
+	private final LocalAws aws = LocalAws.shared();
+
+	@Test
+	void queues_shouldExist_withTheRedrivePolicyToTheDeadLetterQueue() {
+		try (SqsClient sqs = this.aws.configure(SqsClient.builder(), this.aws.sqsEndpoint()).build()) {
+			String dlqUrl = sqs.getQueueUrl((request) -> request.queueName(JobQueues.DEFAULT_DLQ_NAME)).queueUrl();
+			String dlqArn = sqs
+				.getQueueAttributes((request) -> request.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+				.attributes()
+				.get(QueueAttributeName.QUEUE_ARN);
+			String queueUrl = sqs.getQueueUrl((request) -> request.queueName(JobQueues.DEFAULT_NAME)).queueUrl();
+
+			Map<QueueAttributeName, String> attributes = sqs
+				.getQueueAttributes((request) -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL))
+				.attributes();
+
+			assertThat(dlqArn).isEqualTo("arn:aws:sqs:us-east-1:000000000000:" + JobQueues.DEFAULT_DLQ_NAME);
+			assertThat(attributes).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "180");
+			assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains(dlqArn).contains("10");
+		}
+	}
+
+	@Test
+	void resourceCreation_shouldBeIdempotent() {
+		io.inferq.infra.JobResources.createIfAbsent(this.aws);
+	}
+
+	@Test
+	void table_shouldExist_onDemand_withTimeToLive() {
+		try (DynamoDbClient dynamoDb = this.aws.configure(DynamoDbClient.builder(), this.aws.dynamoDbEndpoint())
+			.build()) {
+			TableDescription table = dynamoDb.describeTable((request) -> request.tableName(JobTable.DEFAULT_NAME))
+				.table();
+
+			assertThat(table.keySchema()).singleElement()
+				.satisfies((key) -> assertThat(key.attributeName()).isEqualTo(JobTable.KEY));
+			assertThat(table.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+			assertThat(dynamoDb.describeTimeToLive((request) -> request.tableName(JobTable.DEFAULT_NAME))
+				.timeToLiveDescription()).satisfies((ttl) -> {
+					assertThat(ttl.attributeName()).isEqualTo(JobTable.TTL_ATTRIBUTE);
+					assertThat(ttl.timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+				});
+		}
+	}
+
+	@Test
+	void springProperties_shouldPointTheAppsAtTheStandIns() {
+		assertThat(this.aws.springProperties())
+			.containsOnlyKeys("spring.cloud.aws.region.static", "spring.cloud.aws.credentials.access-key",
+					"spring.cloud.aws.credentials.secret-key", "spring.cloud.aws.sqs.endpoint",
+					"spring.cloud.aws.dynamodb.endpoint", "inferq.worker.sagemaker-endpoint",
+					"inferq.aws.create-resources")
+			.containsEntry("spring.cloud.aws.region.static", "us-east-1")
+			.containsEntry("spring.cloud.aws.sqs.endpoint", this.aws.sqsEndpoint().toString())
+			.containsEntry("inferq.worker.sagemaker-endpoint", this.aws.sageMakerEndpoint().toString())
+			.containsEntry("inferq.aws.create-resources", "true");
+		assertThat(this.aws.sageMaker().endpoints()).extracting((endpoint) -> endpoint.name())
+			.contains(LocalAws.DEFAULT_ENDPOINT_NAME);
+	}
+
+}
