@@ -1,0 +1,153 @@
+package io.inferq.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import io.inferq.infra.local.LocalAws;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+import io.inferq.store.dynamodb.DynamoDbJobStore;
+import io.inferq.store.dynamodb.JobTable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Core's {@link DynamoDbJobStore} against DynamoDB Local: the {@link JobStore} contract.
+ */
+class DynamoDbJobStoreTest {
+
+	private static final Instant NOW = Instant.parse("2025-11-24T10:15:30.123456789Z");
+
+	private static DynamoDbAsyncClient dynamoDb;
+
+	private static JobStore store;
+
+	@BeforeAll
+	static void connect() {
+		LocalAws aws = LocalAws.shared();
+		dynamoDb = aws.configure(DynamoDbAsyncClient.builder(), aws.dynamoDbEndpoint()).build();
+		store = new DynamoDbJobStore(dynamoDb, JobTable.DEFAULT_NAME, Duration.ofDays(7));
+	}
+
+	@AfterAll
+	static void disconnect() {
+		dynamoDb.close();
+	}
+
+	@Test
+	void create_shouldStoreTheJobAtVersionOne() {
+		Job job = aQueuedJob();
+
+		Job created = store.create(job).join();
+
+		assertThat(created.version()).isEqualTo(1);
+		assertThat(store.find(job.id()).join()).contains(created);
+	}
+
+	@Test
+	void create_shouldFail_whenTheJobExists() {
+		Job job = aQueuedJob();
+		store.create(job).join();
+
+		assertThatThrownBy(() -> store.create(job).join()).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOf(JobAlreadyExistsException.class)
+			.hasMessageContaining(job.id().value());
+	}
+
+	@Test
+	void find_shouldBeEmpty_forAnAbsentJob() {
+		assertThat(store.find(JobId.random()).join()).isEmpty();
+	}
+
+	@Test
+	void update_shouldStoreTheNextVersion_whenAtTheStoredVersion() {
+		Job created = store.create(aQueuedJob()).join();
+
+		Job started = store.update(created.start(NOW, Duration.ofMinutes(5))).join();
+
+		assertThat(started.version()).isEqualTo(2);
+		assertThat(store.find(created.id()).join()).contains(started);
+	}
+
+	@Test
+	void update_shouldFailWithTheCurrentJob_whenStale() {
+		Job created = store.create(aQueuedJob()).join();
+		Job started = store.update(created.start(NOW, Duration.ofMinutes(5))).join();
+
+		assertThatThrownBy(() -> store.update(created.cancel(NOW)).join()).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(StaleJobException.class, (stale) -> assertThat(stale.current()).contains(started));
+	}
+
+	@Test
+	void update_shouldFail_whenTheJobIsTooLarge() {
+		Job created = store.create(aQueuedJob()).join();
+		Job running = store.update(created.start(NOW, Duration.ofMinutes(5))).join();
+		Payload huge = new Payload(new byte[(int) DynamoDbJobStore.MAX_ITEM_BYTES], "application/octet-stream");
+
+		assertThatThrownBy(() -> store.update(running.succeed(huge, NOW)).join())
+			.isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOf(JobTooLargeException.class);
+		assertThat(store.find(created.id()).join()).contains(running);
+	}
+
+	@Test
+	void jobs_shouldRoundTrip_withEveryField() {
+		Job created = store.create(aQueuedJob()).join();
+		Job retried = store
+			.update(store.update(created.start(NOW, Duration.ofMinutes(5)))
+				.join()
+				.retryLater(new JobError("ModelError", "Received server error (500) from primary")))
+			.join();
+		Job succeeded = retried.start(NOW.plusSeconds(30), Duration.ofMinutes(5))
+			.succeed(new Payload(new byte[] { 0, 1, 2, (byte) 0xff }, "application/x-npy"), NOW.plusSeconds(31));
+		Job stored = store.update(succeeded).join();
+
+		Job found = store.find(created.id()).join().orElseThrow();
+
+		assertThat(found).isEqualTo(stored);
+		assertThat(found.status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(found.metadata()).containsEntry("tenant", "acme").containsEntry("ünïcode", "✓");
+		assertThat(found.input().bytes()).isEqualTo("{\"prompt\":\"hi\"}".getBytes(StandardCharsets.UTF_8));
+		assertThat(found.accept()).isEqualTo("application/x-npy");
+		assertThat(found.createdAt()).isEqualTo(NOW);
+		assertThat(found.startedAt()).isEqualTo(NOW.plusSeconds(30));
+		assertThat(found.finishedAt()).isEqualTo(NOW.plusSeconds(31));
+		assertThat(found.deadline()).isEqualTo(NOW.plus(1, ChronoUnit.HOURS));
+		assertThat(found.attempts()).isEqualTo(2);
+		assertThat(found.output().bytes()).containsExactly(0, 1, 2, 0xff);
+		assertThat(retried.error()).isEqualTo(new JobError("ModelError", "Received server error (500) from primary"));
+	}
+
+	@Test
+	void failedJobs_shouldKeepTheirError() {
+		Job created = store.create(aQueuedJob()).join();
+		Job failed = store.update(created.fail(new JobError("Expired", "too late"), NOW)).join();
+
+		assertThat(store.find(created.id()).join()).get().satisfies((found) -> {
+			assertThat(found).isEqualTo(failed);
+			assertThat(found.error()).isEqualTo(new JobError("Expired", "too late"));
+			assertThat(found.leaseExpiresAt()).isNull();
+		});
+	}
+
+	private static Job aQueuedJob() {
+		return Job.submit(JobId.random(), Payload.json("{\"prompt\":\"hi\"}"), "application/x-npy",
+				Map.of("tenant", "acme", "ünïcode", "✓"), NOW, Duration.ofHours(1));
+	}
+
+}
