@@ -1,0 +1,37 @@
+package io.inferq.api.config;
+
+import java.time.Clock;
+
+import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
+import io.inferq.config.InferqAwsConfiguration;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The API's wiring: the job store and queue from {@link InferqAwsConfiguration}, its
+ * properties and its clock.
+ */
+@Configuration(proxyBeanMethods = false)
+@Import(InferqAwsConfiguration.class)
+@EnableConfigurationProperties(ApiProperties.class)
+class ApiConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	/**
+	 * Bounds every SQS call a request waits for, so that a queue that hangs turns into a
+	 * 503 instead of a request held open.
+	 */
+	@Bean
+	SqsAsyncClientCustomizer sqsCallTimeout(ApiProperties properties) {
+		return (builder) -> builder.overrideConfiguration(
+				builder.overrideConfiguration().toBuilder().apiCallTimeout(properties.awsCallTimeout()).build());
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.inferq.api.config;
+
+import java.time.Duration;
+
+import io.inferq.store.dynamodb.DynamoDbJobStore;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How the job API accepts and answers requests.
+ *
+ * @param maxInputSize the largest job input: the JSON text of {@code input}, or the
+ * decoded bytes of {@code inputBase64}
+ * @param defaultTimeToStart how long a job may wait in the queue when the request does
+ * not say
+ * @param maxTimeToStart the longest {@code timeToStart} a request may ask for
+ * @param expectedLatency the typical time from submit to result; clients are told to poll
+ * again after it ({@code Retry-After})
+ * @param unavailableRetryAfter when clients should try again after the job store or the
+ * queue failed
+ * @param awsCallTimeout the longest one call to an AWS service may take, retries
+ * included, before the request fails with 503
+ * @param metadata limits on the client's key-value pairs
+ */
+@ConfigurationProperties(ApiProperties.PREFIX)
+public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
+		@DefaultValue("6h") Duration defaultTimeToStart, @DefaultValue("24h") Duration maxTimeToStart,
+		@DefaultValue("2s") Duration expectedLatency, @DefaultValue("5s") Duration unavailableRetryAfter,
+		@DefaultValue("5s") Duration awsCallTimeout, @DefaultValue Metadata metadata) {
+
+	/** The prefix of these properties. */
+	public static final String PREFIX = "inferq.api";
+
+	private static final long ENVELOPE_BYTES = 16 * 1024;
+
+	/** The most bytes one character can take in JSON: a surrogate pair as two escapes. */
+	private static final int MAX_JSON_BYTES_PER_CHARACTER = 12;
+
+	public ApiProperties {
+		if (maxInputSize.toBytes() <= 0 || maxInputSize.toBytes() >= DynamoDbJobStore.MAX_ITEM_BYTES) {
+			throw new IllegalArgumentException(PREFIX + ".max-input-size must be positive and below DynamoDB's "
+					+ DynamoDbJobStore.MAX_ITEM_BYTES + "-byte item limit, for example 256KB; was " + maxInputSize);
+		}
+		requirePositive("max-time-to-start", maxTimeToStart, "24h");
+		if (!isPositive(defaultTimeToStart) || defaultTimeToStart.compareTo(maxTimeToStart) > 0) {
+			throw new IllegalArgumentException(PREFIX + ".default-time-to-start must be positive and at most " + PREFIX
+					+ ".max-time-to-start (" + maxTimeToStart + "); was " + defaultTimeToStart);
+		}
+		requirePositive("expected-latency", expectedLatency, "2s");
+		requirePositive("unavailable-retry-after", unavailableRetryAfter, "5s");
+		requirePositive("aws-call-timeout", awsCallTimeout, "5s");
+	}
+
+	/**
+	 * The largest request body worth reading: the largest input in base64, the most
+	 * metadata with every character escaped, and 16 KiB for everything else.
+	 */
+	public long maxRequestBytes() {
+		long base64 = (this.maxInputSize.toBytes() + 2) / 3 * 4;
+		long metadataBytes = (long) this.metadata.maxEntries()
+				* (this.metadata.maxKeyLength() + this.metadata.maxValueLength()) * MAX_JSON_BYTES_PER_CHARACTER;
+		return base64 + metadataBytes + ENVELOPE_BYTES;
+	}
+
+	private static void requirePositive(String name, Duration value, String example) {
+		if (!isPositive(value)) {
+			throw new IllegalArgumentException(
+					PREFIX + "." + name + " must be positive, for example " + example + "; was " + value);
+		}
+	}
+
+	private static boolean isPositive(Duration value) {
+		return !value.isNegative() && !value.isZero();
+	}
+
+	/**
+	 * Limits on a job's metadata. Keys are letters, digits, {@code _ - . :}; values are
+	 * any text without control characters. Lengths count Unicode characters.
+	 *
+	 * @param maxEntries the most key-value pairs per job
+	 * @param maxKeyLength the longest key
+	 * @param maxValueLength the longest value
+	 */
+	public record Metadata(@DefaultValue("16") int maxEntries, @DefaultValue("64") int maxKeyLength,
+			@DefaultValue("256") int maxValueLength) {
+
+		public Metadata {
+			if (maxEntries < 0 || maxKeyLength < 1 || maxValueLength < 1) {
+				throw new IllegalArgumentException(PREFIX + ".metadata.max-entries must be zero or more and " + PREFIX
+						+ ".metadata.max-key-length and max-value-length at least 1; were " + maxEntries + ", "
+						+ maxKeyLength + " and " + maxValueLength);
+			}
+		}
+
+	}
+
+}

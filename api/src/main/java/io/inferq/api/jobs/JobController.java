@@ -1,0 +1,158 @@
+package io.inferq.api.jobs;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.api.config.ApiProperties;
+import io.inferq.api.web.RetryAfter;
+import io.inferq.job.Job;
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The job API. Every endpoint answers from a future, so no request thread waits on
+ * DynamoDB or SQS.
+ */
+@RestController
+@RequestMapping(JobController.PATH)
+@Tag(name = "Jobs", description = "Asynchronous inference jobs. Errors are RFC 9457 problem details "
+		+ "(application/problem+json); a malformed job ID is answered like an unknown one, with 404.")
+class JobController {
+
+	static final String PATH = "/v1/jobs";
+
+	private final JobService jobs;
+
+	private final SubmitRequestReader reader;
+
+	private final SubmissionMetrics metrics;
+
+	private final ApiProperties properties;
+
+	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties) {
+		this.jobs = jobs;
+		this.reader = reader;
+		this.metrics = metrics;
+		this.properties = properties;
+	}
+
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Submit a job",
+			description = "Stores the job and queues it. Unknown fields are refused. 'timeToStart' is an ISO-8601 "
+					+ "duration or a number of seconds; the job expires if no worker starts it within that time.",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, examples = {
+							@ExampleObject(name = "JSON input",
+									value = "{\"input\": {\"inputs\": \"Hello\"}, \"accept\": \"application/json\", "
+											+ "\"metadata\": {\"customer\": \"acme\"}, \"timeToStart\": \"PT30M\"}"),
+							@ExampleObject(name = "Binary input",
+									value = "{\"inputBase64\": \"iVBORw0KGgo=\", \"contentType\": \"image/png\"}") })))
+	@ApiResponse(responseCode = "202", description = "Accepted and queued",
+			headers = { @Header(name = HttpHeaders.LOCATION, description = "The job"),
+					@Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds until polling is worthwhile") })
+	@ApiResponse(responseCode = "400", description = "Not a valid job request; the detail says what to fix")
+	@ApiResponse(responseCode = "413", description = "The body or the input is too large")
+	@ApiResponse(responseCode = "415", description = "The body is not application/json")
+	@ApiResponse(responseCode = "503", description = "The job store or queue is unavailable; retry after Retry-After")
+	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
+			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
+					required = false) Long contentLength) {
+		long declaredLength = (contentLength != null) ? contentLength : -1;
+		return this.metrics.record(() -> this.jobs.submit(this.reader.read(body, declaredLength)))
+			.thenApply((job) -> ResponseEntity.accepted()
+				.location(URI.create(PATH + "/" + job.id()))
+				.header(HttpHeaders.RETRY_AFTER, retryAfter())
+				.body(JobResponse.of(job)));
+	}
+
+	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Get a job", description = "A QUEUED job past its deadline is reported EXPIRED.")
+	@ApiResponse(responseCode = "200", description = "The job; Retry-After while it has not ended")
+	@ApiResponse(responseCode = "404", description = "No such job")
+	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
+	CompletableFuture<ResponseEntity<JobResponse>> get(@PathVariable String id) {
+		return this.jobs.find(jobId(id)).thenApply(this::job);
+	}
+
+	@GetMapping("/{id}/result")
+	@Operation(summary = "Get a job's result", description = "The model's output, as it answered, once SUCCEEDED.")
+	@ApiResponse(responseCode = "200", description = "The output, with the model's content type")
+	@ApiResponse(responseCode = "404", description = "No such job")
+	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
+	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
+	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
+	CompletableFuture<ResponseEntity<byte[]>> result(@PathVariable String id) {
+		return this.jobs.find(jobId(id)).thenApply(this::result);
+	}
+
+	@DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Cancel a job",
+			description = "A QUEUED job is never run; a RUNNING job's output is discarded.")
+	@ApiResponse(responseCode = "200", description = "The job, CANCELLED")
+	@ApiResponse(responseCode = "404", description = "No such job")
+	@ApiResponse(responseCode = "409", description = "The job has ended already; the problem gives its status")
+	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
+	CompletableFuture<ResponseEntity<JobResponse>> cancel(@PathVariable String id) {
+		return this.jobs.cancel(jobId(id)).thenApply(this::job);
+	}
+
+	private ResponseEntity<JobResponse> job(Job job) {
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		if (!job.isTerminal()) {
+			response.header(HttpHeaders.RETRY_AFTER, retryAfter());
+		}
+		return response.body(JobResponse.of(job));
+	}
+
+	private ResponseEntity<byte[]> result(Job job) {
+		return switch (job.status()) {
+			case SUCCEEDED -> ResponseEntity.ok().contentType(mediaType(job.output())).body(job.output().bytes());
+			case QUEUED, RUNNING -> throw JobStatusException.resultNotReady(job, this.properties.expectedLatency());
+			case FAILED, CANCELLED, EXPIRED -> throw JobStatusException.noResult(job);
+		};
+	}
+
+	private String retryAfter() {
+		return RetryAfter.seconds(this.properties.expectedLatency());
+	}
+
+	private static JobId jobId(String id) {
+		if (!JobId.isValid(id)) {
+			throw JobNotFoundException.malformed();
+		}
+		return new JobId(id);
+	}
+
+	/** The output's media type; bytes of a type that cannot be served are just bytes. */
+	private static MediaType mediaType(Payload output) {
+		try {
+			MediaType type = MediaType.parseMediaType(output.contentType());
+			return type.isConcrete() ? type : MediaType.APPLICATION_OCTET_STREAM;
+		}
+		catch (InvalidMediaTypeException ex) {
+			return MediaType.APPLICATION_OCTET_STREAM;
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package io.inferq.api.jobs;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+
+/**
+ * A job as clients see it. The output is embedded as JSON when the model answered with
+ * well-formed JSON, and given in base64 otherwise; {@code outputContentType} is the
+ * model's content type either way.
+ *
+ * @param id the job's ID
+ * @param status where the job is in its life
+ * @param createdAt when the job was accepted
+ * @param startedAt when the current or last attempt started
+ * @param finishedAt when the job ended
+ * @param deadline the job expires if not started by then
+ * @param attempts how many attempts have started
+ * @param output the model's JSON answer
+ * @param outputBase64 the model's answer in base64, when it is not JSON
+ * @param outputContentType the media type of the model's answer
+ * @param error why the job failed, or why its last attempt failed while it waits for a
+ * retry
+ * @param metadata the client's key-value pairs
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
+		Instant deadline, int attempts, @JsonRawValue String output, String outputBase64, String outputContentType,
+		JobError error, Map<String, String> metadata) {
+
+	static JobResponse of(Job job) {
+		Payload output = job.output();
+		Optional<String> json = (output != null && output.isJson()) ? StrictJson.text(output.bytes())
+				: Optional.empty();
+		String base64 = (output != null && json.isEmpty()) ? Base64.getEncoder().encodeToString(output.bytes()) : null;
+		return new JobResponse(job.id().value(), job.status(), job.createdAt(), job.startedAt(), job.finishedAt(),
+				job.deadline(), job.attempts(), json.orElse(null), base64,
+				(output != null) ? output.contentType() : null, job.error(), job.metadata());
+	}
+
+}

@@ -1,0 +1,160 @@
+package io.inferq.api.jobs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.api.config.ApiProperties;
+import io.inferq.concurrent.Futures;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobId;
+import io.inferq.message.JobMessage;
+import io.inferq.message.JobQueue;
+import io.inferq.store.JobAlreadyExistsException;
+import io.inferq.store.JobStore;
+import io.inferq.store.JobTooLargeException;
+import io.inferq.store.StaleJobException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Submits, reads and cancels jobs on the job store and the job queue. Non-blocking: every
+ * method returns at once, and its future fails with the
+ * {@link org.springframework.web.ErrorResponse} the client should see.
+ * <p>
+ * Jobs are read as of now: a QUEUED job past its deadline is EXPIRED, whether or not a
+ * worker has recorded that yet.
+ */
+@Service
+class JobService {
+
+	/** Reads and conditional writes a cancel tries before it gives up on a busy job. */
+	static final int CANCEL_ATTEMPTS = 3;
+
+	/** Why a job that was stored but could not be queued failed. */
+	static final String ENQUEUE_FAILED = "EnqueueFailed";
+
+	private static final Logger logger = LoggerFactory.getLogger(JobService.class);
+
+	private final JobStore store;
+
+	private final JobQueue queue;
+
+	private final Clock clock;
+
+	private final ApiProperties properties;
+
+	JobService(JobStore store, JobQueue queue, Clock clock, ApiProperties properties) {
+		this.store = store;
+		this.queue = queue;
+		this.clock = clock;
+		this.properties = properties;
+	}
+
+	/**
+	 * Stores a new QUEUED job, then queues it. If the queue fails after the job was
+	 * stored, the job is failed (best effort) so that it does not stay QUEUED without a
+	 * message.
+	 */
+	CompletableFuture<Job> submit(JobSubmission submission) {
+		Job job = Job.submit(JobId.random(), submission.input(), submission.accept(), submission.metadata(),
+				this.clock.instant(), submission.timeToStart());
+		return create(job).thenCompose(this::enqueue);
+	}
+
+	/** The job as of now; fails with {@link JobNotFoundException} if there is none. */
+	CompletableFuture<Job> find(JobId id) {
+		return Futures.recover(this.store.find(id), (failure) -> Futures.failed(storeUnavailable(id, failure)))
+			.thenApply((job) -> asOfNow(job.orElseThrow(() -> JobNotFoundException.unknown(id))));
+	}
+
+	/**
+	 * Cancels a QUEUED or RUNNING job. Fails with {@link JobStatusException} if the job
+	 * has ended already.
+	 */
+	CompletableFuture<Job> cancel(JobId id) {
+		return cancel(id, 1);
+	}
+
+	private CompletableFuture<Job> create(Job job) {
+		return Futures.recover(this.store.create(job), (failure) -> {
+			if (failure instanceof JobAlreadyExistsException) {
+				// A random ID does not collide: the SDK retried a write that had
+				// succeeded.
+				return CompletableFuture.completedFuture(job.withVersion(1));
+			}
+			if (failure instanceof JobTooLargeException) {
+				return Futures.failed(new RequestTooLargeException(
+						"The job does not fit in one stored record; send a smaller input or less metadata"));
+			}
+			return Futures.failed(storeUnavailable(job.id(), failure));
+		});
+	}
+
+	private CompletableFuture<Job> enqueue(Job job) {
+		return Futures.recover(this.queue.send(JobMessage.of(job.id())).thenApply((sent) -> {
+			logger.debug("Job {} submitted", job.id());
+			return job;
+		}), (failure) -> {
+			logger.warn("Job {} was stored but could not be queued, so it is failed: {}", job.id(), failure.toString());
+			return failUnqueued(job).thenCompose((ignored) -> Futures.failed(unavailable("job queue", failure)));
+		});
+	}
+
+	private CompletableFuture<Void> failUnqueued(Job job) {
+		Job failed = job.fail(new JobError(ENQUEUE_FAILED, "The job could not be queued; submit it again"),
+				this.clock.instant());
+		return this.store.update(failed).handle((stored, failure) -> {
+			if (failure != null) {
+				logger.error("Job {} stays QUEUED without a queue message until it expires at {}: {}", job.id(),
+						job.deadline(), Futures.unwrap(failure).toString());
+			}
+			return null;
+		});
+	}
+
+	private CompletableFuture<Job> cancel(JobId id, int attempt) {
+		return find(id).thenCompose((job) -> {
+			if (job.isTerminal()) {
+				return Futures.failed(JobStatusException.notCancellable(job));
+			}
+			CompletableFuture<Job> cancelled = this.store.update(job.cancel(this.clock.instant()))
+				.thenApply((stored) -> {
+					logger.info("Job {} cancelled while {}", id, job.status());
+					return stored;
+				});
+			return Futures.recover(cancelled, (failure) -> {
+				if (!(failure instanceof StaleJobException)) {
+					return Futures.failed(storeUnavailable(id, failure));
+				}
+				if (attempt < CANCEL_ATTEMPTS) {
+					logger.debug("Job {} changed while being cancelled; reading it again", id);
+					return cancel(id, attempt + 1);
+				}
+				logger.warn("Job {} changed {} times while being cancelled; giving up", id, CANCEL_ATTEMPTS);
+				return Futures.failed(new ServiceUnavailableException(
+						"Job " + id + " is changing too often to cancel it now; try again",
+						this.properties.unavailableRetryAfter(), failure));
+			});
+		});
+	}
+
+	private Job asOfNow(Job job) {
+		Instant now = this.clock.instant();
+		return job.isPastDeadline(now) ? job.expire(job.deadline()) : job;
+	}
+
+	private ServiceUnavailableException storeUnavailable(JobId id, Throwable failure) {
+		logger.warn("Job {}: the job store failed: {}", id, failure.toString());
+		return unavailable("job store", failure);
+	}
+
+	private ServiceUnavailableException unavailable(String dependency, Throwable failure) {
+		return new ServiceUnavailableException("The " + dependency + " is unavailable; try again later",
+				this.properties.unavailableRetryAfter(), failure);
+	}
+
+}

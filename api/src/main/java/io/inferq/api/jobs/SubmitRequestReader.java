@@ -1,0 +1,313 @@
+package io.inferq.api.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.inferq.api.config.ApiProperties;
+import io.inferq.job.Payload;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the body of {@code POST /v1/jobs} into a {@link JobSubmission}, strictly: one
+ * UTF-8 JSON object with known fields only, each of the right type, within the configured
+ * limits. JSON input is kept as the exact text the client sent.
+ * <p>
+ * Throws {@link InvalidJobRequestException} or {@link RequestTooLargeException}, whose
+ * details say what to fix; text from the request is echoed only where it is known to be
+ * plain.
+ */
+@Component
+class SubmitRequestReader {
+
+	/** The longest media type SageMaker accepts in its ContentType and Accept headers. */
+	private static final int MAX_MEDIA_TYPE_LENGTH = 1024;
+
+	private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
+
+	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+	private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+	private static final String FIELDS = "a job request has 'input' (any JSON value) or 'inputBase64' with "
+			+ "'contentType', and optionally 'accept', 'metadata' and 'timeToStart'";
+
+	private final ApiProperties properties;
+
+	SubmitRequestReader(ApiProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * Reads a submit request.
+	 * @param body the request body, read no further than the size limit
+	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
+	 */
+	JobSubmission read(InputStream body, long declaredLength) {
+		String text = text(bytes(body, declaredLength));
+		try (JsonParser parser = StrictJson.parser(text)) {
+			return submission(fields(parser, text));
+		}
+		catch (JacksonException ex) {
+			throw new InvalidJobRequestException("Malformed JSON at line " + ex.getLocation().getLineNr() + ", column "
+					+ ex.getLocation().getColumnNr() + ": " + ex.getOriginalMessage());
+		}
+	}
+
+	private byte[] bytes(InputStream body, long declaredLength) {
+		long limit = this.properties.maxRequestBytes();
+		if (declaredLength > limit) {
+			throw bodyTooLarge(limit);
+		}
+		try {
+			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
+			if (bytes.length > limit) {
+				throw bodyTooLarge(limit);
+			}
+			return bytes;
+		}
+		catch (IOException ex) {
+			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
+		}
+	}
+
+	private RequestTooLargeException bodyTooLarge(long limit) {
+		return new RequestTooLargeException("The request body is larger than " + limit + " bytes; a job's input may be "
+				+ this.properties.maxInputSize().toBytes() + " bytes at most");
+	}
+
+	private static String text(byte[] bytes) {
+		try {
+			return StrictJson.utf8(bytes);
+		}
+		catch (CharacterCodingException ex) {
+			throw new InvalidJobRequestException("The request body is not valid UTF-8; JSON must be sent as UTF-8");
+		}
+	}
+
+	private Fields fields(JsonParser parser, String text) {
+		if (parser.nextToken() != JsonToken.START_OBJECT) {
+			throw new InvalidJobRequestException("The request body must be a JSON object: " + FIELDS, "");
+		}
+		Fields fields = new Fields();
+		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+			JsonToken token = parser.nextToken();
+			switch (name) {
+				case "input" -> fields.input = rawJson(parser, token, text);
+				case "inputBase64" -> fields.inputBase64 = string(parser, token, name);
+				case "contentType" -> fields.contentType = mediaType(string(parser, token, name), name, true);
+				case "accept" -> fields.accept = mediaType(string(parser, token, name), name, false);
+				case "metadata" -> fields.metadata = metadata(parser, token);
+				case "timeToStart" -> fields.timeToStart = timeToStart(parser, token);
+				default -> throw new InvalidJobRequestException("Unknown field " + describe(name) + "; " + FIELDS,
+						SAFE_NAME.matcher(name).matches() ? "/" + name : null);
+			}
+		}
+		if (parser.nextToken() != null) {
+			throw new InvalidJobRequestException("The request body has more after the JSON object; send one object");
+		}
+		return fields;
+	}
+
+	private JobSubmission submission(Fields fields) {
+		if (fields.input != null && fields.inputBase64 != null) {
+			throw new InvalidJobRequestException(
+					"Send either 'input' (JSON) or 'inputBase64' (binary with 'contentType'), not both", "");
+		}
+		if (fields.input == null && fields.inputBase64 == null) {
+			throw new InvalidJobRequestException("The job has no input; " + FIELDS, "/input");
+		}
+		Payload input = (fields.input != null) ? jsonInput(fields) : binaryInput(fields);
+		long maxInputBytes = this.properties.maxInputSize().toBytes();
+		if (input.size() > maxInputBytes) {
+			throw new RequestTooLargeException(
+					"The job's input is " + input.size() + " bytes; it may be " + maxInputBytes + " bytes at most");
+		}
+		Duration timeToStart = (fields.timeToStart != null) ? fields.timeToStart : this.properties.defaultTimeToStart();
+		return new JobSubmission(input, fields.accept, fields.metadata, timeToStart);
+	}
+
+	private static Payload jsonInput(Fields fields) {
+		if (fields.contentType != null) {
+			throw new InvalidJobRequestException(
+					"'contentType' goes with 'inputBase64' only; JSON 'input' is always application/json",
+					"/contentType");
+		}
+		return Payload.json(fields.input);
+	}
+
+	private static Payload binaryInput(Fields fields) {
+		if (fields.contentType == null) {
+			throw new InvalidJobRequestException(
+					"'inputBase64' needs 'contentType', the media type of the decoded bytes, for example image/png",
+					"/contentType");
+		}
+		try {
+			return new Payload(Base64.getDecoder().decode(fields.inputBase64), fields.contentType);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidJobRequestException(
+					"'inputBase64' is not base64: use the standard alphabet (A-Z, a-z, 0-9, '+', '/') without line breaks",
+					"/inputBase64");
+		}
+	}
+
+	/** The exact text of the value at the parser, which may be any JSON but null. */
+	private static String rawJson(JsonParser parser, JsonToken token, String text) {
+		if (token == JsonToken.VALUE_NULL) {
+			throw new InvalidJobRequestException("'input' is null; send the model's input as any other JSON value, "
+					+ "or binary input as 'inputBase64' with 'contentType'", "/input");
+		}
+		int start = Math.toIntExact(parser.currentTokenLocation().getCharOffset());
+		if (token.isStructStart()) {
+			parser.skipChildren();
+		}
+		else {
+			parser.finishToken();
+		}
+		int end = Math.toIntExact(parser.currentLocation().getCharOffset());
+		return text.substring(start, end);
+	}
+
+	private static String string(JsonParser parser, JsonToken token, String name) {
+		if (token == JsonToken.VALUE_NULL) {
+			return null;
+		}
+		if (token != JsonToken.VALUE_STRING) {
+			throw new InvalidJobRequestException("'" + name + "' must be a string", "/" + name);
+		}
+		return parser.getString();
+	}
+
+	private static String mediaType(String value, String name, boolean concrete) {
+		if (value != null && !isMediaType(value, concrete)) {
+			throw new InvalidJobRequestException("'" + name + "' must be a media type such as "
+					+ (concrete ? "image/png" : "application/json or */*") + ", in at most " + MAX_MEDIA_TYPE_LENGTH
+					+ " printable ASCII characters", "/" + name);
+		}
+		return value;
+	}
+
+	private static boolean isMediaType(String value, boolean concrete) {
+		if (value.length() > MAX_MEDIA_TYPE_LENGTH || !PRINTABLE_ASCII.matcher(value).matches()) {
+			return false;
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(value);
+			return !concrete || type.isConcrete();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+	}
+
+	private Map<String, String> metadata(JsonParser parser, JsonToken token) {
+		if (token == JsonToken.VALUE_NULL) {
+			return Map.of();
+		}
+		if (token != JsonToken.START_OBJECT) {
+			throw new InvalidJobRequestException(
+					"'metadata' must be an object of strings, for example {\"customer\": \"acme\"}", "/metadata");
+		}
+		ApiProperties.Metadata limits = this.properties.metadata();
+		Map<String, String> metadata = new LinkedHashMap<>();
+		for (String key = parser.nextName(); key != null; key = parser.nextName()) {
+			if (metadata.size() == limits.maxEntries()) {
+				throw new InvalidJobRequestException(
+						"'metadata' has more than " + limits.maxEntries() + " entries; send fewer", "/metadata");
+			}
+			if (key.length() > limits.maxKeyLength() || !METADATA_KEY.matcher(key).matches()) {
+				throw new InvalidJobRequestException("Metadata keys are 1 to " + limits.maxKeyLength()
+						+ " characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'", "/metadata");
+			}
+			String pointer = "/metadata/" + key;
+			if (parser.nextToken() != JsonToken.VALUE_STRING) {
+				throw new InvalidJobRequestException("Metadata values must be strings", pointer);
+			}
+			metadata.put(key, metadataValue(parser.getString(), limits, pointer));
+		}
+		return metadata;
+	}
+
+	private static String metadataValue(String value, ApiProperties.Metadata limits, String pointer) {
+		if (value.codePointCount(0, value.length()) > limits.maxValueLength()) {
+			throw new InvalidJobRequestException(
+					"Metadata values may be " + limits.maxValueLength() + " characters long at most", pointer);
+		}
+		if (value.codePoints()
+			.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+			throw new InvalidJobRequestException("Metadata values must be text without control characters "
+					+ "(such as NUL or line breaks) or unpaired surrogates", pointer);
+		}
+		return value;
+	}
+
+	private Duration timeToStart(JsonParser parser, JsonToken token) {
+		return switch (token) {
+			case VALUE_NULL -> null;
+			// Integers beyond a long are out of bounds either way.
+			case VALUE_NUMBER_INT ->
+				withinBounds(Duration.ofSeconds((parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
+						? parser.getLongValue() : Long.MAX_VALUE));
+			case VALUE_STRING -> withinBounds(isoDuration(parser.getString()));
+			default -> throw new InvalidJobRequestException(
+					"'timeToStart' must be a whole number of seconds or an ISO-8601 duration such as \"PT30M\"",
+					"/timeToStart");
+		};
+	}
+
+	private Duration withinBounds(Duration timeToStart) {
+		Duration max = this.properties.maxTimeToStart();
+		if (timeToStart.compareTo(Duration.ofSeconds(1)) < 0 || timeToStart.compareTo(max) > 0) {
+			throw new InvalidJobRequestException(
+					"'timeToStart' must be between 1 second and " + max.toSeconds() + " seconds (" + max + ")",
+					"/timeToStart");
+		}
+		return timeToStart;
+	}
+
+	private static Duration isoDuration(String value) {
+		try {
+			return Duration.parse(value);
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidJobRequestException(
+					"'timeToStart' must be an ISO-8601 duration such as \"PT30M\" or a whole number of seconds",
+					"/timeToStart");
+		}
+	}
+
+	private static String describe(String name) {
+		return SAFE_NAME.matcher(name).matches() ? "'" + name + "'" : "(its name is not shown)";
+	}
+
+	/** The fields of a request as read, before they are checked together. */
+	private static final class Fields {
+
+		private String input;
+
+		private String inputBase64;
+
+		private String contentType;
+
+		private String accept;
+
+		private Map<String, String> metadata = Map.of();
+
+		private Duration timeToStart;
+
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.inferq.api.web;
+
+import io.inferq.api.config.ApiProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Answers every failure inside Spring MVC with problem details (RFC 9457): Spring's own
+ * exceptions and {@link org.springframework.web.ErrorResponse}s as they describe
+ * themselves, anything unexpected as a 500 without internals, logged.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+	private final ApiProperties properties;
+
+	ApiExceptionHandler(ApiProperties properties) {
+		this.properties = properties;
+	}
+
+	@ExceptionHandler
+	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+		logger.error("Unexpected failure of {}", request.getDescription(false), ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"The request failed unexpectedly; the failure has been logged");
+		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
+				"There is nothing at this path; the job API is at /v1/jobs");
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	@Override
+	protected ResponseEntity<Object> handleAsyncRequestTimeoutException(AsyncRequestTimeoutException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		logger.warn("No answer in time to {}", request.getDescription(false));
+		headers.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.properties.unavailableRetryAfter()));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
+				"The job store or queue did not answer in time; try again later");
+		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+}
