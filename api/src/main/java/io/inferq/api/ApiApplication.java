@@ -16,9 +16,9 @@ public class ApiApplication {
 
 	/**
 	 * The API as an application, ready to run. Its defaults are in {@code inferq-api.yml}
-	 * rather than {@code application.yml}, so that it can share a classpath with the worker
-	 * (in end-to-end tests); an {@code application.yml} of the user's still applies, and
-	 * overrides them.
+	 * rather than {@code application.yml}, so that it can share a classpath with the
+	 * worker (in end-to-end tests); an {@code application.yml} of the user's still
+	 * applies, and overrides them.
 	 */
 	public static SpringApplicationBuilder application() {
 		return new SpringApplicationBuilder(ApiApplication.class)
