@@ -15,6 +15,7 @@ import io.inferq.job.Payload;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -61,9 +62,15 @@ class SubmitRequestReader {
 			return submission(fields(parser, text));
 		}
 		catch (JacksonException ex) {
-			throw new InvalidJobRequestException("Malformed JSON at line " + ex.getLocation().getLineNr() + ", column "
-					+ ex.getLocation().getColumnNr() + ": " + ex.getOriginalMessage());
+			throw malformed(ex);
 		}
+	}
+
+	private static InvalidJobRequestException malformed(JacksonException ex) {
+		TokenStreamLocation location = ex.getLocation();
+		String where = (location != null && location.getLineNr() > 0)
+				? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";
+		return new InvalidJobRequestException("Malformed JSON" + where + ": " + ex.getOriginalMessage());
 	}
 
 	private byte[] bytes(InputStream body, long declaredLength) {
