@@ -22,12 +22,13 @@ import org.springframework.boot.convert.DurationStyle;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Measures how close the system comes to the physical limit: M jobs on N instances of latency T cannot finish in less
- * than ceil(M / N) x T. Runs the scenarios on the in-process stand-ins, prints a table and writes the figures as JSON.
+ * Measures how close the system comes to the physical limit: M jobs on N instances of
+ * latency T cannot finish in less than ceil(M / N) x T. Runs the scenarios on the
+ * in-process stand-ins, prints a table and writes the figures as JSON.
  * <p>
  * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker] [--jobs M] [--instances N]
- * [--latency 200ms] [--out benchmarks/results]}; the options change the saturation scenario, each scenario's own
- * defaults are in {@link #main}.
+ * [--latency 200ms] [--out benchmarks/results]}; the options change the saturation
+ * scenario, each scenario's own defaults are in {@link #main}.
  */
 public final class Benchmark {
 
@@ -68,7 +69,10 @@ public final class Benchmark {
 		System.exit(0);
 	}
 
-	/** Scenarios 1 and 2: M jobs queued at once on N instances; makespan against the ideal. */
+	/**
+	 * Scenarios 1 and 2: M jobs queued at once on N instances; makespan against the
+	 * ideal.
+	 */
 	private void makespan(String name, int jobs, int instances, Duration latency) {
 		String endpoint = define(name, instances, latency);
 		try (LocalSystem system = LocalSystem.start(this.aws.springProperties(), endpoint, instances, Map.of())) {
@@ -96,7 +100,10 @@ public final class Benchmark {
 		}
 	}
 
-	/** Scenario 3: one job at a time on an idle system; submit to RUNNING, submit to result, minus the latency. */
+	/**
+	 * Scenario 3: one job at a time on an idle system; submit to RUNNING, submit to
+	 * result, minus the latency.
+	 */
 	private void overhead(int jobs) {
 		Duration latency = Duration.ofMillis(100);
 		String endpoint = define("overhead", 1, latency);
@@ -125,10 +132,10 @@ public final class Benchmark {
 			}
 			ObjectNode result = this.results.putObject("overhead");
 			result.put("jobs", jobs).put("latencyMs", latency.toMillis());
-			result.put("submitToRunningMedianMs", percentile(toRunning, 50)).put("submitToRunningP99Ms",
-					percentile(toRunning, 99));
-			result.put("resultOverheadMedianMs", percentile(toResult, 50)).put("resultOverheadP99Ms",
-					percentile(toResult, 99));
+			result.put("submitToRunningMedianMs", percentile(toRunning, 50))
+				.put("submitToRunningP99Ms", percentile(toRunning, 99));
+			result.put("resultOverheadMedianMs", percentile(toResult, 50))
+				.put("resultOverheadP99Ms", percentile(toResult, 99));
 			this.table.add(String.format(Locale.ROOT,
 					"overhead    %6d jobs one at a time   | submit->RUNNING median %.1f ms p99 %.1f ms | submit->result minus latency median %.1f ms p99 %.1f ms",
 					jobs, percentile(toRunning, 50), percentile(toRunning, 99), percentile(toResult, 50),
@@ -166,7 +173,10 @@ public final class Benchmark {
 		}
 	}
 
-	/** Scenario 5: a worker in its own JVM at N in flight: CPU per 1,000 jobs, peak memory, threads. */
+	/**
+	 * Scenario 5: a worker in its own JVM at N in flight: CPU per 1,000 jobs, peak
+	 * memory, threads.
+	 */
 	private void workerCost(int jobs, int instances) throws IOException, InterruptedException {
 		String endpoint = define("worker-cost", instances, Duration.ofMillis(200));
 		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, instances, Map.of())) {
@@ -224,7 +234,8 @@ public final class Benchmark {
 		List<CompletableFuture<String>> ids = new ArrayList<>();
 		for (int i = 0; i < jobs; i++) {
 			window.acquireUninterruptibly();
-			ids.add(client.submitAsync("{\"input\":{\"n\":" + i + "}}").whenComplete((r, f) -> window.release())
+			ids.add(client.submitAsync("{\"input\":{\"n\":" + i + "}}")
+				.whenComplete((r, f) -> window.release())
 				.thenApply((response) -> response.json().get("id").asString()));
 		}
 		return ids.stream().map(CompletableFuture::join).toList();

@@ -64,9 +64,9 @@ public final class JobsClient {
 
 	private CompletableFuture<Response> send(HttpRequest request) {
 		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-			.thenApply((response) -> new Response(response.statusCode(), response.body(), response.headers()
-				.firstValue("Content-Type")
-				.orElse(""), response.headers().firstValue("Retry-After").orElse(null)));
+			.thenApply((response) -> new Response(response.statusCode(), response.body(),
+					response.headers().firstValue("Content-Type").orElse(""),
+					response.headers().firstValue("Retry-After").orElse(null)));
 	}
 
 	/**
@@ -93,6 +93,5 @@ public final class JobsClient {
 	static JsonMapper mapper() {
 		return mapper;
 	}
-
 
 }

@@ -12,9 +12,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The API and a worker, in this JVM, on AWS stand-ins: the system as a user runs it, for end-to-end tests and
- * benchmarks. Each system gets a table and queues of its own, so systems started one after another never see each
- * other's jobs.
+ * The API and a worker, in this JVM, on AWS stand-ins: the system as a user runs it, for
+ * end-to-end tests and benchmarks. Each system gets a table and queues of its own, so
+ * systems started one after another never see each other's jobs.
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -33,7 +33,8 @@ public final class LocalSystem implements AutoCloseable {
 
 	/**
 	 * Starts the API and a worker.
-	 * @param awsProperties where the stand-ins are ({@code spring.cloud.aws.*} and the SageMaker endpoint override)
+	 * @param awsProperties where the stand-ins are ({@code spring.cloud.aws.*} and the
+	 * SageMaker endpoint override)
 	 * @param endpointName the emulated endpoint the worker invokes
 	 * @param instances the endpoint's instances, which the worker keeps busy
 	 * @param workerProperties further {@code inferq.worker.*} settings, may be empty
@@ -46,8 +47,8 @@ public final class LocalSystem implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the API only, so that jobs can be queued before {@link #startWorker()}; arguments as for
-	 * {@link #start}.
+	 * Starts the API only, so that jobs can be queued before {@link #startWorker()};
+	 * arguments as for {@link #start}.
 	 */
 	public static LocalSystem startApi(Map<String, String> awsProperties, String endpointName, int instances,
 			Map<String, String> workerProperties) {
@@ -68,7 +69,10 @@ public final class LocalSystem implements AutoCloseable {
 		return new LocalSystem(worker, ApiApplication.application().run(asArguments(api)));
 	}
 
-	/** The properties a worker of this system runs with, for starting one in another process. */
+	/**
+	 * The properties a worker of this system runs with, for starting one in another
+	 * process.
+	 */
 	public Map<String, String> workerProperties() {
 		return Map.copyOf(this.workerProperties);
 	}

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import io.inferq.worker.WorkerApplication;
 
 /**
- * A worker in a JVM of its own, started from this JVM's classpath, so that it can be killed like a real one.
+ * A worker in a JVM of its own, started from this JVM's classpath, so that it can be
+ * killed like a real one.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -26,7 +27,8 @@ public final class WorkerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a worker with {@code properties} as command-line arguments; its output goes to {@code log}.
+	 * Starts a worker with {@code properties} as command-line arguments; its output goes
+	 * to {@code log}.
 	 */
 	public static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
 		List<String> command = new ArrayList<>();

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole system over the wire: HTTP to the API, SQS, DynamoDB and the SageMaker emulator, with nothing mocked.
+ * The whole system over the wire: HTTP to the API, SQS, DynamoDB and the SageMaker
+ * emulator, with nothing mocked.
  */
 class EndToEndTest {
 
@@ -59,12 +60,12 @@ class EndToEndTest {
 
 	@Test
 	void saturation_shouldNeverExceedTheInstancesAndKeepThemBusy() {
-		String endpoint = endpoint(
-				EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(100)));
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(100)));
 		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 8, Map.of());
 		JobsClient client = this.system.client();
 
-		// Queued first, so that jobs wait during the whole run and any idle instance is the worker's fault.
+		// Queued first, so that jobs wait during the whole run and any idle instance is
+		// the worker's fault.
 		List<String> ids = submit(client, 200, "{\"input\":{\"n\":1}}");
 		this.system.startWorker();
 		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(60));
@@ -97,7 +98,7 @@ class EndToEndTest {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName())
 			.instances(4)
 			.latency(Duration.ofMillis(20))
-			.errorRate(SageMakerError.THROTTLING, 0.2));
+			.errorRate(SageMakerError.THROTTLING_EXCEPTION, 0.2));
 		JobsClient client = start(endpoint, 4, fastRetries(10));
 
 		List<String> ids = submit(client, 40, "{\"input\":{\"n\":2}}");
@@ -130,8 +131,7 @@ class EndToEndTest {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofSeconds(2)));
 		JobsClient client = start(endpoint, 1, Map.of("inferq.worker.prefetch", "0"));
 		String busy = client.submit("{\"input\":{\"n\":1}}");
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> "RUNNING".equals(client.get(busy).get("status").asString()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "RUNNING".equals(client.get(busy).get("status").asString()));
 
 		String queued = client.submit("{\"input\":{\"n\":2}}");
 		JobsClient.Response cancelled = client.cancel(queued);

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Workers as real processes, killed and stopped as an orchestrator would: nothing is lost, nothing is done twice.
+ * Workers as real processes, killed and stopped as an orchestrator would: nothing is
+ * lost, nothing is done twice.
  */
 class WorkerCrashTest {
 
@@ -47,7 +48,8 @@ class WorkerCrashTest {
 		int jobs = 300;
 		List<String> ids = submitNumbered(client, jobs);
 
-		try (WorkerProcess first = WorkerProcess.start(this.system.workerProperties(), this.logs.resolve("first.log"))) {
+		try (WorkerProcess first = WorkerProcess.start(this.system.workerProperties(),
+				this.logs.resolve("first.log"))) {
 			await().atMost(Duration.ofSeconds(60)).until(() -> this.aws.sageMaker().stats(endpoint).succeeded() >= 80);
 			first.kill();
 		}
@@ -60,7 +62,8 @@ class WorkerCrashTest {
 			for (int n = 0; n < jobs; n++) {
 				JsonNode job = finished.get(n);
 				assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
-				// The emulator echoes the input: each job holds its own result, not another's.
+				// The emulator echoes the input: each job holds its own result, not
+				// another's.
 				assertThat(job.get("output").get("n").asInt()).isEqualTo(n);
 			}
 		}
@@ -84,7 +87,9 @@ class WorkerCrashTest {
 
 		List<JsonNode> afterStop = ids.stream().map(client::get).toList();
 		assertThat(afterStop).noneMatch((job) -> job.get("status").asString().equals("RUNNING"));
-		long finishedByFirst = afterStop.stream().filter((job) -> job.get("status").asString().equals("SUCCEEDED")).count();
+		long finishedByFirst = afterStop.stream()
+			.filter((job) -> job.get("status").asString().equals("SUCCEEDED"))
+			.count();
 		assertThat(this.aws.sageMaker().stats(endpoint).invocations()).isEqualTo(finishedByFirst);
 
 		try (WorkerProcess second = WorkerProcess.start(this.system.workerProperties(),
