@@ -55,9 +55,9 @@ class CloudFormationTemplateTest {
 	private static final Path WORKER_PROPERTIES = Path.of("..", "worker", "src", "main", "java", "io", "inferq",
 			"worker", "config", "WorkerProperties.java");
 
-	/** Spring Cloud AWS's own property, not one of ours. */
-	private static final Map<String, String> SPRING_CLOUD_AWS_VARIABLES = Map.of("SPRING_CLOUD_AWS_REGION_STATIC",
-			"spring.cloud.aws.region.static");
+	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
+	private static final Map<String, String> SPRING_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT",
+			"management.server.port", "SPRING_CLOUD_AWS_REGION_STATIC", "spring.cloud.aws.region.static");
 
 	private static Map<String, Object> template;
 
@@ -121,7 +121,7 @@ class CloudFormationTemplateTest {
 
 	@Test
 	void taskDefinitions_shouldSetOnlyVariablesThatBindToRealProperties() throws IOException {
-		Map<String, String> known = new LinkedHashMap<>(SPRING_CLOUD_AWS_VARIABLES);
+		Map<String, String> known = new LinkedHashMap<>(SPRING_VARIABLES);
 		known.putAll(variables(InferqAwsProperties.PREFIX,
 				Arrays.stream(InferqAwsProperties.class.getRecordComponents()).map(RecordComponent::getName).toList()));
 		RecordSource worker = RecordSource.parse(WORKER_PROPERTIES);
@@ -132,7 +132,7 @@ class CloudFormationTemplateTest {
 		assertThat(set).isNotEmpty().allSatisfy((variable) -> {
 			assertThat(known)
 				.as("%s is not the environment form of a property of InferqAwsProperties or "
-						+ "WorkerProperties (or a known Spring Cloud AWS one)", variable)
+						+ "WorkerProperties (or a known Spring one)", variable)
 				.containsKey(variable);
 			assertThat(bindsTo(variable, known.get(variable)))
 				.as("Spring Boot binds %s to %s", variable, known.get(variable))
