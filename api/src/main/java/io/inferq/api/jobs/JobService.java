@@ -57,7 +57,7 @@ class JobService {
 	/**
 	 * Stores a new QUEUED job, then queues it. If the queue fails after the job was
 	 * stored, the job is failed (best effort) so that it does not stay QUEUED without a
-	 * message.
+	 * message, and the problem names it ({@code jobId}).
 	 */
 	CompletableFuture<Job> submit(JobSubmission submission) {
 		Job job = Job.submit(JobId.random(), submission.input(), submission.accept(), submission.metadata(),
@@ -100,7 +100,9 @@ class JobService {
 			return job;
 		}), (failure) -> {
 			logger.warn("Job {} was stored but could not be queued, so it is failed: {}", job.id(), failure.toString());
-			return failUnqueued(job).thenCompose((ignored) -> Futures.failed(unavailable("job queue", failure)));
+			ServiceUnavailableException unavailable = unavailable("job queue", failure);
+			unavailable.getBody().setProperty("jobId", job.id().value());
+			return failUnqueued(job).thenCompose((ignored) -> Futures.failed(unavailable));
 		});
 	}
 

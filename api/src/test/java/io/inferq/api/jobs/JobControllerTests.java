@@ -149,6 +149,7 @@ class JobControllerTests {
 		assertThat(updated.getValue().version()).isEqualTo(1);
 		assertThat(updated.getValue().status()).isEqualTo(JobStatus.FAILED);
 		assertThat(updated.getValue().error().type()).isEqualTo(JobService.ENQUEUE_FAILED);
+		assertThat(result).bodyJson().extractingPath("$.jobId").isEqualTo(updated.getValue().id().value());
 	}
 
 	@Test

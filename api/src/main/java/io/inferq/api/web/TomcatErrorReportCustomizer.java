@@ -1,0 +1,43 @@
+package io.inferq.api.web;
+
+import org.apache.catalina.Host;
+import org.apache.catalina.Pipeline;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts {@link ProblemErrorReportValve} in place of the error report valves of Tomcat and
+ * Spring Boot. Runs after Spring Boot's customizers, so that it replaces theirs.
+ */
+@Component
+class TomcatErrorReportCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+	@Override
+	public void customize(TomcatServletWebServerFactory factory) {
+		factory.addContextCustomizers((context) -> {
+			Host host = (Host) context.getParent();
+			Pipeline pipeline = host.getPipeline();
+			for (Valve valve : pipeline.getValves()) {
+				if (valve instanceof ErrorReportValve) {
+					pipeline.removeValve(valve);
+				}
+			}
+			pipeline.addValve(new ProblemErrorReportValve());
+			if (host instanceof StandardHost standardHost) {
+				standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		});
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

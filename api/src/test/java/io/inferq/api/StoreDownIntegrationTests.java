@@ -1,0 +1,45 @@
+package io.inferq.api;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import io.inferq.job.JobId;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API with SQS up and DynamoDB down (its endpoint is a closed port).
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+class StoreDownIntegrationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void localAwsWithoutDynamoDb(DynamicPropertyRegistry registry) {
+		DownDependencies.register(registry, "spring.cloud.aws.dynamodb.endpoint");
+	}
+
+	@Test
+	void everyJobEndpoint_answers503WithRetryAfter() {
+		ApiClient api = new ApiClient(this.port);
+		String job = "/v1/jobs/" + JobId.random();
+
+		for (HttpResponse<byte[]> response : List.of(api.submit("{\"input\": 1}"), api.get(job),
+				api.get(job + "/result"), api.delete(job))) {
+			assertThat(response.statusCode()).as(response.request().method() + " " + response.uri()).isEqualTo(503);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+			assertThat(ApiClient.json(response).get("detail").asString())
+				.isEqualTo("The job store is unavailable; try again later");
+		}
+	}
+
+}
