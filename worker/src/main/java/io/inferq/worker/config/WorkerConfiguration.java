@@ -43,10 +43,11 @@ import org.springframework.context.annotation.Import;
 class WorkerConfiguration {
 
 	/**
-	 * How long a poll waits for messages (SQS long polling); a poll returns at once when
-	 * messages are there.
+	 * How long the container waits for a full batch of free slots before it polls for as
+	 * many messages as there are free slots. Short, so that a slot never stays empty
+	 * while messages wait in the queue.
 	 */
-	private static final Duration POLL_TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration MAX_DELAY_BETWEEN_POLLS = Duration.ofMillis(50);
 
 	/** How long a stopping worker gives acknowledgements still to be sent. */
 	private static final Duration ACKNOWLEDGEMENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
@@ -105,7 +106,8 @@ class WorkerConfiguration {
 			.sqsAsyncClient(sqs)
 			.configure((options) -> options.maxConcurrentMessages(held)
 				.maxMessagesPerPoll(Math.min(MAX_MESSAGES_PER_POLL, held))
-				.pollTimeout(POLL_TIMEOUT)
+				.pollTimeout(properties.pollTimeout())
+				.maxDelayBetweenPolls(MAX_DELAY_BETWEEN_POLLS)
 				.backPressureMode(BackPressureMode.FIXED_HIGH_THROUGHPUT)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
 				.messageVisibility(properties.lease())

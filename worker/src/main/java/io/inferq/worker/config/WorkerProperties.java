@@ -31,6 +31,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff the delay before the second attempt (doubling after, with jitter)
  * @param maxBackoff the longest delay between attempts
  * @param timeToStart the deadline of jobs created from queue messages
+ * @param pollTimeout how long one receive waits for messages (SQS long polling; it
+ * returns at once when there are some); a stopping worker waits for its current receive
+ * to end
  */
 @ConfigurationProperties(WorkerProperties.PREFIX)
 public record WorkerProperties(String endpointName, @DefaultValue("1") int instances,
@@ -38,7 +41,8 @@ public record WorkerProperties(String endpointName, @DefaultValue("1") int insta
 		@DefaultValue("false") boolean followEndpointCapacity, @DefaultValue("30s") Duration capacityRefreshInterval,
 		URI sagemakerEndpoint, @DefaultValue("65s") Duration invocationTimeout, @DefaultValue("180s") Duration lease,
 		@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration initialBackoff,
-		@DefaultValue("5m") Duration maxBackoff, @DefaultValue("6h") Duration timeToStart) {
+		@DefaultValue("5m") Duration maxBackoff, @DefaultValue("6h") Duration timeToStart,
+		@DefaultValue("10s") Duration pollTimeout) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.worker";

@@ -66,13 +66,23 @@ class JobListener {
 			if (outcome instanceof Outcome.RetryIn retry) {
 				return changeVisibility(visibility, retry.delay(), message);
 			}
-			return acknowledgement.acknowledgeAsync().exceptionally((ackFailure) -> {
-				// The message comes back and is dropped as a duplicate then: the job's
-				// outcome is stored.
-				logger.warn("Job {} message could not be deleted: {}", message.jobId(), ackFailure.toString());
-				return null;
-			});
+			acknowledge(acknowledgement, message);
+			return CompletableFuture.<Void>completedFuture(null);
 		}).thenCompose((done) -> done);
+	}
+
+	/**
+	 * Deletes the message, without holding the listener's slot until the deletion, which
+	 * is batched with others, is sent: the job's outcome is stored already, and a message
+	 * that comes back is dropped as a duplicate.
+	 */
+	private static void acknowledge(Acknowledgement acknowledgement, JobMessage message) {
+		acknowledgement.acknowledgeAsync().whenComplete((ignored, failure) -> {
+			if (failure != null) {
+				logger.warn("Job {} message could not be deleted; it will come back and be dropped: {}",
+						message.jobId(), failure.toString());
+			}
+		});
 	}
 
 	private static CompletableFuture<Void> changeVisibility(Visibility visibility, Duration delay, JobMessage message) {
