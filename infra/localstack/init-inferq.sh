@@ -1,0 +1,35 @@
+#!/bin/bash
+# LocalStack ready hook (/etc/localstack/init/ready.d): creates inferq's jobs table and queues exactly as
+# core's JobTable and JobQueues define them. Idempotent: existing resources are left as they are.
+set -euo pipefail
+
+TABLE=inferq-jobs        # JobTable.DEFAULT_NAME
+QUEUE=inferq-jobs        # JobQueues.DEFAULT_NAME
+DLQ=inferq-jobs-dlq      # JobQueues.DEFAULT_DLQ_NAME
+MAX_RECEIVE_COUNT=10     # JobQueues.MAX_RECEIVE_COUNT
+VISIBILITY_TIMEOUT=180   # JobQueues.VISIBILITY_TIMEOUT
+DLQ_RETENTION=1209600    # 14 days
+
+awslocal sqs create-queue --queue-name "$DLQ" --attributes "MessageRetentionPeriod=$DLQ_RETENTION" >/dev/null
+dlq_url=$(awslocal sqs get-queue-url --queue-name "$DLQ" --query QueueUrl --output text)
+dlq_arn=$(awslocal sqs get-queue-attributes --queue-url "$dlq_url" --attribute-names QueueArn \
+	--query Attributes.QueueArn --output text)
+attributes=$(mktemp)
+cat >"$attributes" <<JSON
+{"VisibilityTimeout": "$VISIBILITY_TIMEOUT",
+ "RedrivePolicy": "{\"deadLetterTargetArn\":\"$dlq_arn\",\"maxReceiveCount\":\"$MAX_RECEIVE_COUNT\"}"}
+JSON
+awslocal sqs create-queue --queue-name "$QUEUE" --attributes "file://$attributes" >/dev/null
+rm -f "$attributes"
+
+if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; then
+	awslocal dynamodb create-table --table-name "$TABLE" \
+		--attribute-definitions AttributeName=id,AttributeType=S \
+		--key-schema AttributeName=id,KeyType=HASH \
+		--billing-mode PAY_PER_REQUEST >/dev/null
+	awslocal dynamodb wait table-exists --table-name "$TABLE"
+	awslocal dynamodb update-time-to-live --table-name "$TABLE" \
+		--time-to-live-specification Enabled=true,AttributeName=ttl >/dev/null
+fi
+
+echo "inferq: queue $QUEUE (dead letters to $DLQ) and table $TABLE are ready"
