@@ -164,6 +164,24 @@ class JobApiIntegrationTests {
 	}
 
 	@Test
+	void requestsRefusedOutsideSpringMvc_areProblemsToo() {
+		HttpResponse<byte[]> encodedSlash = this.api.get("/v1/jobs/a%2Fb");
+		HttpResponse<byte[]> badForm = this.api.send(HttpRequest.newBuilder(this.api.url("/v1/jobs"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.method("PATCH", BodyPublishers.ofString("a=%zz")));
+		HttpResponse<byte[]> errorPath = this.api.get("/error");
+
+		assertThat(encodedSlash.statusCode()).isEqualTo(400);
+		assertThat(badForm.statusCode()).isEqualTo(405);
+		assertThat(errorPath.statusCode()).isEqualTo(404);
+		for (HttpResponse<byte[]> response : List.of(encodedSlash, badForm, errorPath)) {
+			assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+				.startsWith("application/problem+json");
+			assertThat(ApiClient.json(response).get("status").asInt()).isEqualTo(response.statusCode());
+		}
+	}
+
+	@Test
 	void aBodyDeclaredTooLarge_isRefusedBeforeItIsRead() {
 		HttpResponse<byte[]> response = this.api.send(HttpRequest.newBuilder(this.api.url("/v1/jobs"))
 			.header("Content-Type", "application/json")

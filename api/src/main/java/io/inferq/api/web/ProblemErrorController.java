@@ -26,9 +26,12 @@ class ProblemErrorController implements ErrorController {
 			.body(ProblemDetail.forStatus(status));
 	}
 
+	/** The error's status; a request for the error path itself finds nothing. */
 	private static HttpStatus status(HttpServletRequest request) {
-		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-		HttpStatus status = (code instanceof Integer value) ? HttpStatus.resolve(value) : null;
+		if (!(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code)) {
+			return HttpStatus.NOT_FOUND;
+		}
+		HttpStatus status = HttpStatus.resolve(code);
 		return (status != null && status.isError()) ? status : HttpStatus.INTERNAL_SERVER_ERROR;
 	}
 
