@@ -85,7 +85,8 @@ public class SageMakerInferenceClient implements InferenceClient {
 	static InferenceException classify(Throwable failure) {
 		if (failure instanceof ModelErrorException modelError) {
 			Integer status = modelError.originalStatusCode();
-			boolean retryable = status == null || status >= 500 || status == 408 || status == 429;
+			// No status (or 0) means the model never answered: a timeout.
+			boolean retryable = status == null || status < 400 || status >= 500 || status == 408 || status == 429;
 			String message = (modelError.originalMessage() != null) ? modelError.originalMessage()
 					: modelError.awsErrorDetails().errorMessage();
 			return new InferenceException(
