@@ -74,7 +74,8 @@ class EndToEndTest {
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
 		assertThat(stats.maxInFlight()).isEqualTo(8);
 		assertThat(stats.invocations()).isEqualTo(200);
-		// 0.79 measured alone on 2 cores, where the stand-ins, the API and the worker share the CPU; the target
+		// 0.79 measured alone on 2 cores, where the stand-ins, the API and the worker
+		// share the CPU; the target
 		// is 0.90 (see the README's Performance section).
 		assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0.60);
 	}
