@@ -200,6 +200,9 @@ class JobApiIntegrationTests {
 		assertThat(paths.has("/v1/jobs")).isTrue();
 		assertThat(paths.has("/v1/jobs/{id}")).isTrue();
 		assertThat(paths.has("/v1/jobs/{id}/result")).isTrue();
+		JsonNode submit = paths.get("/v1/jobs").get("post");
+		assertThat(submit.has("parameters")).isFalse();
+		assertThat(submit.get("requestBody").get("content").has("application/json")).isTrue();
 		assertThat(this.api.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
 	}
 

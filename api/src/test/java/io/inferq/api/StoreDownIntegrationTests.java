@@ -2,6 +2,9 @@ package io.inferq.api;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.inferq.job.JobId;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,14 @@ class StoreDownIntegrationTests {
 		ApiClient api = new ApiClient(this.port);
 		String job = "/v1/jobs/" + JobId.random();
 
-		for (HttpResponse<byte[]> response : List.of(api.submit("{\"input\": 1}"), api.get(job),
-				api.get(job + "/result"), api.delete(job))) {
+		// In parallel: each takes the DynamoDB client's retries to fail.
+		List<CompletableFuture<HttpResponse<byte[]>>> responses = Stream
+			.<Supplier<HttpResponse<byte[]>>>of(() -> api.submit("{\"input\": 1}"), () -> api.get(job),
+					() -> api.get(job + "/result"), () -> api.delete(job))
+			.map(CompletableFuture::supplyAsync)
+			.toList();
+
+		for (HttpResponse<byte[]> response : responses.stream().map(CompletableFuture::join).toList()) {
 			assertThat(response.statusCode()).as(response.request().method() + " " + response.uri()).isEqualTo(503);
 			assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
 			assertThat(ApiClient.json(response).get("detail").asString())

@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -27,8 +26,8 @@ import org.springframework.stereotype.Component;
  * limits. JSON input is kept as the exact text the client sent.
  * <p>
  * Throws {@link InvalidJobRequestException} or {@link RequestTooLargeException}, whose
- * details say what to fix; text from the request is echoed only where it is known to be
- * plain.
+ * details say what to fix. Names and values from the request are echoed only when they
+ * are plain ASCII, so that a problem can always be written back.
  */
 @Component
 class SubmitRequestReader {
@@ -38,8 +37,6 @@ class SubmitRequestReader {
 
 	private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
 
-	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.:-]+");
-
 	private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
 	private static final String FIELDS = "a job request has 'input' (any JSON value) or 'inputBase64' with "
@@ -47,8 +44,11 @@ class SubmitRequestReader {
 
 	private final ApiProperties properties;
 
+	private final MetadataReader metadata;
+
 	SubmitRequestReader(ApiProperties properties) {
 		this.properties = properties;
+		this.metadata = new MetadataReader(properties.metadata());
 	}
 
 	/**
@@ -116,7 +116,7 @@ class SubmitRequestReader {
 				case "inputBase64" -> fields.inputBase64 = string(parser, token, name);
 				case "contentType" -> fields.contentType = mediaType(string(parser, token, name), name, true);
 				case "accept" -> fields.accept = mediaType(string(parser, token, name), name, false);
-				case "metadata" -> fields.metadata = metadata(parser, token);
+				case "metadata" -> fields.metadata = this.metadata.read(parser, token);
 				case "timeToStart" -> fields.timeToStart = timeToStart(parser, token);
 				default -> throw new InvalidJobRequestException("Unknown field " + describe(name) + "; " + FIELDS,
 						SAFE_NAME.matcher(name).matches() ? "/" + name : null);
@@ -218,47 +218,6 @@ class SubmitRequestReader {
 		catch (InvalidMediaTypeException ex) {
 			return false;
 		}
-	}
-
-	private Map<String, String> metadata(JsonParser parser, JsonToken token) {
-		if (token == JsonToken.VALUE_NULL) {
-			return Map.of();
-		}
-		if (token != JsonToken.START_OBJECT) {
-			throw new InvalidJobRequestException(
-					"'metadata' must be an object of strings, for example {\"customer\": \"acme\"}", "/metadata");
-		}
-		ApiProperties.Metadata limits = this.properties.metadata();
-		Map<String, String> metadata = new LinkedHashMap<>();
-		for (String key = parser.nextName(); key != null; key = parser.nextName()) {
-			if (metadata.size() == limits.maxEntries()) {
-				throw new InvalidJobRequestException(
-						"'metadata' has more than " + limits.maxEntries() + " entries; send fewer", "/metadata");
-			}
-			if (key.length() > limits.maxKeyLength() || !METADATA_KEY.matcher(key).matches()) {
-				throw new InvalidJobRequestException("Metadata keys are 1 to " + limits.maxKeyLength()
-						+ " characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'", "/metadata");
-			}
-			String pointer = "/metadata/" + key;
-			if (parser.nextToken() != JsonToken.VALUE_STRING) {
-				throw new InvalidJobRequestException("Metadata values must be strings", pointer);
-			}
-			metadata.put(key, metadataValue(parser.getString(), limits, pointer));
-		}
-		return metadata;
-	}
-
-	private static String metadataValue(String value, ApiProperties.Metadata limits, String pointer) {
-		if (value.codePointCount(0, value.length()) > limits.maxValueLength()) {
-			throw new InvalidJobRequestException(
-					"Metadata values may be " + limits.maxValueLength() + " characters long at most", pointer);
-		}
-		if (value.codePoints()
-			.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
-			throw new InvalidJobRequestException("Metadata values must be text without control characters "
-					+ "(such as NUL or line breaks) or unpaired surrogates", pointer);
-		}
-		return value;
 	}
 
 	private Duration timeToStart(JsonParser parser, JsonToken token) {
