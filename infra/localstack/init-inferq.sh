@@ -5,6 +5,7 @@ set -euo pipefail
 
 TABLE=inferq-jobs        # JobTable.DEFAULT_NAME
 QUEUE=inferq-jobs        # JobQueues.DEFAULT_NAME
+BULK_QUEUE=inferq-jobs-bulk  # JobQueues.DEFAULT_BULK_NAME
 DLQ=inferq-jobs-dlq      # JobQueues.DEFAULT_DLQ_NAME
 MAX_RECEIVE_COUNT=10     # JobQueues.MAX_RECEIVE_COUNT
 VISIBILITY_TIMEOUT=180   # JobQueues.VISIBILITY_TIMEOUT
@@ -20,6 +21,7 @@ cat >"$attributes" <<JSON
  "RedrivePolicy": "{\"deadLetterTargetArn\":\"$dlq_arn\",\"maxReceiveCount\":\"$MAX_RECEIVE_COUNT\"}"}
 JSON
 awslocal sqs create-queue --queue-name "$QUEUE" --attributes "file://$attributes" >/dev/null
+awslocal sqs create-queue --queue-name "$BULK_QUEUE" --attributes "file://$attributes" >/dev/null
 rm -f "$attributes"
 
 if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; then
@@ -32,4 +34,4 @@ if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; the
 		--time-to-live-specification Enabled=true,AttributeName=ttl >/dev/null
 fi
 
-echo "inferq: queue $QUEUE (dead letters to $DLQ) and table $TABLE are ready"
+echo "inferq: queues $QUEUE and $BULK_QUEUE (dead letters to $DLQ) and table $TABLE are ready"

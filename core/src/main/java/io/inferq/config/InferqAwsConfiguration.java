@@ -61,11 +61,12 @@ public class InferqAwsConfiguration {
 			if (!properties.createResources()) {
 				return;
 			}
-			logger.info("Creating table {} and queues {} / {} if absent", properties.tableName(),
-					properties.queueName(), properties.deadLetterQueueName());
+			logger.info("Creating table {} and queues {}, {} / {} if absent", properties.tableName(),
+					properties.queueName(), properties.bulkQueueName(), properties.deadLetterQueueName());
 			CompletableFuture
 				.allOf(JobTable.createIfAbsent(dynamoDb, properties.tableName()),
-						JobQueues.createIfAbsent(sqs, properties.queueName(), properties.deadLetterQueueName()))
+						JobQueues.createIfAbsent(sqs, properties.queueName(), properties.bulkQueueName(),
+								properties.deadLetterQueueName()))
 				.get(RESOURCE_CREATION_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 		};
 	}

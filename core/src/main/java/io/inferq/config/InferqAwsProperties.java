@@ -12,8 +12,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * endpoint overrides are Spring Cloud AWS's own {@code spring.cloud.aws.*} properties.
  *
  * @param tableName the DynamoDB jobs table
- * @param queueName the SQS jobs queue
- * @param deadLetterQueueName the jobs queue's dead-letter queue
+ * @param queueName the SQS jobs queue of the interactive lane (single jobs)
+ * @param bulkQueueName the SQS jobs queue of the bulk lane (jobs enqueued in batches)
+ * @param deadLetterQueueName the dead-letter queue of both lanes' queues
  * @param createResources whether to create the table and queues at start if they are
  * missing (for local stand-ins and LocalStack; on AWS the deployment template creates
  * them)
@@ -22,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(InferqAwsProperties.PREFIX)
 public record InferqAwsProperties(@DefaultValue(JobTable.DEFAULT_NAME) String tableName,
 		@DefaultValue(JobQueues.DEFAULT_NAME) String queueName,
+		@DefaultValue(JobQueues.DEFAULT_BULK_NAME) String bulkQueueName,
 		@DefaultValue(JobQueues.DEFAULT_DLQ_NAME) String deadLetterQueueName,
 		@DefaultValue("false") boolean createResources, @DefaultValue("7d") Duration retention) {
 

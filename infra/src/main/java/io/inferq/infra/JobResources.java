@@ -43,8 +43,8 @@ public final class JobResources {
 					.httpClient(http)
 					.build()) {
 			CompletableFuture
-				.allOf(JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME),
-						JobQueues.createIfAbsent(sqs, JobQueues.DEFAULT_NAME, JobQueues.DEFAULT_DLQ_NAME))
+				.allOf(JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME), JobQueues.createIfAbsent(sqs,
+						JobQueues.DEFAULT_NAME, JobQueues.DEFAULT_BULK_NAME, JobQueues.DEFAULT_DLQ_NAME))
 				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

@@ -1,6 +1,7 @@
 package io.inferq.message.sqs;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,7 +21,13 @@ public final class JobQueues {
 	/** The jobs queue the apps use unless configured otherwise. */
 	public static final String DEFAULT_NAME = "inferq-jobs";
 
-	/** The dead-letter queue of {@link #DEFAULT_NAME}. */
+	/**
+	 * The bulk lane's queue: jobs enqueued in batches travel here, apart from interactive
+	 * ones, so that the worker can keep a share of the endpoint for interactive work.
+	 */
+	public static final String DEFAULT_BULK_NAME = "inferq-jobs-bulk";
+
+	/** The dead-letter queue of both lanes' queues. */
 	public static final String DEFAULT_DLQ_NAME = "inferq-jobs-dlq";
 
 	/**
@@ -42,6 +49,18 @@ public final class JobQueues {
 	private static final Logger logger = LoggerFactory.getLogger(JobQueues.class);
 
 	private JobQueues() {
+	}
+
+	/**
+	 * Creates the dead-letter queue, then the interactive and the bulk lane's queues with
+	 * a redrive policy to it; queues that exist with the same attributes are left as they
+	 * are.
+	 * @return the URLs of the interactive and the bulk queue
+	 */
+	public static CompletableFuture<List<String>> createIfAbsent(SqsAsyncClient sqs, String queueName,
+			String bulkQueueName, String dlqName) {
+		return createIfAbsent(sqs, queueName, dlqName).thenCombine(createIfAbsent(sqs, bulkQueueName, dlqName),
+				List::of);
 	}
 
 	/**

@@ -29,6 +29,8 @@ import io.inferq.message.sqs.JobQueues;
 import io.inferq.store.dynamodb.JobTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -72,14 +74,16 @@ class CloudFormationTemplateTest {
 	void nameParameters_shouldDefaultToTheNamesTheAppsUse() {
 		assertThat(parameterDefault("TableName")).isEqualTo(JobTable.DEFAULT_NAME);
 		assertThat(parameterDefault("QueueName")).isEqualTo(JobQueues.DEFAULT_NAME);
+		assertThat(parameterDefault("BulkQueueName")).isEqualTo(JobQueues.DEFAULT_BULK_NAME);
 		assertThat(parameterDefault("DeadLetterQueueName")).isEqualTo(JobQueues.DEFAULT_DLQ_NAME);
 	}
 
-	@Test
-	void jobsQueue_shouldFollowJobQueues() {
-		Map<String, Object> queue = properties("JobsQueue");
+	@ParameterizedTest
+	@CsvSource({ "JobsQueue, QueueName", "BulkJobsQueue, BulkQueueName" })
+	void jobsQueues_shouldFollowJobQueues(String resource, String nameParameter) {
+		Map<String, Object> queue = properties(resource);
 
-		assertThat(queue.get("QueueName")).isEqualTo(ref("QueueName"));
+		assertThat(queue.get("QueueName")).isEqualTo(ref(nameParameter));
 		assertThat(number(queue.get("VisibilityTimeout"))).isEqualTo(JobQueues.VISIBILITY_TIMEOUT.toSeconds());
 		Map<String, Object> redrive = map(queue.get("RedrivePolicy"));
 		assertThat(number(redrive.get("maxReceiveCount"))).isEqualTo(JobQueues.MAX_RECEIVE_COUNT);
@@ -146,6 +150,8 @@ class CloudFormationTemplateTest {
 			Map<String, Object> environment = environment(app);
 			assertThat(environment.get("INFERQ_AWS_TABLE_NAME")).as(app).isEqualTo(ref("JobsTable"));
 			assertThat(environment.get("INFERQ_AWS_QUEUE_NAME")).as(app).isEqualTo(getAtt("JobsQueue", "QueueName"));
+			assertThat(environment.get("INFERQ_AWS_BULK_QUEUE_NAME")).as(app)
+				.isEqualTo(getAtt("BulkJobsQueue", "QueueName"));
 			assertThat(environment.get("INFERQ_AWS_DEAD_LETTER_QUEUE_NAME")).as(app)
 				.isEqualTo(getAtt("DeadLetterQueue", "QueueName"));
 		}
