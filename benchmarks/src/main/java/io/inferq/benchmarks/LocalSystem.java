@@ -56,6 +56,7 @@ public final class LocalSystem implements AutoCloseable {
 		Map<String, String> shared = new LinkedHashMap<>(awsProperties);
 		shared.put("inferq.aws.table-name", prefix + "-jobs");
 		shared.put("inferq.aws.queue-name", prefix + "-jobs");
+		shared.put("inferq.aws.bulk-queue-name", prefix + "-jobs-bulk");
 		shared.put("inferq.aws.dead-letter-queue-name", prefix + "-jobs-dlq");
 		shared.put("inferq.aws.create-resources", "true");
 

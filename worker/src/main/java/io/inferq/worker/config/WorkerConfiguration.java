@@ -3,6 +3,7 @@ package io.inferq.worker.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import io.inferq.config.InferqAwsConfiguration;
 import io.inferq.worker.inference.CapacityFollower;
 import io.inferq.worker.inference.ConcurrencyLimiter;
 import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.inference.Lane;
 import io.inferq.worker.inference.SageMakerEndpointCapacity;
 import io.inferq.worker.inference.SageMakerInferenceClient;
 import io.micrometer.core.instrument.Gauge;
@@ -85,21 +87,43 @@ class WorkerConfiguration {
 
 	@Bean
 	ConcurrencyLimiter concurrencyLimiter(WorkerProperties properties, MeterRegistry meters) {
-		ConcurrencyLimiter limiter = new ConcurrencyLimiter(properties.maxInFlight());
-		Gauge.builder("inferq.worker.invocations.in-flight", limiter, ConcurrencyLimiter::inUse).register(meters);
-		Gauge.builder("inferq.worker.invocations.waiting", limiter, ConcurrencyLimiter::waiting).register(meters);
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(properties.maxInFlight(), properties.interactiveShare());
+		for (Lane lane : Lane.values()) {
+			String tag = lane.name().toLowerCase(Locale.ROOT);
+			Gauge.builder("inferq.worker.invocations.in-flight", limiter, (limit) -> limit.inUse(lane))
+				.tag("lane", tag)
+				.register(meters);
+			Gauge.builder("inferq.worker.invocations.waiting", limiter, (limit) -> limit.waiting(lane))
+				.tag("lane", tag)
+				.register(meters);
+		}
 		Gauge.builder("inferq.worker.invocations.limit", limiter, ConcurrencyLimiter::limit).register(meters);
 		return limiter;
 	}
 
 	/**
-	 * The listener container: it holds up to the in-flight limit plus the prefetch in
-	 * messages, so that when an invocation ends another job is already started and
-	 * waiting for the free instance; the limiter, not the container, caps what reaches
-	 * the endpoint.
+	 * The interactive lane's listener container: it holds up to the in-flight limit plus
+	 * the prefetch in messages, so that when an invocation ends another job is already
+	 * started and waiting for the free instance; the limiter, not the container, caps
+	 * what reaches the endpoint.
 	 */
 	@Bean
 	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
+			WorkerProperties properties) {
+		return listenerContainerFactory(sqs, properties);
+	}
+
+	/**
+	 * The bulk lane's listener container, sized like the interactive one: its own slots,
+	 * so that bulk messages never keep interactive ones from being received.
+	 */
+	@Bean
+	SqsMessageListenerContainerFactory<Object> bulkSqsListenerContainerFactory(SqsAsyncClient sqs,
+			WorkerProperties properties) {
+		return listenerContainerFactory(sqs, properties);
+	}
+
+	private static SqsMessageListenerContainerFactory<Object> listenerContainerFactory(SqsAsyncClient sqs,
 			WorkerProperties properties) {
 		int held = properties.maxInFlight() + properties.prefetch();
 		return SqsMessageListenerContainerFactory.builder()

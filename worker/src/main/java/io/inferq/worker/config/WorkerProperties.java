@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * that serialises requests)
  * @param prefetch extra messages held ready beyond the in-flight ones, so an instance
  * that frees up is busy again at once; defaults to the in-flight limit
+ * @param interactiveShare the share of the in-flight limit (0 to 1, rounded down) kept
+ * for interactive jobs while there are some; bulk jobs borrow it when there are none, and
+ * interactive jobs are always served first
  * @param followEndpointCapacity whether to follow the endpoint's current instance count
  * (DescribeEndpoint) as autoscaling changes it, instead of the fixed {@code instances}
  * @param capacityRefreshInterval how often to look at the endpoint's instance count when
@@ -37,7 +40,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties(WorkerProperties.PREFIX)
 public record WorkerProperties(String endpointName, @DefaultValue("1") int instances,
-		@DefaultValue("1") int requestsPerInstance, Integer prefetch,
+		@DefaultValue("1") int requestsPerInstance, Integer prefetch, @DefaultValue("0.25") double interactiveShare,
 		@DefaultValue("false") boolean followEndpointCapacity, @DefaultValue("30s") Duration capacityRefreshInterval,
 		URI sagemakerEndpoint, @DefaultValue("65s") Duration invocationTimeout, @DefaultValue("180s") Duration lease,
 		@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration initialBackoff,
@@ -54,6 +57,8 @@ public record WorkerProperties(String endpointName, @DefaultValue("1") int insta
 		require(requestsPerInstance >= 1, "requests-per-instance must be at least 1, not " + requestsPerInstance);
 		prefetch = (prefetch != null) ? prefetch : instances * requestsPerInstance;
 		require(prefetch >= 0, "prefetch must not be negative");
+		require(interactiveShare >= 0 && interactiveShare <= 1,
+				"interactive-share must be between 0 and 1, not " + interactiveShare);
 		require(maxAttempts >= 1, "max-attempts must be at least 1");
 		require(lease.compareTo(invocationTimeout.multipliedBy(2)) > 0,
 				"lease (" + lease + ") must exceed twice the invocation-timeout (" + invocationTimeout

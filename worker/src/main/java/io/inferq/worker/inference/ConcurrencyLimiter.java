@@ -2,17 +2,26 @@ package io.inferq.worker.inference;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Caps how many tasks run at once without blocking a thread: {@link #acquire()} returns a
- * future that completes with a {@link Permit} as soon as one is free, waiters being
- * served first come, first served. Every permit must be released exactly once;
- * {@link #run(Supplier)} does that on every outcome.
+ * Caps how many tasks run at once without blocking a thread: {@link #acquire(Lane)}
+ * returns a future that completes with a {@link Permit} as soon as one is free. Every
+ * permit must be released exactly once; {@link #run(Lane, Supplier)} does that on every
+ * outcome.
+ * <p>
+ * Two lanes share the limit. A free permit goes to the longest-waiting
+ * {@link Lane#INTERACTIVE interactive} task first, then to the longest-waiting
+ * {@link Lane#BULK bulk} one. While interactive tasks run or wait, bulk tasks hold at
+ * most the limit minus the interactive share ({@code reserved}); while none do, bulk
+ * tasks may borrow that share too, so the endpoint is never idle for want of interactive
+ * work and an interactive task never waits for more than the first permit to come back.
  * <p>
  * The limit can change while tasks run (the endpoint scaled): raising it admits waiters
  * at once, lowering it lets running tasks finish and admits no one until the count falls
@@ -20,25 +29,48 @@ import java.util.function.Supplier;
  */
 public class ConcurrencyLimiter {
 
-	private final Queue<CompletableFuture<Permit>> waiters = new ArrayDeque<>();
+	private final Map<Lane, Queue<CompletableFuture<Permit>>> waiters = new EnumMap<>(Lane.class);
+
+	private final Map<Lane, Integer> inUse = new EnumMap<>(Lane.class);
+
+	private final double interactiveShare;
 
 	private int limit;
 
-	private int inUse;
+	private int reserved;
 
 	private int maxInUse;
 
+	/** A limiter whose bulk tasks may use the whole limit. */
 	public ConcurrencyLimiter(int limit) {
+		this(limit, 0);
+	}
+
+	/**
+	 * @param interactiveShare the share of the limit, from 0 to 1, kept for interactive
+	 * tasks while there are some (rounded down, and always leaving bulk tasks at least
+	 * one permit)
+	 */
+	public ConcurrencyLimiter(int limit, double interactiveShare) {
+		if (interactiveShare < 0 || interactiveShare > 1) {
+			throw new IllegalArgumentException(
+					"The interactive share must be between 0 and 1, not " + interactiveShare);
+		}
+		this.interactiveShare = interactiveShare;
+		for (Lane lane : Lane.values()) {
+			this.waiters.put(lane, new ArrayDeque<>());
+			this.inUse.put(lane, 0);
+		}
 		setLimit(limit);
 	}
 
 	/**
-	 * Runs {@code task} once a permit is free and releases the permit when the task's
-	 * future completes, whatever the outcome, including a task that throws instead of
-	 * returning a future.
+	 * Runs {@code task} once a permit of {@code lane} is free and releases the permit
+	 * when the task's future completes, whatever the outcome, including a task that
+	 * throws instead of returning a future.
 	 */
-	public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
-		return acquire().thenCompose((permit) -> {
+	public <T> CompletableFuture<T> run(Lane lane, Supplier<CompletableFuture<T>> task) {
+		return acquire(lane).thenCompose((permit) -> {
 			CompletableFuture<T> result;
 			try {
 				result = task.get();
@@ -50,16 +82,26 @@ public class ConcurrencyLimiter {
 		});
 	}
 
-	/** A permit, now if one is free, otherwise once one is released. */
-	public CompletableFuture<Permit> acquire() {
+	/** {@link #run(Lane, Supplier)} in the interactive lane. */
+	public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
+		return run(Lane.INTERACTIVE, task);
+	}
+
+	/** A permit, now if one is free to {@code lane}, otherwise once one is. */
+	public CompletableFuture<Permit> acquire(Lane lane) {
 		synchronized (this) {
-			if (this.inUse < this.limit) {
-				return CompletableFuture.completedFuture(grant());
+			if (this.waiters.get(lane).isEmpty() && admits(lane)) {
+				return CompletableFuture.completedFuture(grant(lane));
 			}
 			CompletableFuture<Permit> waiter = new CompletableFuture<>();
-			this.waiters.add(waiter);
+			this.waiters.get(lane).add(waiter);
 			return waiter;
 		}
+	}
+
+	/** {@link #acquire(Lane)} in the interactive lane. */
+	public CompletableFuture<Permit> acquire() {
+		return acquire(Lane.INTERACTIVE);
 	}
 
 	/** Changes the limit; waiters that now fit are admitted at once. */
@@ -67,21 +109,32 @@ public class ConcurrencyLimiter {
 		if (newLimit < 1) {
 			throw new IllegalArgumentException("The concurrency limit must be at least 1, not " + newLimit);
 		}
-		List<CompletableFuture<Permit>> admitted;
+		List<Grant> admitted;
 		synchronized (this) {
 			this.limit = newLimit;
+			this.reserved = Math.min(newLimit - 1, (int) Math.floor(this.interactiveShare * newLimit));
 			admitted = admitWaiters();
 		}
-		admitted.forEach(this::hand);
+		admitted.forEach(Grant::hand);
 	}
 
 	public synchronized int limit() {
 		return this.limit;
 	}
 
+	/** Permits kept for interactive tasks while there are some. */
+	public synchronized int reserved() {
+		return this.reserved;
+	}
+
 	/** Permits held now. */
 	public synchronized int inUse() {
-		return this.inUse;
+		return this.inUse.get(Lane.INTERACTIVE) + this.inUse.get(Lane.BULK);
+	}
+
+	/** Permits held now by {@code lane}. */
+	public synchronized int inUse(Lane lane) {
+		return this.inUse.get(lane);
 	}
 
 	/** The most permits ever held at once. */
@@ -91,44 +144,67 @@ public class ConcurrencyLimiter {
 
 	/** Acquirers waiting for a permit. */
 	public synchronized int waiting() {
-		return this.waiters.size();
+		return this.waiters.get(Lane.INTERACTIVE).size() + this.waiters.get(Lane.BULK).size();
 	}
 
-	private void release() {
-		List<CompletableFuture<Permit>> admitted;
+	/** Acquirers of {@code lane} waiting for a permit. */
+	public synchronized int waiting(Lane lane) {
+		return this.waiters.get(lane).size();
+	}
+
+	private void release(Lane lane) {
+		List<Grant> admitted;
 		synchronized (this) {
-			this.inUse--;
+			this.inUse.merge(lane, -1, Integer::sum);
 			admitted = admitWaiters();
 		}
-		admitted.forEach(this::hand);
+		admitted.forEach(Grant::hand);
 	}
 
-	private List<CompletableFuture<Permit>> admitWaiters() {
-		List<CompletableFuture<Permit>> admitted = new ArrayList<>();
-		while (this.inUse < this.limit && !this.waiters.isEmpty()) {
-			admitted.add(this.waiters.poll());
-			this.inUse++;
+	/** Whether a task of {@code lane} may take a permit now. Holds the lock. */
+	private boolean admits(Lane lane) {
+		if (inUse() >= this.limit) {
+			return false;
 		}
-		this.maxInUse = Math.max(this.maxInUse, this.inUse);
+		if (lane == Lane.INTERACTIVE) {
+			return true;
+		}
+		boolean interactiveAbout = this.inUse.get(Lane.INTERACTIVE) > 0
+				|| !this.waiters.get(Lane.INTERACTIVE).isEmpty();
+		return !interactiveAbout || this.inUse.get(Lane.BULK) < this.limit - this.reserved;
+	}
+
+	/** Interactive waiters first, then bulk ones, as long as they fit. Holds the lock. */
+	private List<Grant> admitWaiters() {
+		List<Grant> admitted = new ArrayList<>();
+		for (Lane lane : Lane.values()) {
+			Queue<CompletableFuture<Permit>> queue = this.waiters.get(lane);
+			while (!queue.isEmpty() && admits(lane)) {
+				admitted.add(new Grant(queue.poll(), grant(lane)));
+			}
+		}
 		return admitted;
 	}
 
-	private Permit grant() {
-		this.inUse++;
-		this.maxInUse = Math.max(this.maxInUse, this.inUse);
-		return new Permit();
+	private Permit grant(Lane lane) {
+		this.inUse.merge(lane, 1, Integer::sum);
+		this.maxInUse = Math.max(this.maxInUse, inUse());
+		return new Permit(lane);
 	}
 
 	/**
-	 * Completed outside the lock: the waiter's continuation (the next invocation) runs on
-	 * this thread. A waiter that gave up (its future was cancelled) gives the permit
-	 * straight back.
+	 * A permit for a waiter, completed outside the lock: the waiter's continuation (the
+	 * next invocation) runs on the releasing thread. A waiter that gave up (its future
+	 * was cancelled) gives the permit straight back.
 	 */
-	private void hand(CompletableFuture<Permit> waiter) {
-		Permit permit = new Permit();
-		if (!waiter.complete(permit)) {
-			permit.release();
+	private record Grant(CompletableFuture<Permit> waiter, Permit permit) {
+
+		void hand() {
+			if (!this.waiter.complete(this.permit)) {
+				this.permit.release();
+			}
 		}
+
 	}
 
 	/**
@@ -136,11 +212,17 @@ public class ConcurrencyLimiter {
 	 */
 	public final class Permit {
 
+		private final Lane lane;
+
 		private final AtomicBoolean released = new AtomicBoolean();
+
+		private Permit(Lane lane) {
+			this.lane = lane;
+		}
 
 		public void release() {
 			if (this.released.compareAndSet(false, true)) {
-				ConcurrencyLimiter.this.release();
+				ConcurrencyLimiter.this.release(this.lane);
 			}
 		}
 

@@ -10,16 +10,17 @@ import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobMessageCodec;
 import io.inferq.message.MalformedJobMessageException;
+import io.inferq.worker.inference.Lane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.messaging.handler.annotation.Header;
 
 /**
- * The jobs queue's listener: hands each message to the {@link JobRunner} and acts on its
- * {@link Outcome}: deletes the message once the job's outcome is stored, or makes it
- * visible again after a delay (a retry with backoff, a job another worker holds).
- * Acknowledgement is manual, so nothing is deleted before the outcome is durable.
+ * The listener of both lanes' jobs queues: hands each message to the {@link JobRunner}
+ * and acts on its {@link Outcome}: deletes the message once the job's outcome is stored,
+ * or makes it visible again after a delay (a retry with backoff, a job another worker
+ * holds). Acknowledgement is manual, so nothing is deleted before the outcome is durable.
  * <p>
  * Asynchronous: the returned future completes when the message is dealt with, and the
  * container counts the message as in flight until then. No thread waits for the model.
@@ -41,9 +42,21 @@ class JobListener {
 	}
 
 	@SqsListener("${inferq.aws.queue-name:inferq-jobs}")
-	CompletableFuture<Void> onMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
+	CompletableFuture<Void> onInteractiveMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) Integer receiveCount) {
+		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount);
+	}
+
+	@SqsListener(value = "${inferq.aws.bulk-queue-name:inferq-jobs-bulk}", factory = "bulkSqsListenerContainerFactory")
+	CompletableFuture<Void> onBulkMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
+			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
+					required = false) Integer receiveCount) {
+		return onMessage(body, Lane.BULK, acknowledgement, visibility, receiveCount);
+	}
+
+	private CompletableFuture<Void> onMessage(String body, Lane lane, Acknowledgement acknowledgement,
+			Visibility visibility, Integer receiveCount) {
 		int receives = (receiveCount != null) ? receiveCount : 1;
 		JobMessage message;
 		try {
@@ -56,7 +69,7 @@ class JobListener {
 					ex.getMessage());
 			return changeVisibility(visibility, this.retryPolicy.backoff(receives), null);
 		}
-		return this.runner.run(message).handle((outcome, failure) -> {
+		return this.runner.run(message, lane).handle((outcome, failure) -> {
 			if (failure != null) {
 				Duration delay = this.retryPolicy.backoff(receives);
 				logger.warn("Job {} could not be run (receive {}), trying again in {}: {}", message.jobId(), receives,

@@ -19,6 +19,7 @@ import io.inferq.store.StaleJobException;
 import io.inferq.worker.inference.ConcurrencyLimiter;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
+import io.inferq.worker.inference.Lane;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +78,17 @@ class JobRunner {
 	}
 
 	/**
-	 * Runs the job of {@code message}. The future fails only if the store cannot be
-	 * reached; the message should then come back later.
+	 * Runs the job of {@code message}, which came through {@code lane}. The future fails
+	 * only if the store cannot be reached; the message should then come back later.
 	 */
-	CompletableFuture<Outcome> run(JobMessage message) {
+	CompletableFuture<Outcome> run(JobMessage message, Lane lane) {
 		return findOrCreate(message).thenCompose((job) -> {
 			if (job.isEmpty()) {
 				logger.warn("Job {} does not exist (expired and deleted, or never created); dropping its message",
 						message.jobId());
 				return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
 			}
-			return decide(job.get(), 1);
+			return decide(job.get(), lane, 1);
 		});
 	}
 
@@ -105,7 +106,7 @@ class JobRunner {
 		});
 	}
 
-	private CompletableFuture<Outcome> decide(Job job, int decision) {
+	private CompletableFuture<Outcome> decide(Job job, Lane lane, int decision) {
 		Instant now = this.clock.instant();
 		if (job.isTerminal()) {
 			logger.debug("Job {} is {} already; dropping the duplicate delivery", job.id(), job.status());
@@ -116,7 +117,7 @@ class JobRunner {
 		}
 		if (job.isPastDeadline(now)) {
 			logger.info("Job {} passed its deadline {} before it started; expiring it", job.id(), job.deadline());
-			return write(job.expire(now), "expired", decision);
+			return write(job.expire(now), "expired", lane, decision);
 		}
 		if (job.status() == JobStatus.RUNNING && !job.isLeaseExpired(now)) {
 			Duration held = Duration.between(now, job.leaseExpiresAt());
@@ -127,63 +128,65 @@ class JobRunner {
 		if (!this.retryPolicy.allowsAnotherAttempt(job.attempts())) {
 			JobError last = (job.error() != null) ? job.error()
 					: new JobError("WorkerLost", "The last attempt did not finish; its worker stopped");
-			return write(job.fail(gaveUp(last, job.attempts()), now), "failed", decision);
+			return write(job.fail(gaveUp(last, job.attempts()), now), "failed", lane, decision);
 		}
-		return Futures.recover(this.store.update(job.start(now, this.lease)).thenCompose(this::invoke),
-				(failure) -> onStale(failure, job, decision));
+		return Futures.recover(
+				this.store.update(job.start(now, this.lease)).thenCompose((running) -> invoke(running, lane)),
+				(failure) -> onStale(failure, job, lane, decision));
 	}
 
-	private CompletableFuture<Outcome> invoke(Job running) {
+	private CompletableFuture<Outcome> invoke(Job running, Lane lane) {
 		logger.debug("Job {} attempt {} is waiting for a free instance", running.id(), running.attempts());
-		return this.limiter.run(() -> this.inference.invoke(running.input(), running.accept()))
-			.handle((output, failure) -> (failure == null) ? succeed(running, output)
-					: failed(running, InferenceException.from(Futures.unwrap(failure))))
+		return this.limiter.run(lane, () -> this.inference.invoke(running.input(), running.accept()))
+			.handle((output, failure) -> (failure == null) ? succeed(running, output, lane)
+					: failed(running, InferenceException.from(Futures.unwrap(failure)), lane))
 			.thenCompose((outcome) -> outcome);
 	}
 
-	private CompletableFuture<Outcome> succeed(Job running, Payload output) {
+	private CompletableFuture<Outcome> succeed(Job running, Payload output, Lane lane) {
 		Instant now = this.clock.instant();
 		logger.debug("Job {} attempt {} answered {}", running.id(), running.attempts(), output);
-		return Futures.recover(write(running.succeed(output, now), "succeeded", 1), (failure) -> {
+		return Futures.recover(write(running.succeed(output, now), "succeeded", lane, 1), (failure) -> {
 			if (failure instanceof JobTooLargeException tooLarge) {
 				logger.info("Job {} output does not fit in the job record: {}", running.id(), tooLarge.getMessage());
-				return write(running.fail(new JobError("OutputTooLarge", tooLarge.getMessage()), now), "failed", 1);
+				return write(running.fail(new JobError("OutputTooLarge", tooLarge.getMessage()), now), "failed", lane,
+						1);
 			}
 			return Futures.failed(failure);
 		});
 	}
 
-	private CompletableFuture<Outcome> failed(Job running, InferenceException failure) {
+	private CompletableFuture<Outcome> failed(Job running, InferenceException failure, Lane lane) {
 		Instant now = this.clock.instant();
 		JobError error = failure.error();
 		if (!failure.isRetryable()) {
 			logger.info("Job {} attempt {} failed permanently: {}", running.id(), running.attempts(), error);
-			return write(running.fail(error, now), "failed", 1);
+			return write(running.fail(error, now), "failed", lane, 1);
 		}
 		if (!this.retryPolicy.allowsAnotherAttempt(running.attempts())) {
 			logger.info("Job {} attempt {} failed and was the last: {}", running.id(), running.attempts(), error);
-			return write(running.fail(gaveUp(error, running.attempts()), now), "failed", 1);
+			return write(running.fail(gaveUp(error, running.attempts()), now), "failed", lane, 1);
 		}
 		Duration delay = this.retryPolicy.backoff(running.attempts());
 		logger.info("Job {} attempt {} failed, retrying in {}: {}", running.id(), running.attempts(), delay, error);
 		return Futures.recover(this.store.update(running.retryLater(error)).thenApply((stored) -> {
 			count("retried");
 			return Outcome.retryIn(delay);
-		}), (stale) -> onStale(stale, running, 1));
+		}), (stale) -> onStale(stale, running, lane, 1));
 	}
 
 	/**
 	 * Stores a final state, then the message can go; a lost race decides again on the job
 	 * as now stored.
 	 */
-	private CompletableFuture<Outcome> write(Job next, String outcome, int decision) {
+	private CompletableFuture<Outcome> write(Job next, String outcome, Lane lane, int decision) {
 		return Futures.recover(this.store.update(next).thenApply((stored) -> {
 			count(outcome);
 			return Outcome.ACKNOWLEDGE;
-		}), (failure) -> onStale(failure, next, decision));
+		}), (failure) -> onStale(failure, next, lane, decision));
 	}
 
-	private CompletableFuture<Outcome> onStale(Throwable failure, Job attempted, int decision) {
+	private CompletableFuture<Outcome> onStale(Throwable failure, Job attempted, Lane lane, int decision) {
 		if (!(failure instanceof StaleJobException stale)) {
 			return Futures.failed(failure);
 		}
@@ -193,7 +196,7 @@ class JobRunner {
 		}
 		CompletableFuture<Optional<Job>> current = stale.current().isPresent()
 				? CompletableFuture.completedFuture(stale.current()) : this.store.find(attempted.id());
-		return current.thenCompose((job) -> job.map((stored) -> decide(stored, decision + 1))
+		return current.thenCompose((job) -> job.map((stored) -> decide(stored, lane, decision + 1))
 			.orElseGet(() -> CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE)));
 	}
 

@@ -130,4 +130,84 @@ class ConcurrencyLimiterTest {
 		assertThatThrownBy(() -> new ConcurrencyLimiter(0)).hasMessageContaining("at least 1");
 	}
 
+	@Test
+	void release_shouldServeInteractiveWaitersBeforeOlderBulkOnes() {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(2);
+		Permit first = limiter.acquire(Lane.BULK).join();
+		limiter.acquire(Lane.BULK).join();
+		CompletableFuture<Permit> bulk = limiter.acquire(Lane.BULK);
+		CompletableFuture<Permit> interactive = limiter.acquire(Lane.INTERACTIVE);
+
+		first.release();
+
+		assertThat(interactive).isCompleted();
+		assertThat(bulk).isNotDone();
+	}
+
+	@Test
+	void bulk_shouldBorrowTheInteractiveShareOnlyWhileNoInteractiveTaskIsAbout() {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(4, 0.5);
+		assertThat(limiter.reserved()).isEqualTo(2);
+
+		List<Permit> bulk = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			bulk.add(limiter.acquire(Lane.BULK).join());
+		}
+		CompletableFuture<Permit> interactive = limiter.acquire(Lane.INTERACTIVE);
+		CompletableFuture<Permit> moreBulk = limiter.acquire(Lane.BULK);
+		bulk.remove(0).release();
+
+		// The interactive task gets the first permit back, and bulk tasks now refill
+		// only up to the limit minus the share.
+		assertThat(interactive).isCompleted();
+		bulk.remove(0).release();
+		assertThat(moreBulk).isNotDone();
+		assertThat(limiter.inUse(Lane.BULK)).isEqualTo(2);
+		assertThat(limiter.inUse()).isEqualTo(3);
+
+		interactive.join().release();
+
+		assertThat(moreBulk).isCompleted();
+		assertThat(limiter.inUse(Lane.BULK)).isEqualTo(3);
+	}
+
+	@Test
+	void interactive_shouldUseTheWholeLimitWhenNoBulkTaskIsAbout() {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(3, 0.34);
+
+		for (int i = 0; i < 3; i++) {
+			assertThat(limiter.acquire(Lane.INTERACTIVE)).isCompleted();
+		}
+		assertThat(limiter.acquire(Lane.BULK)).isNotDone();
+		assertThat(limiter.reserved()).isEqualTo(1);
+	}
+
+	@Test
+	void reserved_shouldAlwaysLeaveBulkOnePermit() {
+		assertThat(new ConcurrencyLimiter(1, 1.0).reserved()).isZero();
+		assertThat(new ConcurrencyLimiter(8, 1.0).reserved()).isEqualTo(7);
+		assertThat(new ConcurrencyLimiter(8, 0.25).reserved()).isEqualTo(2);
+		assertThatThrownBy(() -> new ConcurrencyLimiter(2, 1.5)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void lanes_shouldNeverExceedTheLimitTogether() {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(5, 0.4);
+		List<CompletableFuture<Permit>> pending = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			pending.add(limiter.acquire((i % 3 == 0) ? Lane.INTERACTIVE : Lane.BULK));
+		}
+		while (!pending.isEmpty()) {
+			assertThat(limiter.inUse()).isLessThanOrEqualTo(5);
+			CompletableFuture<Permit> granted = pending.stream()
+				.filter(CompletableFuture::isDone)
+				.findFirst()
+				.orElseThrow();
+			pending.remove(granted);
+			granted.join().release();
+		}
+		assertThat(limiter.inUse()).isZero();
+		assertThat(limiter.maxInUse()).isEqualTo(5);
+	}
+
 }

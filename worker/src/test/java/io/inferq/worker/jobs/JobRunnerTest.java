@@ -17,6 +17,7 @@ import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
 import io.inferq.worker.inference.ConcurrencyLimiter;
+import io.inferq.worker.inference.Lane;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,7 +49,7 @@ class JobRunnerTest {
 		Job job = aStoredQueuedJob();
 		this.model.answers(OUTPUT);
 
-		Outcome outcome = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
 		Job stored = this.store.get(job.id());
@@ -64,7 +65,7 @@ class JobRunnerTest {
 		Job job = aStoredQueuedJob();
 		this.model.fails(new JobError("ModelError", "bad input (model status 400)"), false);
 
-		Outcome outcome = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
 		Job stored = this.store.get(job.id());
@@ -78,7 +79,7 @@ class JobRunnerTest {
 		Job job = aStoredQueuedJob();
 		this.model.fails(new JobError("ThrottlingException", "Rate exceeded"), true);
 
-		Outcome outcome = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(outcome).isInstanceOfSatisfying(Outcome.RetryIn.class,
 				(retry) -> assertThat(retry.delay()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
@@ -94,9 +95,9 @@ class JobRunnerTest {
 			this.model.fails(new JobError("ServiceUnavailable", "try later"), true);
 		}
 
-		this.runner.run(JobMessage.of(job.id())).join();
-		this.runner.run(JobMessage.of(job.id())).join();
-		Outcome last = this.runner.run(JobMessage.of(job.id())).join();
+		this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
+		this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
+		Outcome last = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(last).isEqualTo(Outcome.ACKNOWLEDGE);
 		Job stored = this.store.get(job.id());
@@ -109,9 +110,9 @@ class JobRunnerTest {
 	void run_shouldDropADuplicateOfAFinishedJob() {
 		Job job = aStoredQueuedJob();
 		this.model.answers(OUTPUT);
-		this.runner.run(JobMessage.of(job.id())).join();
+		this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
-		Outcome duplicate = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome duplicate = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(duplicate).isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(this.model.invocations).hasValue(1);
@@ -122,7 +123,7 @@ class JobRunnerTest {
 		Job job = aStoredQueuedJob();
 		Job held = this.store.update(job.start(NOW.minusSeconds(60), LEASE)).join();
 
-		Outcome outcome = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(outcome).isEqualTo(Outcome.retryIn(Duration.between(NOW, held.leaseExpiresAt())));
 		assertThat(this.model.invocations).hasValue(0);
@@ -134,7 +135,7 @@ class JobRunnerTest {
 		this.store.update(job.start(NOW.minus(LEASE).minusSeconds(1), LEASE)).join();
 		this.model.answers(OUTPUT);
 
-		this.runner.run(JobMessage.of(job.id())).join();
+		this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		Job stored = this.store.get(job.id());
 		assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -149,7 +150,7 @@ class JobRunnerTest {
 			this.store.update(running.cancel(NOW)).join();
 		}, OUTPUT);
 
-		Outcome outcome = this.runner.run(JobMessage.of(job.id())).join();
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join();
 
 		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
 		Job stored = this.store.get(job.id());
@@ -162,7 +163,7 @@ class JobRunnerTest {
 		Job job = aStoredQueuedJob();
 		this.store.update(job.cancel(NOW)).join();
 
-		assertThat(this.runner.run(JobMessage.of(job.id())).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join()).isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(this.model.invocations).hasValue(0);
 	}
 
@@ -172,7 +173,7 @@ class JobRunnerTest {
 				Duration.ofSeconds(60));
 		this.store.create(late).join();
 
-		this.runner.run(JobMessage.of(late.id())).join();
+		this.runner.run(JobMessage.of(late.id()), Lane.INTERACTIVE).join();
 
 		assertThat(this.store.get(late.id()).status()).isEqualTo(JobStatus.EXPIRED);
 		assertThat(this.model.invocations).hasValue(0);
@@ -197,7 +198,7 @@ class JobRunnerTest {
 			.join();
 		this.model.answers(OUTPUT);
 
-		assertThat(runner.run(JobMessage.of(job.id())).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join()).isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(tooSmall.get(job.id()).status()).isEqualTo(JobStatus.FAILED);
 		assertThat(tooSmall.get(job.id()).error().type()).isEqualTo("OutputTooLarge");
 	}
@@ -208,7 +209,7 @@ class JobRunnerTest {
 				Map.of("source", "nightly"));
 		this.model.answers(OUTPUT);
 
-		this.runner.run(message).join();
+		this.runner.run(message, Lane.INTERACTIVE).join();
 
 		Job stored = this.store.get(message.jobId());
 		assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
@@ -217,7 +218,8 @@ class JobRunnerTest {
 
 	@Test
 	void run_shouldDropAMessageForAnUnknownJobWithoutInput() {
-		assertThat(this.runner.run(JobMessage.of(JobId.random())).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.runner.run(JobMessage.of(JobId.random()), Lane.INTERACTIVE).join())
+			.isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(this.model.invocations).hasValue(0);
 	}
 
