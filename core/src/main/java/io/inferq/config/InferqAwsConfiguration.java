@@ -5,10 +5,15 @@ import java.util.concurrent.CompletableFuture;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.autoconfigure.dynamodb.DynamoDbProperties;
+import io.inferq.message.JobLanes;
 import io.inferq.message.JobQueue;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.message.sqs.SqsJobQueue;
+import io.inferq.store.BatchStore;
+import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStore;
+import io.inferq.store.dynamodb.DynamoDbBatchStore;
+import io.inferq.store.dynamodb.DynamoDbIdempotencyStore;
 import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
 import org.slf4j.Logger;
@@ -22,10 +27,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The job store and the job queue on DynamoDB and SQS, for both apps. The SQS client is
- * Spring Cloud AWS's; the asynchronous DynamoDB client, which Spring Cloud AWS does not
- * provide, is built here from the same {@code spring.cloud.aws.*} and
- * {@code spring.cloud.aws.dynamodb.*} properties.
+ * The job, batch and idempotency stores and the job queues of both lanes on DynamoDB and
+ * SQS, for both apps. The SQS client is Spring Cloud AWS's; the asynchronous DynamoDB
+ * client, which Spring Cloud AWS does not provide, is built here from the same
+ * {@code spring.cloud.aws.*} and {@code spring.cloud.aws.dynamodb.*} properties.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ InferqAwsProperties.class, DynamoDbProperties.class })
@@ -46,8 +51,25 @@ public class InferqAwsConfiguration {
 	}
 
 	@Bean
+	BatchStore batchStore(DynamoDbAsyncClient dynamoDb, InferqAwsProperties properties) {
+		return new DynamoDbBatchStore(dynamoDb, properties.tableName(), properties.retention());
+	}
+
+	@Bean
+	IdempotencyStore idempotencyStore(DynamoDbAsyncClient dynamoDb, InferqAwsProperties properties) {
+		return new DynamoDbIdempotencyStore(dynamoDb, properties.tableName());
+	}
+
+	/** The interactive lane's queue, the one {@code JobQueue} to inject. */
+	@Bean
 	JobQueue jobQueue(SqsAsyncClient sqs, InferqAwsProperties properties) {
 		return new SqsJobQueue(sqs, properties.queueName());
+	}
+
+	/** Both lanes: the interactive queue above and the bulk lane's queue. */
+	@Bean
+	JobLanes jobLanes(JobQueue jobQueue, SqsAsyncClient sqs, InferqAwsProperties properties) {
+		return new JobLanes(jobQueue, new SqsJobQueue(sqs, properties.bulkQueueName()));
 	}
 
 	/**

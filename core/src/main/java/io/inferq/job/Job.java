@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import io.inferq.batch.BatchItem;
+
 /**
  * An inference job: immutable, and changed only through its intent methods
  * ({@link #start}, {@link #succeed}, {@link #fail}, {@link #retryLater}, {@link #cancel},
@@ -31,10 +33,15 @@ import java.util.Objects;
  * @param output the model's answer once SUCCEEDED
  * @param error why the job FAILED, or why the last attempt failed while it waits for a
  * retry
+ * @param batch the job's place in the batch it was enqueued with, or {@code null} for a
+ * job of its own
+ * @param storedStatus the status as stored at {@code version}, or {@code null} before the
+ * job was ever stored; a store uses it to move the batch's counters from the stored
+ * status to the new one
  */
 public record Job(JobId id, JobStatus status, long version, Payload input, String accept, Map<String, String> metadata,
 		Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline, Instant leaseExpiresAt,
-		int attempts, Payload output, JobError error) {
+		int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus) {
 
 	public Job {
 		Objects.requireNonNull(id, "id");
@@ -43,6 +50,9 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 		Objects.requireNonNull(createdAt, "createdAt");
 		Objects.requireNonNull(deadline, "deadline");
 		metadata = (metadata == null) ? Map.of() : Map.copyOf(metadata);
+		if (batch != null && !batch.jobId().equals(id)) {
+			throw new IllegalArgumentException("Job " + id + " is not the job of " + batch);
+		}
 	}
 
 	/**
@@ -52,7 +62,24 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	public static Job submit(JobId id, Payload input, String accept, Map<String, String> metadata, Instant now,
 			Duration timeToStart) {
 		return new Job(id, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart), null,
-				0, null, null);
+				0, null, null, null, null);
+	}
+
+	/**
+	 * A new QUEUED job of a batch; its ID derives from the batch's
+	 * ({@link BatchItem#jobId()}).
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public static Job submitInBatch(BatchItem batch, Payload input, String accept, Map<String, String> metadata,
+			Instant now, Duration timeToStart) {
+		Objects.requireNonNull(batch, "batch");
+		return new Job(batch.jobId(), JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
+				now.plus(timeToStart), null, 0, null, null, batch, null);
+	}
+
+	/** Whether the job was enqueued with a batch. */
+	public boolean isInBatch() {
+		return this.batch != null;
 	}
 
 	/** Whether the job has ended. */
@@ -126,12 +153,13 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	}
 
 	/**
-	 * This job as stored at {@code newVersion}; used by stores after a successful write.
+	 * This job as stored at {@code newVersion}, with its current status as the stored
+	 * one; used by stores after a successful write.
 	 */
 	public Job withVersion(long newVersion) {
 		return new Job(this.id, this.status, newVersion, this.input, this.accept, this.metadata, this.createdAt,
 				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, this.output,
-				this.error);
+				this.error, this.batch, this.status);
 	}
 
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
@@ -140,7 +168,8 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 			throw new IllegalJobStateChangeException(this.id, this.status, next);
 		}
 		return new Job(this.id, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
-				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError);
+				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError, this.batch,
+				this.storedStatus);
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.inferq.store;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,6 +17,12 @@ import io.inferq.job.JobId;
  * stored job is still at the version the given job was read at, so two workers, or a
  * worker and a cancelling client, can never both win. The loser's future fails with
  * {@link StaleJobException}, which carries the job as now stored.
+ * <p>
+ * A job of a batch ({@link Job#batch()}) moves its batch's counters with every write: in
+ * the same transaction, {@link #create} counts it as QUEUED and {@link #update} moves it
+ * from its stored status to its new one, so that the counters always agree with the jobs.
+ * {@link #createAll} is the exception: the bulk writer counts the jobs itself once they
+ * are stored (see {@link BatchStore#addJobs}).
  */
 public interface JobStore {
 
@@ -34,5 +43,34 @@ public interface JobStore {
 	 * @return the job as stored, at the next version
 	 */
 	CompletableFuture<Job> update(Job job);
+
+	/**
+	 * Stores many new jobs, in as few calls as the store allows; unlike {@link #create},
+	 * unconditionally (a job with the same ID is replaced) and without counting them in
+	 * their batch. The future completes once every job is stored, or fails if any could
+	 * not be stored after retries (some may be stored then). For a bulk writer that owns
+	 * fresh IDs, such as a batch ingest.
+	 * @return the jobs as stored, at version 1, in the given order
+	 */
+	default CompletableFuture<List<Job>> createAll(List<Job> jobs) {
+		List<CompletableFuture<Job>> created = jobs.stream().map(this::create).toList();
+		return CompletableFuture.allOf(created.toArray(CompletableFuture[]::new))
+			.thenApply((all) -> created.stream().map(CompletableFuture::join).toList());
+	}
+
+	/**
+	 * The jobs with the given IDs as last stored (strongly consistent); absent jobs are
+	 * missing from the map, whose order is that of {@code ids}.
+	 */
+	default CompletableFuture<Map<JobId, Job>> findAll(List<JobId> ids) {
+		List<CompletableFuture<Optional<Job>>> found = ids.stream().map(this::find).toList();
+		return CompletableFuture.allOf(found.toArray(CompletableFuture[]::new)).thenApply((all) -> {
+			Map<JobId, Job> jobs = new LinkedHashMap<>();
+			for (CompletableFuture<Optional<Job>> job : found) {
+				job.join().ifPresent((present) -> jobs.put(present.id(), present));
+			}
+			return jobs;
+		});
+	}
 
 }

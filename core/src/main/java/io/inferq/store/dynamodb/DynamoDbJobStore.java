@@ -1,31 +1,64 @@
 package io.inferq.store.dynamodb;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
+import io.inferq.concurrent.Backoff;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
 import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
 import io.inferq.store.StaleJobException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@link JobStore} on a DynamoDB table defined by {@link JobTable}: one item per job,
  * written whole with {@code PutItem} under a condition on the {@code version} attribute.
+ * <p>
+ * A write that changes the status of a job of a batch is a {@code TransactWriteItems} of
+ * that {@code Put} and an {@code Update} of the batch's record that moves one from the
+ * old status's counter to the new one's; a transaction that loses to a concurrent one on
+ * the batch's record is tried again. Bulk writes ({@code BatchWriteItem}) and reads
+ * ({@code BatchGetItem}) retry what DynamoDB left unprocessed until all is done or the
+ * backoff gives up, and then fail: nothing is dropped silently.
  */
 public class DynamoDbJobStore implements JobStore {
 
 	/** DynamoDB's limit on one item, in bytes. */
 	public static final long MAX_ITEM_BYTES = 400 * 1024;
+
+	/** The most puts in one {@code BatchWriteItem}. */
+	static final int MAX_BATCH_WRITE = 25;
+
+	/** The most keys in one {@code BatchGetItem}. */
+	static final int MAX_BATCH_GET = 100;
+
+	private static final Logger logger = LoggerFactory.getLogger(DynamoDbJobStore.class);
 
 	private final DynamoDbAsyncClient dynamoDb;
 
@@ -33,18 +66,30 @@ public class DynamoDbJobStore implements JobStore {
 
 	private final JobItems items;
 
+	private final Backoff unprocessed;
+
 	/**
 	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
 	 */
 	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention) {
+		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES);
+	}
+
+	/**
+	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
+	 * @param unprocessed how bulk reads and writes retry the items DynamoDB left
+	 * unprocessed
+	 */
+	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed) {
 		this.dynamoDb = dynamoDb;
 		this.tableName = tableName;
 		this.items = new JobItems(retention);
+		this.unprocessed = unprocessed;
 	}
 
 	@Override
 	public CompletableFuture<Job> create(Job job) {
-		return put(job, 1, "attribute_not_exists(#id)", Map.of("#id", JobTable.KEY), Map.of(),
+		return write(job, 1, null, "attribute_not_exists(#id)", Map.of("#id", JobTable.KEY), Map.of(),
 				(current) -> new JobAlreadyExistsException(job.id()));
 	}
 
@@ -58,18 +103,132 @@ public class DynamoDbJobStore implements JobStore {
 
 	@Override
 	public CompletableFuture<Job> update(Job job) {
-		return put(job, job.version() + 1, "#version = :expected", Map.of("#version", JobItems.VERSION),
-				Map.of(":expected", JobItems.n(job.version())),
+		return write(job, job.version() + 1, job.storedStatus(), "#version = :expected",
+				Map.of("#version", JobItems.VERSION), Map.of(":expected", JobItems.n(job.version())),
 				(current) -> new StaleJobException(job.id(), job.version(), current));
 	}
 
-	private CompletableFuture<Job> put(Job job, long newVersion, String condition, Map<String, String> names,
-			Map<String, AttributeValue> values, java.util.function.Function<Job, RuntimeException> onConflict) {
+	@Override
+	public CompletableFuture<List<Job>> createAll(List<Job> jobs) {
+		List<WriteRequest> writes = new ArrayList<>(jobs.size());
+		for (Job job : jobs) {
+			Map<String, AttributeValue> item = this.items.toItem(job, 1);
+			long size = JobItems.size(item);
+			if (size > MAX_ITEM_BYTES) {
+				return Futures.failed(new JobTooLargeException(job.id(), size, MAX_ITEM_BYTES));
+			}
+			writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+		}
+		List<CompletableFuture<Void>> calls = new ArrayList<>();
+		for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+			calls.add(batchWrite(writes.subList(from, Math.min(writes.size(), from + MAX_BATCH_WRITE)), 1));
+		}
+		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+			.thenApply((written) -> jobs.stream().map((job) -> job.withVersion(1)).toList());
+	}
+
+	@Override
+	public CompletableFuture<Map<JobId, Job>> findAll(List<JobId> ids) {
+		List<CompletableFuture<Map<String, Job>>> calls = new ArrayList<>();
+		for (int from = 0; from < ids.size(); from += MAX_BATCH_GET) {
+			List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + MAX_BATCH_GET))
+				.stream()
+				.distinct()
+				.map(JobItems::key)
+				.toList();
+			calls.add(batchGet(keys, new HashMap<>(), 1));
+		}
+		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply((all) -> {
+			Map<String, Job> found = new HashMap<>();
+			calls.forEach((call) -> found.putAll(call.join()));
+			Map<JobId, Job> jobs = new LinkedHashMap<>();
+			for (JobId id : ids) {
+				Job job = found.get(id.value());
+				if (job != null) {
+					jobs.put(id, job);
+				}
+			}
+			return jobs;
+		});
+	}
+
+	private CompletableFuture<Void> batchWrite(List<WriteRequest> writes, int attempt) {
+		return this.dynamoDb.batchWriteItem((request) -> request.requestItems(Map.of(this.tableName, writes)))
+			.thenCompose((response) -> {
+				List<WriteRequest> left = response.hasUnprocessedItems()
+						? response.unprocessedItems().getOrDefault(this.tableName, List.of()) : List.of();
+				if (left.isEmpty()) {
+					return CompletableFuture.completedFuture(null);
+				}
+				if (!this.unprocessed.allowsAnotherAttempt(attempt)) {
+					return Futures.failed(new IllegalStateException("DynamoDB left " + left.size() + " of "
+							+ writes.size() + " job writes unprocessed after " + attempt + " attempts"));
+				}
+				logger.debug("DynamoDB left {} of {} job writes unprocessed; retrying them", left.size(),
+						writes.size());
+				return this.unprocessed.after(attempt, () -> batchWrite(List.copyOf(left), attempt + 1));
+			});
+	}
+
+	private CompletableFuture<Map<String, Job>> batchGet(List<Map<String, AttributeValue>> keys, Map<String, Job> found,
+			int attempt) {
+		return this.dynamoDb
+			.batchGetItem((request) -> request.requestItems(
+					Map.of(this.tableName, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())))
+			.thenCompose((response) -> {
+				for (Map<String, AttributeValue> item : response.responses().getOrDefault(this.tableName, List.of())) {
+					Job job = JobItems.fromItem(item);
+					found.put(job.id().value(), job);
+				}
+				KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(this.tableName)
+						: null;
+				if (left == null || !left.hasKeys() || left.keys().isEmpty()) {
+					return CompletableFuture.completedFuture(found);
+				}
+				if (!this.unprocessed.allowsAnotherAttempt(attempt)) {
+					return Futures.failed(new IllegalStateException("DynamoDB left " + left.keys().size()
+							+ " job reads unprocessed after " + attempt + " attempts"));
+				}
+				return this.unprocessed.after(attempt, () -> batchGet(List.copyOf(left.keys()), found, attempt + 1));
+			});
+	}
+
+	/**
+	 * Puts the job under {@code condition}; in a transaction with its batch's counters if
+	 * its status changes from {@code storedStatus} (a create counts from nothing to
+	 * QUEUED).
+	 */
+	private CompletableFuture<Job> write(Job job, long newVersion, JobStatus storedStatus, String condition,
+			Map<String, String> names, Map<String, AttributeValue> values, Function<Job, RuntimeException> onConflict) {
 		Map<String, AttributeValue> item = this.items.toItem(job, newVersion);
 		long size = JobItems.size(item);
 		if (size > MAX_ITEM_BYTES) {
 			return Futures.failed(new JobTooLargeException(job.id(), size, MAX_ITEM_BYTES));
 		}
+		boolean counted = job.isInBatch() && storedStatus != job.status();
+		CompletableFuture<Void> written = counted ? transact(job, item, storedStatus, condition, names, values)
+				: put(item, condition, names, values);
+		return Futures.recover(written.thenApply((done) -> job.withVersion(newVersion)), (failure) -> {
+			if (failure instanceof ConditionalCheckFailedException conflict) {
+				return Futures.failed(onConflict.apply(jobOf(conflict.hasItem() ? conflict.item() : null)));
+			}
+			if (failure instanceof TransactionCanceledException cancelled && Conflicts.failedCondition(cancelled, 0)) {
+				CancellationReason reason = Conflicts.reason(cancelled, 0);
+				return Futures.failed(onConflict.apply(jobOf(reason.hasItem() ? reason.item() : null)));
+			}
+			if (failure instanceof TransactionCanceledException cancelled && Conflicts.failedCondition(cancelled, 1)) {
+				// The batch's record is gone (deleted by TTL long after its jobs
+				// should have ended): the job is written without counting.
+				logger.warn("Job {}: its batch {} has no record any more; writing the job without counting it",
+						job.id(), job.batch().batchId());
+				return put(item, condition, names, values).thenApply((done) -> job.withVersion(newVersion));
+			}
+			return Futures.failed(failure);
+		});
+	}
+
+	private CompletableFuture<Void> put(Map<String, AttributeValue> item, String condition, Map<String, String> names,
+			Map<String, AttributeValue> values) {
 		PutItemRequest request = PutItemRequest.builder()
 			.tableName(this.tableName)
 			.item(item)
@@ -78,15 +237,52 @@ public class DynamoDbJobStore implements JobStore {
 			.expressionAttributeValues(values.isEmpty() ? null : values)
 			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 			.build();
-		return Futures.recover(this.dynamoDb.putItem(request).thenApply((response) -> job.withVersion(newVersion)),
-				(failure) -> {
-					if (failure instanceof ConditionalCheckFailedException conflict) {
-						Job current = conflict.hasItem() && !conflict.item().isEmpty()
-								? JobItems.fromItem(conflict.item()) : null;
-						return Futures.failed(onConflict.apply(current));
-					}
-					return Futures.failed(failure);
-				});
+		return Conflicts.BACKOFF.retry((attempt) -> this.dynamoDb.putItem(request), Conflicts::isRetryable)
+			.thenApply((response) -> null);
+	}
+
+	private CompletableFuture<Void> transact(Job job, Map<String, AttributeValue> item, JobStatus storedStatus,
+			String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+		Put put = Put.builder()
+			.tableName(this.tableName)
+			.item(item)
+			.conditionExpression(condition)
+			.expressionAttributeNames(names)
+			.expressionAttributeValues(values.isEmpty() ? null : values)
+			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+			.build();
+		Map<String, String> counterNames = new HashMap<>(
+				Map.of("#id", JobTable.KEY, "#new", BatchItems.counter(job.status())));
+		Map<String, AttributeValue> counterValues = new HashMap<>(Map.of(":one", JobItems.n(1)));
+		String counters;
+		if (storedStatus == null) {
+			counterNames.put("#total", BatchItems.TOTAL);
+			counters = "ADD #total :one, #new :one";
+		}
+		else {
+			counterNames.put("#old", BatchItems.counter(storedStatus));
+			counterValues.put(":minusOne", JobItems.n(-1));
+			counters = "ADD #old :minusOne, #new :one";
+		}
+		Update update = Update.builder()
+			.tableName(this.tableName)
+			.key(BatchItems.key(job.batch().batchId()))
+			.updateExpression(counters)
+			.conditionExpression("attribute_exists(#id)")
+			.expressionAttributeNames(counterNames)
+			.expressionAttributeValues(counterValues)
+			.build();
+		return Conflicts.BACKOFF
+			.retry((attempt) -> this.dynamoDb
+				.transactWriteItems((request) -> request.clientRequestToken(UUID.randomUUID().toString())
+					.transactItems(TransactWriteItem.builder().put(put).build(),
+							TransactWriteItem.builder().update(update).build())),
+					Conflicts::isRetryable)
+			.thenApply((response) -> null);
+	}
+
+	private static Job jobOf(Map<String, AttributeValue> item) {
+		return (item != null && !item.isEmpty()) ? JobItems.fromItem(item) : null;
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchItem;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
@@ -52,6 +54,12 @@ final class JobItems {
 
 	private static final String ERROR_MESSAGE = "errorMessage";
 
+	private static final String BATCH_ID = "batchId";
+
+	private static final String BATCH_SEQ = "batchSeq";
+
+	private static final String CUSTOM_ID = "customId";
+
 	private final Duration retention;
 
 	/**
@@ -95,6 +103,11 @@ final class JobItems {
 			item.put(ERROR_TYPE, s(job.error().type()));
 			item.put(ERROR_MESSAGE, s(job.error().message()));
 		}
+		if (job.batch() != null) {
+			item.put(BATCH_ID, s(job.batch().batchId().value()));
+			item.put(BATCH_SEQ, n(job.batch().seq()));
+			item.put(CUSTOM_ID, s(job.batch().customId()));
+		}
 		Instant deleteAfter = ((job.finishedAt() != null) ? job.finishedAt() : job.deadline()).plus(this.retention);
 		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter.getEpochSecond()));
 		return item;
@@ -110,12 +123,14 @@ final class JobItems {
 			.entrySet()
 			.stream()
 			.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> entry.getValue().s())) : Map.of();
-		return new Job(new JobId(item.get(JobTable.KEY).s()), JobStatus.valueOf(item.get(STATUS).s()),
-				Long.parseLong(item.get(VERSION).n()),
+		BatchItem batch = item.containsKey(BATCH_ID) ? new BatchItem(new BatchId(item.get(BATCH_ID).s()),
+				Long.parseLong(item.get(BATCH_SEQ).n()), item.get(CUSTOM_ID).s()) : null;
+		JobStatus status = JobStatus.valueOf(item.get(STATUS).s());
+		return new Job(new JobId(item.get(JobTable.KEY).s()), status, Long.parseLong(item.get(VERSION).n()),
 				new Payload(item.get(INPUT).b().asByteArray(), item.get(INPUT_TYPE).s()), string(item, ACCEPT),
 				metadata, instant(item, CREATED_AT), instant(item, STARTED_AT), instant(item, FINISHED_AT),
 				instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT), Integer.parseInt(item.get(ATTEMPTS).n()),
-				output, error);
+				output, error, batch, status);
 	}
 
 	/**
@@ -164,17 +179,17 @@ final class JobItems {
 		}
 	}
 
-	private static String string(Map<String, AttributeValue> item, String name) {
+	static String string(Map<String, AttributeValue> item, String name) {
 		AttributeValue value = item.get(name);
 		return (value != null) ? value.s() : null;
 	}
 
-	private static Instant instant(Map<String, AttributeValue> item, String name) {
+	static Instant instant(Map<String, AttributeValue> item, String name) {
 		AttributeValue value = item.get(name);
 		return (value != null) ? Instant.parse(value.s()) : null;
 	}
 
-	private static AttributeValue instant(Instant time) {
+	static AttributeValue instant(Instant time) {
 		return s(time.toString());
 	}
 

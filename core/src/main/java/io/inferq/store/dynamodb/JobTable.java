@@ -31,6 +31,15 @@ public final class JobTable {
 	/** The attribute DynamoDB TTL deletes items by, in epoch seconds. */
 	public static final String TTL_ATTRIBUTE = "ttl";
 
+	/**
+	 * The key prefix of batch records, which share the table with jobs: {@code #} is
+	 * never part of a job ID, so no key can be both.
+	 */
+	public static final String BATCH_KEY_PREFIX = "batch#";
+
+	/** The key prefix of idempotency records, followed by the record's hashed key. */
+	public static final String IDEMPOTENCY_KEY_PREFIX = "idempotency#";
+
 	private static final Logger logger = LoggerFactory.getLogger(JobTable.class);
 
 	private JobTable() {

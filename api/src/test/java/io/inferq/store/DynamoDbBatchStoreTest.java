@@ -1,0 +1,221 @@
+package io.inferq.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+
+import io.inferq.batch.Batch;
+import io.inferq.batch.BatchCounts;
+import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchItem;
+import io.inferq.batch.BatchStatus;
+import io.inferq.infra.local.LocalAws;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+import io.inferq.store.dynamodb.DynamoDbBatchStore;
+import io.inferq.store.dynamodb.DynamoDbIdempotencyStore;
+import io.inferq.store.dynamodb.DynamoDbJobStore;
+import io.inferq.store.dynamodb.JobTable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Core's batch and idempotency stores, and the batch side of its job store, against
+ * DynamoDB Local: counters in the same transaction as the jobs, conditional batch
+ * transitions, bulk writes and reads, idempotency claims. (Here rather than beside
+ * {@code DynamoDbJobStoreTest} in infra, so that the batch work builds on its own.)
+ */
+class DynamoDbBatchStoreTest {
+
+	private static final Instant NOW = Instant.now();
+
+	private static DynamoDbAsyncClient dynamoDb;
+
+	private static JobStore jobs;
+
+	private static BatchStore batches;
+
+	private static IdempotencyStore keys;
+
+	@BeforeAll
+	static void connect() {
+		LocalAws aws = LocalAws.shared();
+		dynamoDb = aws.configure(DynamoDbAsyncClient.builder(), aws.dynamoDbEndpoint()).build();
+		JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME).join();
+		jobs = new DynamoDbJobStore(dynamoDb, JobTable.DEFAULT_NAME, Duration.ofDays(7));
+		batches = new DynamoDbBatchStore(dynamoDb, JobTable.DEFAULT_NAME, Duration.ofDays(7));
+		keys = new DynamoDbIdempotencyStore(dynamoDb, JobTable.DEFAULT_NAME);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		dynamoDb.close();
+	}
+
+	@Test
+	void createAllThenAddJobs_shouldCountEveryJobAsQueued() {
+		Batch batch = batches.create(aBatch()).join();
+		List<Job> created = jobs.createAll(jobsOf(batch, 0, 60)).join();
+
+		batches.addJobs(batch.id(), created.size()).join();
+
+		Batch found = batches.find(batch.id()).join().orElseThrow();
+		assertThat(found.total()).isEqualTo(60);
+		assertThat(found.counts()).isEqualTo(new BatchCounts(60, 0, 0, 0, 0, 0));
+		assertThat(found.status()).isEqualTo(BatchStatus.ENQUEUEING);
+		assertThat(jobs.findAll(created.stream().map(Job::id).toList()).join()).hasSize(60)
+			.allSatisfy((id, job) -> assertThat(job.batch().batchId()).isEqualTo(batch.id()));
+	}
+
+	@Test
+	void update_shouldMoveTheBatchCountersInTheSameWrite() {
+		Batch batch = enqueued(3);
+		Job first = jobs.find(batch.id().jobId(0)).join().orElseThrow();
+		Job second = jobs.find(batch.id().jobId(1)).join().orElseThrow();
+
+		Job running = jobs.update(first.start(NOW, Duration.ofMinutes(1))).join();
+		jobs.update(running.succeed(Payload.json("{}"), NOW)).join();
+		jobs.update(second.cancel(NOW)).join();
+
+		Batch found = batches.find(batch.id()).join().orElseThrow();
+		assertThat(found.counts()).isEqualTo(new BatchCounts(1, 0, 1, 0, 1, 0));
+		assertThat(found.status()).isEqualTo(BatchStatus.IN_PROGRESS);
+	}
+
+	@Test
+	void aBatch_shouldBeCompleted_whenEveryJobEnded() {
+		Batch batch = enqueued(2);
+		for (long seq = 0; seq < 2; seq++) {
+			Job job = jobs.find(batch.id().jobId(seq)).join().orElseThrow();
+			jobs.update(job.fail(new JobError("ModelError", "no"), NOW)).join();
+		}
+
+		assertThat(batches.find(batch.id()).join().orElseThrow().status()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void aStaleUpdate_shouldFailWithTheCurrentJobAndCountNothing() {
+		Batch batch = enqueued(1);
+		Job queued = jobs.find(batch.id().jobId(0)).join().orElseThrow();
+		Job running = jobs.update(queued.start(NOW, Duration.ofMinutes(1))).join();
+
+		assertThatThrownBy(() -> jobs.update(queued.cancel(NOW)).join()).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(StaleJobException.class, (stale) -> assertThat(stale.current()).contains(running));
+		assertThat(batches.find(batch.id()).join().orElseThrow().counts()).isEqualTo(new BatchCounts(0, 1, 0, 0, 0, 0));
+	}
+
+	@Test
+	void concurrentUpdatesOfOneBatch_shouldAllCount() {
+		int size = 40;
+		Batch batch = enqueued(size);
+		List<Job> queued = new ArrayList<>(
+				jobs.findAll(IntStream.range(0, size).mapToObj((seq) -> batch.id().jobId(seq)).toList())
+					.join()
+					.values());
+
+		CompletableFuture
+			.allOf(queued.stream()
+				.map((job) -> jobs.update(job.start(NOW, Duration.ofMinutes(1)))
+					.thenCompose((running) -> jobs.update(running.succeed(Payload.json("1"), NOW))))
+				.toArray(CompletableFuture[]::new))
+			.join();
+
+		Batch found = batches.find(batch.id()).join().orElseThrow();
+		assertThat(found.counts()).isEqualTo(new BatchCounts(0, 0, size, 0, 0, 0));
+		assertThat(found.status()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void create_ofABatchJob_shouldCountIt() {
+		Batch batch = batches.create(aBatch()).join();
+
+		jobs.create(jobsOf(batch, 0, 1).get(0)).join();
+
+		assertThat(batches.find(batch.id()).join().orElseThrow().total()).isEqualTo(1);
+	}
+
+	@Test
+	void batchTransitions_shouldBeConditionalOnTheStoredStatus() {
+		Batch batch = batches.create(aBatch()).join();
+
+		Batch renewed = batches.renewLease(batch.id(), NOW.plusSeconds(120)).join();
+		Batch enqueued = batches.markEnqueued(batch.id(), "fingerprint", NOW).join();
+		Batch cancelled = batches.cancel(batch.id(), NOW).join();
+
+		assertThat(renewed.leaseExpiresAt())
+			.isEqualTo(NOW.plusSeconds(120).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+		assertThat(enqueued.status()).isEqualTo(BatchStatus.IN_PROGRESS);
+		assertThat(enqueued.fingerprint()).isEqualTo("fingerprint");
+		assertThat(cancelled.isCancelled()).isTrue();
+		assertThatThrownBy(() -> batches.cancel(batch.id(), NOW).join()).cause()
+			.isInstanceOfSatisfying(StaleBatchException.class,
+					(stale) -> assertThat(stale.current()).get()
+						.extracting(Batch::status)
+						.isEqualTo(BatchStatus.CANCELLED));
+		assertThatThrownBy(() -> batches.renewLease(batch.id(), NOW).join()).cause()
+			.isInstanceOf(StaleBatchException.class);
+	}
+
+	@Test
+	void failAsAbandoned_shouldWaitForTheLeaseToLapse() {
+		Batch batch = batches.create(aBatch()).join();
+
+		assertThatThrownBy(() -> batches.fail(batch.id(), new JobError("Abandoned", "gone"), NOW, true).join()).cause()
+			.isInstanceOf(StaleBatchException.class);
+		Batch failed = batches.fail(batch.id(), new JobError("Abandoned", "gone"), NOW.plusSeconds(61), true).join();
+
+		assertThat(failed.status()).isEqualTo(BatchStatus.FAILED);
+		assertThat(failed.failure()).isEqualTo(new JobError("Abandoned", "gone"));
+		assertThat(failed.isCancelled()).isTrue();
+	}
+
+	@Test
+	void claim_shouldLetOneWinAndTellTheOthersTheRecord() {
+		String key = IdempotencyRecord.keyOf("POST /v1/jobs", JobId.random().value());
+		IdempotencyRecord first = new IdempotencyRecord(key, "first", "f1", NOW, NOW.plusSeconds(3600));
+		IdempotencyRecord second = new IdempotencyRecord(key, "second", "f2", NOW, NOW.plusSeconds(3600));
+
+		assertThat(keys.claim(first, NOW).join()).isEmpty();
+		assertThat(keys.claim(second, NOW).join()).get()
+			.satisfies((held) -> assertThat(held.resourceId()).isEqualTo("first"))
+			.satisfies((held) -> assertThat(held.fingerprint()).isEqualTo("f1"));
+		assertThat(keys.release(second).join()).isFalse();
+		assertThat(keys.release(first).join()).isTrue();
+		assertThat(keys.claim(second, NOW).join()).isEmpty();
+		assertThat(keys.claim(first, NOW.plusSeconds(3600)).join()).as("expired").isEmpty();
+	}
+
+	private static Batch enqueued(int size) {
+		Batch batch = batches.create(aBatch()).join();
+		jobs.createAll(jobsOf(batch, 0, size)).join();
+		batches.addJobs(batch.id(), size).join();
+		return batches.markEnqueued(batch.id(), null, NOW).join();
+	}
+
+	private static Batch aBatch() {
+		return Batch.start(BatchId.random(), Map.of("team", "search"), NOW, Duration.ofHours(24),
+				Duration.ofSeconds(60));
+	}
+
+	private static List<Job> jobsOf(Batch batch, int from, int to) {
+		return IntStream.range(from, to)
+			.mapToObj((seq) -> Job.submitInBatch(new BatchItem(batch.id(), seq, "item-" + seq),
+					Payload.json("{\"n\":" + seq + "}"), null, Map.of(), batch.createdAt(), Duration.ofHours(6)))
+			.toList();
+	}
+
+}
