@@ -1,0 +1,51 @@
+package io.inferq.cli;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code inferq results BATCH_ID... [-o OUT.jsonl]}: the batches' results, one line per
+ * job.
+ */
+@Command(name = "results", mixinStandardHelpOptions = true,
+		description = "Writes the results of the batches' jobs as JSONL, one line per job with its customId, "
+				+ "jobId, status and output or error, in batch order: on stdout, or into a file.")
+final class ResultsCommand implements Callable<Integer> {
+
+	@ParentCommand
+	private Inferq inferq;
+
+	@Mixin
+	private ApiOptions api;
+
+	@Parameters(paramLabel = "BATCH_ID", arity = "1..*", description = "The batches, as printed by enqueue.")
+	private List<String> batchIds;
+
+	@Option(names = { "-o", "--output" }, paramLabel = "OUT.jsonl",
+			description = "Write into this file (replaced, complete or not at all) instead of stdout.")
+	private Path output;
+
+	@Override
+	public Integer call() throws Exception {
+		BatchesClient client = this.api.client(Commands.retryMessages(this.inferq));
+		if (this.output != null) {
+			new ResultsFile(client).write(this.batchIds, this.output);
+			return 0;
+		}
+		OutputStream out = this.inferq.out();
+		for (String batchId : this.batchIds) {
+			client.results(batchId, out);
+		}
+		out.flush();
+		return 0;
+	}
+
+}
