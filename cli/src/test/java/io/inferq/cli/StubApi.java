@@ -1,0 +1,203 @@
+package io.inferq.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * An HTTP stand-in for the batches API, for tests of the client's own behaviour (retries,
+ * replays, refusals, exit codes); the integration test runs the real API. It keeps
+ * batches by idempotency key as the API does, and answers the scripted answers first.
+ */
+final class StubApi implements AutoCloseable {
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final HttpServer server;
+
+	private final Map<String, StubBatch> batchesByKey = new LinkedHashMap<>();
+
+	private final Map<String, StubBatch> batchesById = new LinkedHashMap<>();
+
+	private final List<Request> requests = new ArrayList<>();
+
+	private final Deque<Function<Request, Answer>> script = new ConcurrentLinkedDeque<>();
+
+	private Function<String, String> jobStatus = (customId) -> "SUCCEEDED";
+
+	StubApi() throws IOException {
+		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		this.server.createContext("/", this::handle);
+		this.server.start();
+	}
+
+	URI url() {
+		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+	}
+
+	/**
+	 * The next requests get these answers, in order, before the stub behaves as the API.
+	 */
+	void thenAnswer(Function<Request, Answer> answer) {
+		this.script.add(answer);
+	}
+
+	/** The status every job of a batch ends in, by customId. */
+	void jobsEndAs(Function<String, String> status) {
+		this.jobStatus = status;
+	}
+
+	synchronized List<Request> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	synchronized int batchesCreated() {
+		return this.batchesById.size();
+	}
+
+	synchronized List<String> customIds() {
+		return this.batchesById.values().stream().flatMap((batch) -> batch.customIds.stream()).toList();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+					exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+					exchange.getRequestHeaders().getFirst("Content-Type"),
+					new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+			synchronized (this) {
+				this.requests.add(request);
+			}
+			Function<Request, Answer> scripted = this.script.poll();
+			Answer answer = (scripted != null) ? scripted.apply(request) : answer(request);
+			answer.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+			byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
+			exchange.sendResponseHeaders(answer.status, (body.length == 0) ? -1 : body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		}
+	}
+
+	private synchronized Answer answer(Request request) {
+		String path = request.path();
+		if (request.method().equals("POST") && path.equals("/v1/batches")) {
+			StubBatch replayed = this.batchesByKey.get(request.idempotencyKey());
+			if (replayed != null) {
+				return Answer.json(202, replayed.json("IN_PROGRESS")).header("Idempotent-Replayed", "true");
+			}
+			StubBatch batch = new StubBatch("b" + (this.batchesById.size() + 1));
+			request.body()
+				.lines()
+				.forEach((line) -> batch.customIds.add(mapper.readTree(line).get("customId").asString()));
+			this.batchesByKey.put(request.idempotencyKey(), batch);
+			this.batchesById.put(batch.id, batch);
+			return Answer.json(202, batch.json("IN_PROGRESS")).header("Location", "/v1/batches/" + batch.id);
+		}
+		String[] parts = path.split("/");
+		StubBatch batch = (parts.length > 3) ? this.batchesById.get(parts[3]) : null;
+		if (batch == null) {
+			return Answer.problem(404, "Not Found", "No batch " + path);
+		}
+		if (parts.length == 5 && parts[4].equals("results")) {
+			StringBuilder lines = new StringBuilder();
+			for (int i = 0; i < batch.customIds.size(); i++) {
+				String customId = batch.customIds.get(i);
+				lines
+					.append(mapper.createObjectNode()
+						.put("customId", customId)
+						.put("jobId", batch.id + "-" + i)
+						.put("status", this.jobStatus.apply(customId)))
+					.append('\n');
+			}
+			return new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), lines.toString());
+		}
+		return Answer.json(200, batch.json(request.method().equals("DELETE") ? "CANCELLED" : "COMPLETED"));
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+	/** A request as received. */
+	record Request(String method, String path, String idempotencyKey, String contentType, String body) {
+
+		List<String> lines() {
+			return this.body.lines().toList();
+		}
+
+	}
+
+	/** An answer to send. */
+	record Answer(int status, Map<String, String> headers, String body) {
+
+		static Answer json(int status, String json) {
+			return new Answer(status, Map.of("Content-Type", "application/json"), json);
+		}
+
+		static Answer problem(int status, String title, String detail) {
+			return new Answer(status, Map.of("Content-Type", "application/problem+json"),
+					mapper.createObjectNode()
+						.put("title", title)
+						.put("status", status)
+						.put("detail", detail)
+						.toString());
+		}
+
+		Answer header(String name, String value) {
+			Map<String, String> headers = new LinkedHashMap<>(this.headers);
+			headers.put(name, value);
+			return new Answer(this.status, headers, this.body);
+		}
+
+	}
+
+	private final class StubBatch {
+
+		private final String id;
+
+		private final List<String> customIds = new ArrayList<>();
+
+		StubBatch(String id) {
+			this.id = id;
+		}
+
+		String json(String status) {
+			long total = this.customIds.size();
+			boolean done = status.equals("COMPLETED");
+			long succeeded = done ? this.customIds.stream()
+				.filter((customId) -> StubApi.this.jobStatus.apply(customId).equals("SUCCEEDED"))
+				.count() : 0;
+			JsonNode counts = mapper.createObjectNode()
+				.put("queued", done ? 0 : total)
+				.put("running", 0)
+				.put("succeeded", succeeded)
+				.put("failed", done ? total - succeeded : 0)
+				.put("cancelled", 0)
+				.put("expired", 0);
+			return mapper.createObjectNode()
+				.put("id", this.id)
+				.put("status", status)
+				.put("total", total)
+				.set("counts", counts)
+				.toString();
+		}
+
+	}
+
+}
