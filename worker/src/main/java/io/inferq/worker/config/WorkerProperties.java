@@ -16,9 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * that serialises requests)
  * @param prefetch extra messages held ready beyond the in-flight ones, so an instance
  * that frees up is busy again at once; defaults to the in-flight limit
- * @param interactiveShare the share of the in-flight limit (0 to 1, rounded down) kept
- * for interactive jobs while there are some; bulk jobs borrow it when there are none, and
- * interactive jobs are always served first
+ * @param interactiveShare the share of the in-flight limit (0 to 1, rounded up) kept for
+ * interactive jobs, the rest being the bulk lane's; either lane borrows what the other
+ * leaves unused, and a lane below its share is served first
  * @param followEndpointCapacity whether to follow the endpoint's current instance count
  * (DescribeEndpoint) as autoscaling changes it, instead of the fixed {@code instances}
  * @param capacityRefreshInterval how often to look at the endpoint's instance count when

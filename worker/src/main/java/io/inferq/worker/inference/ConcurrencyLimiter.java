@@ -16,12 +16,13 @@ import java.util.function.Supplier;
  * permit must be released exactly once; {@link #run(Lane, Supplier)} does that on every
  * outcome.
  * <p>
- * Two lanes share the limit. A free permit goes to the longest-waiting
- * {@link Lane#INTERACTIVE interactive} task first, then to the longest-waiting
- * {@link Lane#BULK bulk} one. While interactive tasks run or wait, bulk tasks hold at
- * most the limit minus the interactive share ({@code reserved}); while none do, bulk
- * tasks may borrow that share too, so the endpoint is never idle for want of interactive
- * work and an interactive task never waits for more than the first permit to come back.
+ * Two lanes share the limit, each with its share: {@code reserved} permits for
+ * {@link Lane#INTERACTIVE interactive} tasks, the rest for {@link Lane#BULK bulk} ones. A
+ * lane may borrow what the other does not use, so no permit is ever idle while a task
+ * waits; a permit that comes back goes to the lane that is below its share and has
+ * waiters, interactive first, and within a lane to the longest-waiting task. So an
+ * interactive task never waits for more than the first permit to come back while its lane
+ * is below its share, and neither lane can starve the other.
  * <p>
  * The limit can change while tasks run (the endpoint scaled): raising it admits waiters
  * at once, lowering it lets running tasks finish and admits no one until the count falls
@@ -41,15 +42,16 @@ public class ConcurrencyLimiter {
 
 	private int maxInUse;
 
-	/** A limiter whose bulk tasks may use the whole limit. */
+	/**
+	 * A limiter without a share for interactive tasks, for tasks of one lane.
+	 */
 	public ConcurrencyLimiter(int limit) {
 		this(limit, 0);
 	}
 
 	/**
-	 * @param interactiveShare the share of the limit, from 0 to 1, kept for interactive
-	 * tasks while there are some (rounded down, and always leaving bulk tasks at least
-	 * one permit)
+	 * @param interactiveShare the share of the limit, from 0 to 1, for interactive tasks
+	 * (rounded up to whole permits); bulk tasks have the rest
 	 */
 	public ConcurrencyLimiter(int limit, double interactiveShare) {
 		if (interactiveShare < 0 || interactiveShare > 1) {
@@ -90,7 +92,8 @@ public class ConcurrencyLimiter {
 	/** A permit, now if one is free to {@code lane}, otherwise once one is. */
 	public CompletableFuture<Permit> acquire(Lane lane) {
 		synchronized (this) {
-			if (this.waiters.get(lane).isEmpty() && admits(lane)) {
+			// A free permit means no task of either lane waits (see admitWaiters).
+			if (this.waiters.get(lane).isEmpty() && inUse() < this.limit) {
 				return CompletableFuture.completedFuture(grant(lane));
 			}
 			CompletableFuture<Permit> waiter = new CompletableFuture<>();
@@ -112,7 +115,7 @@ public class ConcurrencyLimiter {
 		List<Grant> admitted;
 		synchronized (this) {
 			this.limit = newLimit;
-			this.reserved = Math.min(newLimit - 1, (int) Math.floor(this.interactiveShare * newLimit));
+			this.reserved = Math.min(newLimit, (int) Math.ceil(this.interactiveShare * newLimit));
 			admitted = admitWaiters();
 		}
 		admitted.forEach(Grant::hand);
@@ -122,7 +125,7 @@ public class ConcurrencyLimiter {
 		return this.limit;
 	}
 
-	/** Permits kept for interactive tasks while there are some. */
+	/** The interactive lane's share of the limit; the bulk lane's is the rest. */
 	public synchronized int reserved() {
 		return this.reserved;
 	}
@@ -161,29 +164,36 @@ public class ConcurrencyLimiter {
 		admitted.forEach(Grant::hand);
 	}
 
-	/** Whether a task of {@code lane} may take a permit now. Holds the lock. */
-	private boolean admits(Lane lane) {
-		if (inUse() >= this.limit) {
-			return false;
-		}
-		if (lane == Lane.INTERACTIVE) {
-			return true;
-		}
-		boolean interactiveAbout = this.inUse.get(Lane.INTERACTIVE) > 0
-				|| !this.waiters.get(Lane.INTERACTIVE).isEmpty();
-		return !interactiveAbout || this.inUse.get(Lane.BULK) < this.limit - this.reserved;
-	}
-
-	/** Interactive waiters first, then bulk ones, as long as they fit. Holds the lock. */
+	/** Hands out free permits as long as tasks wait. Holds the lock. */
 	private List<Grant> admitWaiters() {
 		List<Grant> admitted = new ArrayList<>();
-		for (Lane lane : Lane.values()) {
-			Queue<CompletableFuture<Permit>> queue = this.waiters.get(lane);
-			while (!queue.isEmpty() && admits(lane)) {
-				admitted.add(new Grant(queue.poll(), grant(lane)));
-			}
+		Lane next;
+		while (inUse() < this.limit && (next = nextLane()) != null) {
+			admitted.add(new Grant(this.waiters.get(next).poll(), grant(next)));
 		}
 		return admitted;
+	}
+
+	/**
+	 * The lane the next free permit goes to: one below its share first, interactive
+	 * first; {@code null} if no task waits. Holds the lock.
+	 */
+	private Lane nextLane() {
+		for (Lane lane : Lane.values()) {
+			if (!this.waiters.get(lane).isEmpty() && this.inUse.get(lane) < share(lane)) {
+				return lane;
+			}
+		}
+		for (Lane lane : Lane.values()) {
+			if (!this.waiters.get(lane).isEmpty()) {
+				return lane;
+			}
+		}
+		return null;
+	}
+
+	private int share(Lane lane) {
+		return (lane == Lane.INTERACTIVE) ? this.reserved : this.limit - this.reserved;
 	}
 
 	private Permit grant(Lane lane) {

@@ -51,6 +51,8 @@ class JobRunner {
 
 	private final JobStore store;
 
+	private final BatchCancellations batchCancellations;
+
 	private final InferenceClient inference;
 
 	private final ConcurrencyLimiter limiter;
@@ -65,9 +67,11 @@ class JobRunner {
 
 	private final MeterRegistry meters;
 
-	JobRunner(JobStore store, InferenceClient inference, ConcurrencyLimiter limiter, RetryPolicy retryPolicy,
-			Duration lease, Duration timeToStart, Clock clock, MeterRegistry meters) {
+	JobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference,
+			ConcurrencyLimiter limiter, RetryPolicy retryPolicy, Duration lease, Duration timeToStart, Clock clock,
+			MeterRegistry meters) {
 		this.store = store;
+		this.batchCancellations = batchCancellations;
 		this.inference = inference;
 		this.limiter = limiter;
 		this.retryPolicy = retryPolicy;
@@ -115,6 +119,21 @@ class JobRunner {
 		if (decision > MAX_DECISIONS) {
 			return CompletableFuture.completedFuture(Outcome.retryIn(this.retryPolicy.backoff(1)));
 		}
+		if (job.isInBatch() && job.status() == JobStatus.QUEUED) {
+			return this.batchCancellations.isCancelled(job.batch().batchId())
+				.thenCompose((cancelled) -> cancelled ? cancelWithBatch(job, lane, decision)
+						: decideUnlessCancelled(job, lane, decision));
+		}
+		return decideUnlessCancelled(job, lane, decision);
+	}
+
+	private CompletableFuture<Outcome> cancelWithBatch(Job job, Lane lane, int decision) {
+		logger.debug("Job {} is cancelled with its batch {}", job.id(), job.batch().batchId());
+		return write(job.cancel(this.clock.instant()), "cancelled", lane, decision);
+	}
+
+	private CompletableFuture<Outcome> decideUnlessCancelled(Job job, Lane lane, int decision) {
+		Instant now = this.clock.instant();
 		if (job.isPastDeadline(now)) {
 			logger.info("Job {} passed its deadline {} before it started; expiring it", job.id(), job.deadline());
 			return write(job.expire(now), "expired", lane, decision);

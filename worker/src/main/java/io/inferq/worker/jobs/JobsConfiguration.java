@@ -1,7 +1,9 @@
 package io.inferq.worker.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
 
+import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
 import io.inferq.worker.config.WorkerProperties;
 import io.inferq.worker.inference.ConcurrencyLimiter;
@@ -17,16 +19,28 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class JobsConfiguration {
 
+	/**
+	 * How late a worker may notice that a batch was cancelled, and so how often it looks
+	 * a busy batch up.
+	 */
+	private static final Duration BATCH_FRESHNESS = Duration.ofSeconds(2);
+
 	@Bean
 	RetryPolicy retryPolicy(WorkerProperties properties) {
 		return new RetryPolicy(properties.maxAttempts(), properties.initialBackoff(), properties.maxBackoff());
 	}
 
 	@Bean
-	JobRunner jobRunner(JobStore store, InferenceClient inference, ConcurrencyLimiter limiter, RetryPolicy retryPolicy,
-			WorkerProperties properties, Clock clock, MeterRegistry meters) {
-		return new JobRunner(store, inference, limiter, retryPolicy, properties.lease(), properties.timeToStart(),
-				clock, meters);
+	BatchCancellations batchCancellations(BatchStore batches) {
+		return new BatchCancellations(batches::find, BATCH_FRESHNESS);
+	}
+
+	@Bean
+	JobRunner jobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference,
+			ConcurrencyLimiter limiter, RetryPolicy retryPolicy, WorkerProperties properties, Clock clock,
+			MeterRegistry meters) {
+		return new JobRunner(store, batchCancellations, inference, limiter, retryPolicy, properties.lease(),
+				properties.timeToStart(), clock, meters);
 	}
 
 	@Bean

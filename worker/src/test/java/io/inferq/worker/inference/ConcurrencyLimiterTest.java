@@ -132,7 +132,7 @@ class ConcurrencyLimiterTest {
 
 	@Test
 	void release_shouldServeInteractiveWaitersBeforeOlderBulkOnes() {
-		ConcurrencyLimiter limiter = new ConcurrencyLimiter(2);
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(2, 0.5);
 		Permit first = limiter.acquire(Lane.BULK).join();
 		limiter.acquire(Lane.BULK).join();
 		CompletableFuture<Permit> bulk = limiter.acquire(Lane.BULK);
@@ -145,7 +145,7 @@ class ConcurrencyLimiterTest {
 	}
 
 	@Test
-	void bulk_shouldBorrowTheInteractiveShareOnlyWhileNoInteractiveTaskIsAbout() {
+	void bulk_shouldBorrowTheInteractiveShareAndGiveItBackFirst() {
 		ConcurrencyLimiter limiter = new ConcurrencyLimiter(4, 0.5);
 		assertThat(limiter.reserved()).isEqualTo(2);
 
@@ -153,27 +153,31 @@ class ConcurrencyLimiterTest {
 		for (int i = 0; i < 4; i++) {
 			bulk.add(limiter.acquire(Lane.BULK).join());
 		}
-		CompletableFuture<Permit> interactive = limiter.acquire(Lane.INTERACTIVE);
 		CompletableFuture<Permit> moreBulk = limiter.acquire(Lane.BULK);
+		CompletableFuture<Permit> interactive = limiter.acquire(Lane.INTERACTIVE);
+		CompletableFuture<Permit> secondInteractive = limiter.acquire(Lane.INTERACTIVE);
+		CompletableFuture<Permit> thirdInteractive = limiter.acquire(Lane.INTERACTIVE);
+		bulk.remove(0).release();
 		bulk.remove(0).release();
 
-		// The interactive task gets the first permit back, and bulk tasks now refill
-		// only up to the limit minus the share.
+		// Both permits go to the interactive lane, below its share of 2.
 		assertThat(interactive).isCompleted();
-		bulk.remove(0).release();
+		assertThat(secondInteractive).isCompleted();
 		assertThat(moreBulk).isNotDone();
-		assertThat(limiter.inUse(Lane.BULK)).isEqualTo(2);
-		assertThat(limiter.inUse()).isEqualTo(3);
 
-		interactive.join().release();
+		bulk.remove(0).release();
 
+		// The bulk lane is now below its share: it gets the permit, though an
+		// interactive task has waited longer.
 		assertThat(moreBulk).isCompleted();
-		assertThat(limiter.inUse(Lane.BULK)).isEqualTo(3);
+		assertThat(thirdInteractive).isNotDone();
+		assertThat(limiter.inUse(Lane.BULK)).isEqualTo(2);
+		assertThat(limiter.inUse(Lane.INTERACTIVE)).isEqualTo(2);
 	}
 
 	@Test
-	void interactive_shouldUseTheWholeLimitWhenNoBulkTaskIsAbout() {
-		ConcurrencyLimiter limiter = new ConcurrencyLimiter(3, 0.34);
+	void interactive_shouldBorrowTheBulkShareWhenNoBulkTaskWaits() {
+		ConcurrencyLimiter limiter = new ConcurrencyLimiter(3, 0.25);
 
 		for (int i = 0; i < 3; i++) {
 			assertThat(limiter.acquire(Lane.INTERACTIVE)).isCompleted();
@@ -183,10 +187,11 @@ class ConcurrencyLimiterTest {
 	}
 
 	@Test
-	void reserved_shouldAlwaysLeaveBulkOnePermit() {
-		assertThat(new ConcurrencyLimiter(1, 1.0).reserved()).isZero();
-		assertThat(new ConcurrencyLimiter(8, 1.0).reserved()).isEqualTo(7);
+	void reserved_shouldBeTheShareRoundedUp() {
+		assertThat(new ConcurrencyLimiter(2, 0.25).reserved()).isEqualTo(1);
 		assertThat(new ConcurrencyLimiter(8, 0.25).reserved()).isEqualTo(2);
+		assertThat(new ConcurrencyLimiter(8, 1.0).reserved()).isEqualTo(8);
+		assertThat(new ConcurrencyLimiter(8, 0).reserved()).isZero();
 		assertThatThrownBy(() -> new ConcurrencyLimiter(2, 1.5)).isInstanceOf(IllegalArgumentException.class);
 	}
 

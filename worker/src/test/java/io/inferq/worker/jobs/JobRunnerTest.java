@@ -7,9 +7,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.inferq.batch.Batch;
+import io.inferq.batch.BatchCounts;
+import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchItem;
+import io.inferq.batch.BatchStatus;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
@@ -41,8 +49,9 @@ class JobRunnerTest {
 
 	private final RetryPolicy retryPolicy = new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofMinutes(1));
 
-	private final JobRunner runner = new JobRunner(this.store, this.model, this.limiter, this.retryPolicy, LEASE,
-			Duration.ofHours(6), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+	private final Set<BatchId> cancelledBatches = ConcurrentHashMap.newKeySet();
+
+	private final JobRunner runner = runner(this.store);
 
 	@Test
 	void run_shouldStoreTheOutputAndAcknowledge() {
@@ -191,8 +200,7 @@ class JobRunnerTest {
 				return super.update(job);
 			}
 		};
-		JobRunner runner = new JobRunner(tooSmall, this.model, this.limiter, this.retryPolicy, LEASE,
-				Duration.ofHours(6), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+		JobRunner runner = runner(tooSmall);
 		Job job = tooSmall
 			.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(1)))
 			.join();
@@ -221,6 +229,51 @@ class JobRunnerTest {
 		assertThat(this.runner.run(JobMessage.of(JobId.random()), Lane.INTERACTIVE).join())
 			.isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(this.model.invocations).hasValue(0);
+	}
+
+	@Test
+	void run_shouldCancelInsteadOfStartingAJobOfACancelledBatch() {
+		BatchId batch = BatchId.random();
+		Job job = aStoredQueuedJob(new BatchItem(batch, 0, "line-1"));
+		this.cancelledBatches.add(batch);
+
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.BULK).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+		assertThat(this.model.invocations).hasValue(0);
+	}
+
+	@Test
+	void run_shouldRunAJobOfABatchThatGoesOn() {
+		Job job = aStoredQueuedJob(new BatchItem(BatchId.random(), 3, "line-4"));
+		this.model.answers(OUTPUT);
+
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.BULK).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+	}
+
+	private JobRunner runner(InMemoryJobStore jobs) {
+		BatchCancellations cancellations = new BatchCancellations(
+				(id) -> CompletableFuture.completedFuture(Optional.of(aBatch(id,
+						this.cancelledBatches.contains(id) ? BatchStatus.CANCELLED : BatchStatus.IN_PROGRESS))),
+				Duration.ofSeconds(2));
+		return new JobRunner(jobs, cancellations, this.model, this.limiter, this.retryPolicy, LEASE,
+				Duration.ofHours(6), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+	}
+
+	private static Batch aBatch(BatchId id, BatchStatus status) {
+		return new Batch(id, status, 10, BatchCounts.NONE, Map.of(), NOW, NOW.plus(Duration.ofHours(6)), null, NOW,
+				null, null, null);
+	}
+
+	private Job aStoredQueuedJob(BatchItem item) {
+		return this.store
+			.create(Job.submitInBatch(item, Payload.json("{\"prompt\":\"hi\"}"), null, Map.of(), NOW,
+					Duration.ofHours(6)))
+			.join();
 	}
 
 	private Job aStoredQueuedJob() {
