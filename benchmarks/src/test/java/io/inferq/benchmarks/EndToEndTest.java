@@ -74,10 +74,9 @@ class EndToEndTest {
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
 		assertThat(stats.maxInFlight()).isEqualTo(8);
 		assertThat(stats.invocations()).isEqualTo(200);
-		// 0.79 measured alone on 2 cores, where the stand-ins, the API and the worker
-		// share the CPU; the target
-		// is 0.90 (see the README's Performance section).
-		assertThat(stats.utilisation()).isGreaterThanOrEqualTo(0.60);
+		System.out.printf("saturation: utilisation %.3f while jobs waited, %.3f to the last end%n",
+				stats.utilisationWhileStarting(), stats.utilisation());
+		assertThat(stats.utilisationWhileStarting()).isGreaterThanOrEqualTo(0.90);
 	}
 
 	@Test

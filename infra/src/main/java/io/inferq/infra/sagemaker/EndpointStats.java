@@ -26,13 +26,19 @@ import java.util.Map;
  * @param utilisation the instances' busy time divided by {@code instanceCount} times the
  * time from {@code firstStartedAt} to {@code lastEndedAt} (or now, while invocations are
  * in flight); 0 before the first invocation
+ * @param lastStartedAt when the last invocation got an instance, or {@code null}
+ * @param utilisationWhileStarting the instances' busy time from {@code firstStartedAt} to
+ * {@code lastStartedAt}, divided by {@code instanceCount} times that time: how busy the
+ * endpoint was while invocations kept coming, leaving out the drain after the last one
+ * started (for a backlog queued up front: while jobs waited); 0 before the second
+ * invocation
  * @param instances each instance's share of the work, including instances removed by a
  * scale-in since the last reset
  */
 public record EndpointStats(String endpointName, int instanceCount, int concurrencyPerInstance, long invocations,
 		long succeeded, int inFlight, int maxInFlight, int waiting, long timeouts, long rejections,
 		Map<String, Long> errors, Instant firstStartedAt, Instant lastEndedAt, double utilisation,
-		List<InstanceStats> instances) {
+		Instant lastStartedAt, double utilisationWhileStarting, List<InstanceStats> instances) {
 
 	/**
 	 * One instance's work.

@@ -39,6 +39,11 @@ final class InstancePool {
 
 	private Instant lastEndedAt;
 
+	private Instant lastStartedAt;
+
+	/** The instances' busy time summed up to {@link #lastStartedAt}. */
+	private long busyNanosAtLastStart;
+
 	InstancePool(int instanceCount, int concurrency) {
 		this.concurrency = concurrency;
 		resize(instanceCount);
@@ -106,6 +111,8 @@ final class InstancePool {
 		this.maxInFlight = this.inFlight;
 		this.firstStartedAt = (this.inFlight > 0) ? now : null;
 		this.lastEndedAt = null;
+		this.lastStartedAt = this.firstStartedAt;
+		this.busyNanosAtLastStart = 0;
 	}
 
 	/** How busy the instances have been, as of now. */
@@ -122,8 +129,14 @@ final class InstancePool {
 			long windowNanos = Duration.between(this.firstStartedAt, windowEnd).toNanos();
 			utilisation = (double) busyNanos / ((double) this.activeCount * windowNanos);
 		}
+		double utilisationWhileStarting = 0;
+		if (this.firstStartedAt != null && this.lastStartedAt.isAfter(this.firstStartedAt)) {
+			long windowNanos = Duration.between(this.firstStartedAt, this.lastStartedAt).toNanos();
+			utilisationWhileStarting = (double) this.busyNanosAtLastStart / ((double) this.activeCount * windowNanos);
+		}
 		return new Occupancy(this.activeCount, this.inFlight, this.maxInFlight, this.waiters.size(),
-				this.firstStartedAt, this.lastEndedAt, utilisation, perInstance);
+				this.firstStartedAt, this.lastEndedAt, utilisation, this.lastStartedAt, utilisationWhileStarting,
+				perInstance);
 	}
 
 	private void release(Lease lease) {
@@ -160,12 +173,15 @@ final class InstancePool {
 			.filter((instance) -> instance.active && instance.inFlight < this.concurrency)
 			.min(Comparator.comparingInt((Instance instance) -> instance.inFlight))
 			.map((instance) -> {
-				instance.start(System.nanoTime());
+				long nanos = System.nanoTime();
+				instance.start(nanos);
 				this.inFlight++;
 				this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+				this.lastStartedAt = Instant.now();
 				if (this.firstStartedAt == null) {
-					this.firstStartedAt = Instant.now();
+					this.firstStartedAt = this.lastStartedAt;
 				}
+				this.busyNanosAtLastStart = this.instances.stream().mapToLong((each) -> each.busyNanos(nanos)).sum();
 				return new Lease(instance);
 			});
 	}
@@ -213,7 +229,8 @@ final class InstancePool {
 	 * The instances' occupancy at one moment; see {@link EndpointStats} for the fields.
 	 */
 	record Occupancy(int instanceCount, int inFlight, int maxInFlight, int waiting, Instant firstStartedAt,
-			Instant lastEndedAt, double utilisation, List<EndpointStats.InstanceStats> instances) {
+			Instant lastEndedAt, double utilisation, Instant lastStartedAt, double utilisationWhileStarting,
+			List<EndpointStats.InstanceStats> instances) {
 
 	}
 
@@ -255,8 +272,12 @@ final class InstancePool {
 			this.busySince = nanos;
 		}
 
+		long busyNanos(long nanos) {
+			return this.busyNanos + ((this.inFlight > 0) ? nanos - this.busySince : 0);
+		}
+
 		EndpointStats.InstanceStats stats(long nanos) {
-			long busy = this.busyNanos + ((this.inFlight > 0) ? nanos - this.busySince : 0);
+			long busy = busyNanos(nanos);
 			return new EndpointStats.InstanceStats(this.index, this.active, this.inFlight, this.invocations,
 					Duration.ofNanos(busy));
 		}

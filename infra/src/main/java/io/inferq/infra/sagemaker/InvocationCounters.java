@@ -55,7 +55,8 @@ final class InvocationCounters {
 		return new EndpointStats(endpointName, occupancy.instanceCount(), concurrency, this.received.sum(),
 				this.succeeded.sum(), occupancy.inFlight(), occupancy.maxInFlight(), occupancy.waiting(),
 				this.timeouts.sum(), this.rejections.sum(), errorsByCode, occupancy.firstStartedAt(),
-				occupancy.lastEndedAt(), occupancy.utilisation(), occupancy.instances());
+				occupancy.lastEndedAt(), occupancy.utilisation(), occupancy.lastStartedAt(),
+				occupancy.utilisationWhileStarting(), occupancy.instances());
 	}
 
 }

@@ -61,6 +61,22 @@ class EndpointCapacityTest {
 		assertThat(stats.inFlight()).isZero();
 		assertThat(stats.instances()).extracting(EndpointStats.InstanceStats::invocations).containsExactly(4L, 4L);
 		assertThat(stats.utilisation()).isBetween(0.9, 1.0);
+		assertThat(stats.utilisationWhileStarting()).isBetween(0.9, 1.0);
+	}
+
+	@Test
+	void utilisationWhileStarting_shouldLeaveOutTheDrainAfterTheLastStart() {
+		emulator.define(EndpointSpec.builder("drain").instances(2).latency(Duration.ofMillis(500)).build());
+
+		invokeConcurrently("drain", 3).forEach(CompletableFuture::join);
+
+		// Two start at once, the third when the first ends; then one instance idles
+		// while the other drains: busy 1.5 s of 2 x 1 s in all, but all the time until
+		// the last start.
+		EndpointStats stats = emulator.stats("drain");
+		assertThat(stats.utilisation()).isBetween(0.65, 0.8);
+		assertThat(stats.utilisationWhileStarting()).isBetween(0.9, 1.0);
+		assertThat(stats.lastStartedAt()).isAfter(stats.firstStartedAt());
 	}
 
 	@Test
