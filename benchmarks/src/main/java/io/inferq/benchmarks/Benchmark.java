@@ -88,14 +88,16 @@ public final class Benchmark {
 			result.put("makespanMs", makespan.toMillis()).put("idealMs", ideal.toMillis());
 			result.put("makespanOverIdeal", ratio(makespan, ideal));
 			result.put("maxInFlight", stats.maxInFlight()).put("utilisation", stats.utilisation());
+			result.put("utilisationWhileJobsWaited", stats.utilisationWhileStarting());
 			result.put("invocations", stats.invocations());
 			if (name.equals("seed")) {
 				result.put("seedBlockingMs", 20_000).put("seedNonBlockingMs", 10_000);
 			}
 			this.table.add(String.format(Locale.ROOT,
-					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %%%s",
+					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %% while jobs waited, %.1f %% to the last result%s",
 					name, jobs, instances, latency.toMillis(), makespan.toMillis() / 1000.0, ideal.toMillis() / 1000.0,
-					ratio(makespan, ideal), stats.maxInFlight(), 100 * stats.utilisation(),
+					ratio(makespan, ideal), stats.maxInFlight(), 100 * stats.utilisationWhileStarting(),
+					100 * stats.utilisation(),
 					name.equals("seed") ? "  (seed: 20 s blocking, 10 s non-blocking)" : ""));
 		}
 	}
