@@ -86,6 +86,11 @@ final class EnqueueCommand implements Callable<Integer> {
 			description = "Stops after sending this many chunks, as if interrupted (for tests).")
 	private int maxChunks;
 
+	@Option(names = "--crash-after-chunks", hidden = true, defaultValue = "0",
+			description = "Halts the JVM at once, as kill -9 would, when this many chunks were accepted, with "
+					+ "others in flight (for tests).")
+	private int crashAfterChunks;
+
 	@Override
 	public Integer call() throws Exception {
 		checkOptions();
@@ -129,11 +134,18 @@ final class EnqueueCommand implements Callable<Integer> {
 		});
 		Runtime.getRuntime().addShutdownHook(interrupted);
 		try (ChunkReader chunks = ChunkReader.open(this.file, this.chunkSize)) {
-			return new Enqueuer(client, this.parallel, this.runId, progress).enqueue(chunks, this.maxChunks);
+			return new Enqueuer(client, this.parallel, this.runId, progress).onAccepted(this::crashIfAsked)
+				.enqueue(chunks, this.maxChunks);
 		}
 		finally {
 			done.set(true);
 			removeShutdownHook(interrupted);
+		}
+	}
+
+	private void crashIfAsked(int acceptedChunks) {
+		if (this.crashAfterChunks > 0 && acceptedChunks >= this.crashAfterChunks) {
+			Runtime.getRuntime().halt(137);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import io.inferq.cli.BatchesClient.Submitted;
 
@@ -30,6 +31,9 @@ final class Enqueuer {
 
 	private final Progress progress;
 
+	private IntConsumer acceptedListener = (accepted) -> {
+	};
+
 	Enqueuer(BatchesClient client, int parallel, String runId, Progress progress) {
 		if (parallel < 1) {
 			throw new IllegalArgumentException("At least one chunk must be in flight, not " + parallel);
@@ -38,6 +42,12 @@ final class Enqueuer {
 		this.parallel = parallel;
 		this.runId = runId;
 		this.progress = progress;
+	}
+
+	/** Tells {@code listener} how many chunks were accepted so far, after each one. */
+	Enqueuer onAccepted(IntConsumer listener) {
+		this.acceptedListener = listener;
+		return this;
 	}
 
 	/**
@@ -87,11 +97,14 @@ final class Enqueuer {
 	}
 
 	private void accepted(Chunk chunk, Submitted submitted, Map<Integer, EnqueuedChunk> enqueued) {
+		int accepted;
 		synchronized (enqueued) {
 			enqueued.put(chunk.index(), new EnqueuedChunk(chunk.index(), chunk.firstFileLine(), chunk.lastFileLine(),
 					chunk.size(), submitted.batch().id(), submitted.replayed()));
+			accepted = enqueued.size();
 		}
 		this.progress.enqueued(chunk.size(), submitted.replayed());
+		this.acceptedListener.accept(accepted);
 	}
 
 	private static RuntimeException failed(Chunk chunk, Throwable error) {
