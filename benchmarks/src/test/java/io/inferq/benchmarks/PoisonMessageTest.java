@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
  * they can be moved back with {@code StartMessageMoveTask}, which ElasticMQ supports.
  * <p>
  * The worker makes a message it cannot decode visible again after its retry backoff, so
- * the backoff is shortened here to 1 s: with the default (2 s doubling up to 5 min) the
- * ten receives take 10 to 20 minutes. The queues keep their real redrive policy.
+ * the backoff is shortened here to 1 s: with the default (2 s doubling up to 5 min, with
+ * jitter) the ten receives take about 9 to 19 minutes. The queues keep their real redrive
+ * policy.
  */
 class PoisonMessageTest {
 
