@@ -67,12 +67,18 @@ public final class JobMessageCodec {
 		if (node == null || !node.isObject()) {
 			throw new MalformedJobMessageException("A job message must be a JSON object", null);
 		}
+		JobId jobId;
 		try {
-			JobId jobId = new JobId(requiredText(node, "jobId"));
-			return new JobMessage(jobId, input(node), optionalText(node, "accept"), metadata(node));
+			jobId = new JobId(requiredText(node, "jobId"));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(ex.getMessage(), ex);
+		}
+		try {
+			return new JobMessage(jobId, input(node), optionalText(node, "accept"), metadata(node));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);
 		}
 	}
 

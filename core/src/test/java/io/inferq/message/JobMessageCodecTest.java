@@ -50,6 +50,16 @@ class JobMessageCodecTest {
 	}
 
 	@Test
+	void decode_shouldNameTheJobOfAMessageItCannotReadOtherwise() {
+		assertThatThrownBy(() -> JobMessageCodec
+			.decode("{\"jobId\":\"job-0000000001\",\"inputBase64\":\"@@@\",\"contentType\":\"x/y\"}"))
+			.isInstanceOfSatisfying(MalformedJobMessageException.class,
+					(ex) -> assertThat(ex.jobId()).contains(new JobId("job-0000000001")));
+		assertThatThrownBy(() -> JobMessageCodec.decode("{\"jobId\":\"bad/id\"}"))
+			.isInstanceOfSatisfying(MalformedJobMessageException.class, (ex) -> assertThat(ex.jobId()).isEmpty());
+	}
+
+	@Test
 	void decode_shouldAcceptUnicode() {
 		JobMessage message = JobMessageCodec
 			.decode("{\"jobId\":\"job-0000000001\",\"input\":\"\u3053\u3093 \ud83d\ude00\"}");
