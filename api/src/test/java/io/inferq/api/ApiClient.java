@@ -34,6 +34,16 @@ final class ApiClient {
 			.POST(BodyPublishers.ofString(json)));
 	}
 
+	HttpResponse<byte[]> post(String path, String contentType, String body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url(path))
+			.header("Content-Type", contentType)
+			.POST(BodyPublishers.ofString(body));
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return send(request);
+	}
+
 	HttpResponse<byte[]> get(String path) {
 		return send(HttpRequest.newBuilder(url(path)).GET());
 	}
@@ -44,7 +54,7 @@ final class ApiClient {
 
 	HttpResponse<byte[]> send(HttpRequest.Builder request) {
 		try {
-			return this.http.send(request.timeout(Duration.ofSeconds(30)).build(), BodyHandlers.ofByteArray());
+			return this.http.send(request.timeout(Duration.ofSeconds(120)).build(), BodyHandlers.ofByteArray());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -61,6 +71,10 @@ final class ApiClient {
 
 	static JsonNode json(HttpResponse<byte[]> response) {
 		return mapper.readTree(response.body());
+	}
+
+	static JsonNode json(String text) {
+		return mapper.readTree(text);
 	}
 
 }

@@ -23,12 +23,16 @@ import org.springframework.util.unit.DataSize;
  * @param awsCallTimeout the longest one call to an AWS service may take, retries
  * included, before the request fails with 503
  * @param metadata limits on the client's key-value pairs
+ * @param idempotencyTtl how long an {@code Idempotency-Key} stays bound to the request
+ * that first used it
+ * @param batches how batches are enqueued and read
  */
 @ConfigurationProperties(ApiProperties.PREFIX)
 public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 		@DefaultValue("6h") Duration defaultTimeToStart, @DefaultValue("24h") Duration maxTimeToStart,
 		@DefaultValue("2s") Duration expectedLatency, @DefaultValue("5s") Duration unavailableRetryAfter,
-		@DefaultValue("5s") Duration awsCallTimeout, @DefaultValue Metadata metadata) {
+		@DefaultValue("5s") Duration awsCallTimeout, @DefaultValue Metadata metadata,
+		@DefaultValue("24h") Duration idempotencyTtl, @DefaultValue Batches batches) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.api";
@@ -51,6 +55,7 @@ public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 		requirePositive("expected-latency", expectedLatency, "2s");
 		requirePositive("unavailable-retry-after", unavailableRetryAfter, "5s");
 		requirePositive("aws-call-timeout", awsCallTimeout, "5s");
+		requirePositive("idempotency-ttl", idempotencyTtl, "24h");
 	}
 
 	/**
@@ -73,6 +78,48 @@ public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 
 	private static boolean isPositive(Duration value) {
 		return !value.isNegative() && !value.isZero();
+	}
+
+	/**
+	 * How batches are enqueued and read. A batch item (an NDJSON line or an element of a
+	 * JSON body's {@code items}) may be as large as a single job's request body.
+	 *
+	 * @param maxItems the most items in one batch
+	 * @param maxJsonBodySize the largest {@code application/json} batch body, which is
+	 * read whole; larger batches are sent as {@code application/x-ndjson}, which is
+	 * streamed
+	 * @param chunkSize how many items are stored and counted together
+	 * @param chunkBytes the most input bytes in one chunk, whatever its number of items
+	 * @param parallelism how many chunks one ingest stores (or queues) at the same time
+	 * @param lease how long an ingest is presumed alive without renewing its lease; a
+	 * retry under the same idempotency key after it lapsed starts the batch over
+	 * @param maxPageSize the most jobs in one page of a batch's job listing
+	 * @param maxScannedPerPage the most jobs one page of a listing filtered by status
+	 * looks at; a page may then hold fewer jobs than asked for, with a token for the next
+	 * @param resultsTimeout the longest a results export may stream
+	 */
+	public record Batches(@DefaultValue("1000000") int maxItems, @DefaultValue("32MB") DataSize maxJsonBodySize,
+			@DefaultValue("100") int chunkSize, @DefaultValue("2MB") DataSize chunkBytes,
+			@DefaultValue("6") int parallelism, @DefaultValue("60s") Duration lease,
+			@DefaultValue("100") int maxPageSize, @DefaultValue("1000") int maxScannedPerPage,
+			@DefaultValue("30m") Duration resultsTimeout) {
+
+		public Batches {
+			if (maxItems < 1 || chunkSize < 1 || parallelism < 1 || maxPageSize < 1
+					|| maxScannedPerPage < maxPageSize) {
+				throw new IllegalArgumentException(PREFIX + ".batches.max-items, chunk-size, parallelism and "
+						+ "max-page-size must be at least 1, and max-scanned-per-page at least max-page-size; were "
+						+ maxItems + ", " + chunkSize + ", " + parallelism + ", " + maxPageSize + " and "
+						+ maxScannedPerPage);
+			}
+			if (chunkBytes.toBytes() < 1 || maxJsonBodySize.toBytes() < 1) {
+				throw new IllegalArgumentException(
+						PREFIX + ".batches.chunk-bytes and max-json-body-size must be positive");
+			}
+			requirePositive("batches.lease", lease, "60s");
+			requirePositive("batches.results-timeout", resultsTimeout, "30m");
+		}
+
 	}
 
 	/**

@@ -2,9 +2,12 @@ package io.inferq.api.jobs;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.idempotency.Fingerprint;
+import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -68,22 +71,46 @@ class JobController {
 											+ "\"metadata\": {\"customer\": \"acme\"}, \"timeToStart\": \"PT30M\"}"),
 							@ExampleObject(name = "Binary input",
 									value = "{\"inputBase64\": \"iVBORw0KGgo=\", \"contentType\": \"image/png\"}") })))
-	@ApiResponse(responseCode = "202", description = "Accepted and queued",
+	@ApiResponse(responseCode = "202",
+			description = "Accepted and queued; or, for a retry under the same "
+					+ "Idempotency-Key, the job the first request created",
 			headers = { @Header(name = HttpHeaders.LOCATION, description = "The job"),
-					@Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds until polling is worthwhile") })
-	@ApiResponse(responseCode = "400", description = "Not a valid job request; the detail says what to fix")
+					@Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds until polling is worthwhile"),
+					@Header(name = IdempotencyKey.REPLAYED_HEADER,
+							description = "'true' when the answer is the job of an earlier request with the key") })
+	@ApiResponse(responseCode = "400",
+			description = "Not a valid job request or Idempotency-Key; the detail says what to fix")
 	@ApiResponse(responseCode = "413", description = "The body or the input is too large")
 	@ApiResponse(responseCode = "415", description = "The body is not application/json")
+	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
 	@ApiResponse(responseCode = "503", description = "The job store or queue is unavailable; retry after Retry-After")
 	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
-					required = false) Long contentLength) {
+					required = false) Long contentLength,
+			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE,
+					required = false) String contentType,
+			@Parameter(description = "Makes retries safe: a retry with the same key and body gets the first "
+					+ "request's job; 1 to 255 printable ASCII characters") @RequestHeader(name = IdempotencyKey.HEADER,
+							required = false) String idempotencyKey) {
 		long declaredLength = (contentLength != null) ? contentLength : -1;
-		return this.metrics.record(() -> this.jobs.submit(this.reader.read(body, declaredLength)))
-			.thenApply((job) -> ResponseEntity.accepted()
-				.location(URI.create(PATH + "/" + job.id()))
-				.header(HttpHeaders.RETRY_AFTER, retryAfter())
-				.body(JobResponse.of(job)));
+		return this.metrics.record(() -> {
+			Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey);
+			byte[] bytes = this.reader.body(body, declaredLength);
+			JobSubmission submission = this.reader.read(bytes);
+			if (key.isEmpty()) {
+				return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
+			}
+			return this.jobs.submit(submission, key.get().stored("POST " + PATH),
+					Fingerprint.of("POST", PATH, contentType, bytes));
+		}).thenApply((submitted) -> {
+			ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
+				.location(URI.create(PATH + "/" + submitted.job().id()))
+				.header(HttpHeaders.RETRY_AFTER, retryAfter());
+			if (submitted.replayed()) {
+				response.header(IdempotencyKey.REPLAYED_HEADER, "true");
+			}
+			return response.body(JobResponse.of(submitted.job()));
+		});
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -30,20 +30,25 @@ import io.inferq.job.Payload;
  * @param error why the job failed, or why its last attempt failed while it waits for a
  * retry
  * @param metadata the client's key-value pairs
+ * @param batchId the batch the job was enqueued with, if any
+ * @param customId the client's ID of the job's item in its batch, if any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
+public record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
 		Instant deadline, int attempts, @JsonRawValue String output, String outputBase64, String outputContentType,
-		JobError error, Map<String, String> metadata) {
+		JobError error, Map<String, String> metadata, String batchId, String customId) {
 
-	static JobResponse of(Job job) {
+	/** The job as clients see it. */
+	public static JobResponse of(Job job) {
 		Payload output = job.output();
 		Optional<String> json = (output != null && output.isJson()) ? StrictJson.text(output.bytes())
 				: Optional.empty();
 		String base64 = (output != null && json.isEmpty()) ? Base64.getEncoder().encodeToString(output.bytes()) : null;
 		return new JobResponse(job.id().value(), job.status(), job.createdAt(), job.startedAt(), job.finishedAt(),
 				job.deadline(), job.attempts(), json.orElse(null), base64,
-				(output != null) ? output.contentType() : null, job.error(), job.metadata());
+				(output != null) ? output.contentType() : null, job.error(), job.metadata(),
+				job.isInBatch() ? job.batch().batchId().value() : null,
+				job.isInBatch() ? job.batch().customId() : null);
 	}
 
 }

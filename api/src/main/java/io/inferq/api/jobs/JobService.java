@@ -5,12 +5,15 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.idempotency.IdempotencyException;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobQueue;
+import io.inferq.store.IdempotencyRecord;
+import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
@@ -47,9 +50,12 @@ class JobService {
 
 	private final ApiProperties properties;
 
-	JobService(JobStore store, JobQueue queue, Clock clock, ApiProperties properties) {
+	private final IdempotencyStore idempotency;
+
+	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, Clock clock, ApiProperties properties) {
 		this.store = store;
 		this.queue = queue;
+		this.idempotency = idempotency;
 		this.clock = clock;
 		this.properties = properties;
 	}
@@ -62,7 +68,63 @@ class JobService {
 	CompletableFuture<Job> submit(JobSubmission submission) {
 		Job job = Job.submit(JobId.random(), submission.input(), submission.accept(), submission.metadata(),
 				this.clock.instant(), submission.timeToStart());
-		return create(job).thenCompose(this::enqueue);
+		return create(job).thenCompose((created) -> enqueue(created, null));
+	}
+
+	/**
+	 * Submits a job under an idempotency key: the first request with the key claims it
+	 * for a new job ID, then submits the job under that ID; a retry with the same
+	 * fingerprint gets that job (and creates it, if the first request stopped before it
+	 * did), a request with another fingerprint fails with 422. If the job could not be
+	 * queued, the key is released so that a retry submits anew.
+	 * @param key the stored idempotency key
+	 * @param fingerprint the request's fingerprint
+	 */
+	CompletableFuture<Submitted> submit(JobSubmission submission, String key, String fingerprint) {
+		Instant now = this.clock.instant();
+		JobId id = JobId.random();
+		IdempotencyRecord claim = new IdempotencyRecord(key, id.value(), fingerprint, now,
+				now.plus(this.properties.idempotencyTtl()));
+		return Futures
+			.recover(this.idempotency.claim(claim, now), (failure) -> Futures.failed(storeUnavailable(id, failure)))
+			.thenCompose((held) -> {
+				if (held.isEmpty()) {
+					return create(job(id, submission, now)).thenCompose((created) -> enqueue(created, claim))
+						.thenApply((job) -> new Submitted(job, false));
+				}
+				IdempotencyRecord first = held.get();
+				if (!fingerprint.equals(first.fingerprint())) {
+					return Futures.failed(IdempotencyException.mismatch(first.resourceId()));
+				}
+				return replay(new JobId(first.resourceId()), submission, first);
+			});
+	}
+
+	private CompletableFuture<Submitted> replay(JobId id, JobSubmission submission, IdempotencyRecord first) {
+		return Futures.recover(this.store.find(id), (failure) -> Futures.failed(storeUnavailable(id, failure)))
+			.thenCompose((found) -> {
+				if (found.isPresent()) {
+					logger.debug("Job {} submitted again under its idempotency key", id);
+					return CompletableFuture.completedFuture(new Submitted(asOfNow(found.get()), true));
+				}
+				// The first request stopped before it stored the job, or is storing it
+				// now:
+				// create is conditional, so there is one job either way.
+				Job job = job(id, submission, this.clock.instant());
+				CompletableFuture<Job> created = Futures
+					.recover(this.store.create(job).thenCompose((stored) -> enqueue(stored, first)), (failure) -> {
+						if (failure instanceof JobAlreadyExistsException) {
+							return find(id);
+						}
+						return Futures.failed(failure);
+					});
+				return created.thenApply((stored) -> new Submitted(stored, true));
+			});
+	}
+
+	private static Job job(JobId id, JobSubmission submission, Instant now) {
+		return Job.submit(id, submission.input(), submission.accept(), submission.metadata(), now,
+				submission.timeToStart());
 	}
 
 	/** The job as of now; fails with {@link JobNotFoundException} if there is none. */
@@ -94,7 +156,11 @@ class JobService {
 		});
 	}
 
-	private CompletableFuture<Job> enqueue(Job job) {
+	/**
+	 * Queues a stored job; if that fails, fails the job and releases {@code claim} (if
+	 * any) so that a retry under the same key submits anew.
+	 */
+	private CompletableFuture<Job> enqueue(Job job, IdempotencyRecord claim) {
 		return Futures.recover(this.queue.send(JobMessage.of(job.id())).thenApply((sent) -> {
 			logger.debug("Job {} submitted", job.id());
 			return job;
@@ -102,7 +168,21 @@ class JobService {
 			logger.warn("Job {} was stored but could not be queued, so it is failed: {}", job.id(), failure.toString());
 			ServiceUnavailableException unavailable = unavailable("job queue", failure);
 			unavailable.getBody().setProperty("jobId", job.id().value());
-			return failUnqueued(job).thenCompose((ignored) -> Futures.failed(unavailable));
+			return failUnqueued(job).thenCompose((ignored) -> release(claim))
+				.thenCompose((ignored) -> Futures.failed(unavailable));
+		});
+	}
+
+	private CompletableFuture<Void> release(IdempotencyRecord claim) {
+		if (claim == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.idempotency.release(claim).handle((released, failure) -> {
+			if (failure != null) {
+				logger.warn("Job {}: its idempotency key could not be released; a retry will get the failed job: {}",
+						claim.resourceId(), Futures.unwrap(failure).toString());
+			}
+			return null;
 		});
 	}
 
@@ -142,6 +222,16 @@ class JobService {
 						this.properties.unavailableRetryAfter(), failure));
 			});
 		});
+	}
+
+	/**
+	 * A job a submit answers with.
+	 *
+	 * @param job the job
+	 * @param replayed whether an earlier request with the same idempotency key created it
+	 */
+	record Submitted(Job job, boolean replayed) {
+
 	}
 
 	private Job asOfNow(Job job) {

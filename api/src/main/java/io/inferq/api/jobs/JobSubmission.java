@@ -13,6 +13,6 @@ import io.inferq.job.Payload;
  * @param metadata the client's key-value pairs
  * @param timeToStart how long the job may wait before it expires unstarted
  */
-record JobSubmission(Payload input, String accept, Map<String, String> metadata, Duration timeToStart) {
+public record JobSubmission(Payload input, String accept, Map<String, String> metadata, Duration timeToStart) {
 
 }

@@ -13,18 +13,18 @@ import tools.jackson.core.JsonToken;
  * configured limits. Values may be any text but control characters and unpaired
  * surrogates, so that they can be stored and shown as they were sent.
  */
-final class MetadataReader {
+public final class MetadataReader {
 
 	private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]+");
 
 	private final ApiProperties.Metadata limits;
 
-	MetadataReader(ApiProperties.Metadata limits) {
+	public MetadataReader(ApiProperties.Metadata limits) {
 		this.limits = limits;
 	}
 
 	/** The metadata at the parser, empty if {@code null}. */
-	Map<String, String> read(JsonParser parser, JsonToken token) {
+	public Map<String, String> read(JsonParser parser, JsonToken token) {
 		if (token == JsonToken.VALUE_NULL) {
 			return Map.of();
 		}

@@ -6,12 +6,12 @@ import org.springframework.http.ProblemDetail;
 /**
  * Builds the problem details (RFC 9457) this package answers with.
  */
-final class Problems {
+public final class Problems {
 
 	private Problems() {
 	}
 
-	static ProblemDetail of(HttpStatus status, String title, String detail) {
+	public static ProblemDetail of(HttpStatus status, String title, String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
 		return problem;

@@ -6,9 +6,9 @@ import org.springframework.web.ErrorResponseException;
 /**
  * A request body or job input above the configured limits (413).
  */
-class RequestTooLargeException extends ErrorResponseException {
+public class RequestTooLargeException extends ErrorResponseException {
 
-	RequestTooLargeException(String detail) {
+	public RequestTooLargeException(String detail) {
 		super(HttpStatus.CONTENT_TOO_LARGE, Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Request too large", detail),
 				null);
 	}

@@ -12,9 +12,9 @@ import org.springframework.web.ErrorResponseException;
  * The job store or the job queue failed (503); the client may try again after
  * {@code Retry-After}.
  */
-class ServiceUnavailableException extends ErrorResponseException {
+public class ServiceUnavailableException extends ErrorResponseException {
 
-	ServiceUnavailableException(String detail, Duration retryAfter, Throwable cause) {
+	public ServiceUnavailableException(String detail, Duration retryAfter, Throwable cause) {
 		super(HttpStatus.SERVICE_UNAVAILABLE,
 				Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", detail), cause);
 		getHeaders().set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(retryAfter));

@@ -15,7 +15,7 @@ import tools.jackson.core.json.JsonFactory;
  * JSON as RFC 8259 defines it between systems: UTF-8, one value, and no object with the
  * same name twice.
  */
-final class StrictJson {
+public final class StrictJson {
 
 	private static final JsonFactory factory = JsonFactory.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -25,7 +25,7 @@ final class StrictJson {
 	}
 
 	/** A parser over {@code text}. */
-	static JsonParser parser(String text) {
+	public static JsonParser parser(String text) {
 		return factory.createParser(ObjectReadContext.empty(), text);
 	}
 
@@ -33,12 +33,12 @@ final class StrictJson {
 	 * {@code bytes} as text.
 	 * @throws CharacterCodingException if they are not UTF-8
 	 */
-	static String utf8(byte[] bytes) throws CharacterCodingException {
+	public static String utf8(byte[] bytes) throws CharacterCodingException {
 		return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
 	}
 
 	/** {@code bytes} as text if they are one well-formed JSON value in UTF-8. */
-	static Optional<String> text(byte[] bytes) {
+	public static Optional<String> text(byte[] bytes) {
 		try {
 			String text = utf8(bytes);
 			try (JsonParser parser = parser(text)) {

@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.inferq.concurrent.Futures;
-import io.inferq.job.Job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -32,8 +31,8 @@ class SubmissionMetrics {
 	}
 
 	/** Runs a submit and counts its outcome, whether it throws or fails later. */
-	CompletableFuture<Job> record(Supplier<CompletableFuture<Job>> submit) {
-		CompletableFuture<Job> submitted;
+	<T> CompletableFuture<T> record(Supplier<CompletableFuture<T>> submit) {
+		CompletableFuture<T> submitted;
 		try {
 			submitted = submit.get();
 		}

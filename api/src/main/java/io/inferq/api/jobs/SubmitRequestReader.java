@@ -30,10 +30,13 @@ import org.springframework.stereotype.Component;
  * are plain ASCII, so that a problem can always be written back.
  */
 @Component
-class SubmitRequestReader {
+public class SubmitRequestReader {
 
 	/** The longest media type SageMaker accepts in its ContentType and Accept headers. */
 	private static final int MAX_MEDIA_TYPE_LENGTH = 1024;
+
+	/** The longest customId of a batch item, in characters. */
+	public static final int MAX_CUSTOM_ID_LENGTH = 64;
 
 	private static final Pattern PRINTABLE_ASCII = Pattern.compile("[\\x20-\\x7E]+");
 
@@ -41,6 +44,9 @@ class SubmitRequestReader {
 
 	private static final String FIELDS = "a job request has 'input' (any JSON value) or 'inputBase64' with "
 			+ "'contentType', and optionally 'accept', 'metadata' and 'timeToStart'";
+
+	private static final String ITEM_FIELDS = "a batch item has 'customId' and, as a job request, 'input' (any JSON "
+			+ "value) or 'inputBase64' with 'contentType', and optionally 'accept', 'metadata' and 'timeToStart'";
 
 	private final ApiProperties properties;
 
@@ -57,13 +63,82 @@ class SubmitRequestReader {
 	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
 	 */
 	JobSubmission read(InputStream body, long declaredLength) {
-		String text = text(bytes(body, declaredLength));
+		return read(body(body, declaredLength));
+	}
+
+	/**
+	 * Reads a submit request's body, no further than the size limit.
+	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
+	 */
+	byte[] body(InputStream body, long declaredLength) {
+		return bytes(body, declaredLength);
+	}
+
+	/** Reads a submit request from its body. */
+	JobSubmission read(byte[] body) {
+		String text = text(body);
 		try (JsonParser parser = StrictJson.parser(text)) {
-			return submission(fields(parser, text));
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				throw new InvalidJobRequestException("The request body must be a JSON object: " + FIELDS, "");
+			}
+			Fields fields = fields(parser, text, false);
+			if (parser.nextToken() != null) {
+				throw new InvalidJobRequestException(
+						"The request body has more after the JSON object; send one object");
+			}
+			return submission(fields);
 		}
 		catch (JacksonException ex) {
 			throw malformed(ex);
 		}
+	}
+
+	/**
+	 * Reads one item of a batch: a job request with a {@code customId}, by the same rules
+	 * as {@code POST /v1/jobs}. Throws an {@link org.springframework.web.ErrorResponse}
+	 * (400 or 413) whose detail says what to fix.
+	 * @param parser a parser over {@code text} at the item's {@code START_OBJECT}; left
+	 * at its {@code END_OBJECT}
+	 * @param text the whole text the parser reads
+	 */
+	public ItemSubmission readItem(JsonParser parser, String text) {
+		try {
+			if (parser.currentToken() != JsonToken.START_OBJECT) {
+				throw new InvalidJobRequestException("A batch item must be a JSON object: " + ITEM_FIELDS, "");
+			}
+			Fields fields = fields(parser, text, true);
+			if (fields.customId == null) {
+				throw new InvalidJobRequestException("The item has no 'customId': " + ITEM_FIELDS, "/customId");
+			}
+			return new ItemSubmission(fields.customId, submission(fields));
+		}
+		catch (JacksonException ex) {
+			throw malformed(ex);
+		}
+	}
+
+	/**
+	 * Reads one line of an NDJSON batch, a whole item (see
+	 * {@link #readItem(JsonParser, String)}).
+	 */
+	public ItemSubmission readItem(String line) {
+		try (JsonParser parser = StrictJson.parser(line)) {
+			parser.nextToken();
+			ItemSubmission item = readItem(parser, line);
+			if (parser.nextToken() != null) {
+				throw new InvalidJobRequestException(
+						"The line has more after the item's JSON object; " + "NDJSON has one object per line");
+			}
+			return item;
+		}
+		catch (JacksonException ex) {
+			throw malformed(ex);
+		}
+	}
+
+	/** The largest batch item worth reading, as for a single job's request body. */
+	public long maxItemBytes() {
+		return this.properties.maxRequestBytes();
 	}
 
 	private static InvalidJobRequestException malformed(JacksonException ex) {
@@ -104,10 +179,7 @@ class SubmitRequestReader {
 		}
 	}
 
-	private Fields fields(JsonParser parser, String text) {
-		if (parser.nextToken() != JsonToken.START_OBJECT) {
-			throw new InvalidJobRequestException("The request body must be a JSON object: " + FIELDS, "");
-		}
+	private Fields fields(JsonParser parser, String text, boolean item) {
 		Fields fields = new Fields();
 		for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 			JsonToken token = parser.nextToken();
@@ -118,14 +190,31 @@ class SubmitRequestReader {
 				case "accept" -> fields.accept = mediaType(string(parser, token, name), name, false);
 				case "metadata" -> fields.metadata = this.metadata.read(parser, token);
 				case "timeToStart" -> fields.timeToStart = timeToStart(parser, token);
-				default -> throw new InvalidJobRequestException("Unknown field " + describe(name) + "; " + FIELDS,
-						SAFE_NAME.matcher(name).matches() ? "/" + name : null);
+				case "customId" -> {
+					if (!item) {
+						throw unknownField(name, FIELDS);
+					}
+					fields.customId = customId(string(parser, token, name));
+				}
+				default -> throw unknownField(name, item ? ITEM_FIELDS : FIELDS);
 			}
 		}
-		if (parser.nextToken() != null) {
-			throw new InvalidJobRequestException("The request body has more after the JSON object; send one object");
-		}
 		return fields;
+	}
+
+	private static InvalidJobRequestException unknownField(String name, String fields) {
+		return new InvalidJobRequestException("Unknown field " + describe(name) + "; " + fields,
+				SAFE_NAME.matcher(name).matches() ? "/" + name : null);
+	}
+
+	private static String customId(String value) {
+		if (value == null || value.isEmpty() || value.codePointCount(0, value.length()) > MAX_CUSTOM_ID_LENGTH
+				|| value.codePoints()
+					.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+			throw new InvalidJobRequestException("'customId' must be 1 to " + MAX_CUSTOM_ID_LENGTH
+					+ " characters of text without control characters", "/customId");
+		}
+		return value;
 	}
 
 	private JobSubmission submission(Fields fields) {
@@ -273,6 +362,18 @@ class SubmitRequestReader {
 		private Map<String, String> metadata = Map.of();
 
 		private Duration timeToStart;
+
+		private String customId;
+
+	}
+
+	/**
+	 * A valid batch item.
+	 *
+	 * @param customId the client's ID of the item, unique within its batch
+	 * @param submission the job it becomes
+	 */
+	public record ItemSubmission(String customId, JobSubmission submission) {
 
 	}
 
