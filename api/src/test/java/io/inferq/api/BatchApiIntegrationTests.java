@@ -293,7 +293,7 @@ class BatchApiIntegrationTests {
 		HttpResponse<byte[]> other = this.api.post("/v1/jobs", "application/json", "{\"input\": 2}", "Idempotency-Key",
 				key);
 		HttpResponse<byte[]> badKey = this.api.post("/v1/jobs", "application/json", "{\"input\": 2}", "Idempotency-Key",
-				"é".repeat(3));
+				"k".repeat(256));
 
 		assertThat(first.statusCode()).isEqualTo(202);
 		assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();

@@ -343,16 +343,30 @@ class BatchService {
 	}
 
 	/**
-	 * Fails the batch and releases its key (best effort), and names it in
+	 * Fails the batch and releases its key, waiting a while for both (a batch that could
+	 * not be marked FAILED will be once its lease lapses), and names the batch in
 	 * {@code problem}.
 	 */
 	private RuntimeException failed(Batch batch, IdempotencyRecord claim, JobError reason, RuntimeException problem) {
 		logger.info("Batch {} failed: {}", batch.id(), reason.message());
-		this.batches.fail(batch.id(), reason, this.clock.instant(), false).exceptionally((failure) -> {
-			logger.warn("Batch {} could not be marked FAILED; it will be once its lease lapses: {}", batch.id(),
-					Futures.unwrap(failure).toString());
-			return null;
-		}).thenCompose((failed) -> release(claim));
+		CompletableFuture<Void> failed = this.batches.fail(batch.id(), reason, this.clock.instant(), false)
+			.handle((done, failure) -> {
+				if (failure != null) {
+					logger.warn("Batch {} could not be marked FAILED; it will be once its lease lapses: {}", batch.id(),
+							Futures.unwrap(failure).toString());
+				}
+				return null;
+			})
+			.thenCompose((done) -> release(claim));
+		try {
+			failed.get(this.properties.awsCallTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Batch {}: its failure was not recorded in time", batch.id());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		if (problem instanceof ErrorResponseException response) {
 			response.getBody().setProperty("batchId", batch.id().value());
 		}
