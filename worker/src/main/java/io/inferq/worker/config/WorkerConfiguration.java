@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.retry.backoff.BackOffPolicy;
+import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -132,6 +134,7 @@ class WorkerConfiguration {
 				.maxMessagesPerPoll(Math.min(MAX_MESSAGES_PER_POLL, held))
 				.pollTimeout(properties.pollTimeout())
 				.maxDelayBetweenPolls(MAX_DELAY_BETWEEN_POLLS)
+				.pollBackOffPolicy(pollBackOff())
 				.backPressureMode(BackPressureMode.FIXED_HIGH_THROUGHPUT)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
 				.messageVisibility(properties.lease())
@@ -172,6 +175,19 @@ class WorkerConfiguration {
 			return scheduler;
 		}
 
+	}
+
+	/**
+	 * How long the container waits before it polls again after a failed poll (SQS down):
+	 * short, so that work resumes within seconds of SQS coming back, not after the
+	 * default's growing pauses of up to 10 s.
+	 */
+	private static BackOffPolicy pollBackOff() {
+		ExponentialBackOffPolicy backOff = new ExponentialBackOffPolicy();
+		backOff.setInitialInterval(200);
+		backOff.setMultiplier(2);
+		backOff.setMaxInterval(2000);
+		return backOff;
 	}
 
 	private static <B extends AwsClientBuilder<B, ?>> B overrideEndpoint(B builder, WorkerProperties properties) {

@@ -29,6 +29,12 @@ class JobListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(JobListener.class);
 
+	/**
+	 * How soon a message that can never be read comes back: quickly, since its receives
+	 * only count towards the dead-letter queue.
+	 */
+	private static final Duration MALFORMED_MESSAGE_DELAY = Duration.ofSeconds(1);
+
 	/** SQS's longest visibility timeout. */
 	private static final Duration MAX_VISIBILITY = Duration.ofSeconds(Visibility.MAX_VISIBILITY_TIMEOUT_SECONDS);
 
@@ -44,30 +50,37 @@ class JobListener {
 	@SqsListener("${inferq.aws.queue-name:inferq-jobs}")
 	CompletableFuture<Void> onInteractiveMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
-					required = false) Integer receiveCount) {
-		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount);
+					required = false) Integer receiveCount,
+			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId) {
+		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount, messageId);
 	}
 
 	@SqsListener(value = "${inferq.aws.bulk-queue-name:inferq-jobs-bulk}", factory = "bulkSqsListenerContainerFactory")
 	CompletableFuture<Void> onBulkMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
-					required = false) Integer receiveCount) {
-		return onMessage(body, Lane.BULK, acknowledgement, visibility, receiveCount);
+					required = false) Integer receiveCount,
+			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId) {
+		return onMessage(body, Lane.BULK, acknowledgement, visibility, receiveCount, messageId);
 	}
 
 	private CompletableFuture<Void> onMessage(String body, Lane lane, Acknowledgement acknowledgement,
-			Visibility visibility, Integer receiveCount) {
+			Visibility visibility, Integer receiveCount, String messageId) {
 		int receives = (receiveCount != null) ? receiveCount : 1;
 		JobMessage message;
 		try {
 			message = JobMessageCodec.decode(body);
 		}
 		catch (MalformedJobMessageException ex) {
-			// Never succeeds: let the redrive policy move it to the dead-letter queue
-			// after its last receive.
-			logger.warn("Malformed job message (receive {}), leaving it for the dead-letter queue: {}", receives,
-					ex.getMessage());
-			return changeVisibility(visibility, this.retryPolicy.backoff(receives), null);
+			// Never succeeds: its job, if it names one, fails now, and the message comes
+			// back soon so that the redrive policy moves it to the dead-letter queue,
+			// where it can be inspected.
+			logger.warn("Malformed job message {} (job {}, receive {}), leaving it for the dead-letter queue: {}",
+					messageId, ex.jobId().map(Object::toString).orElse("unknown"), receives, ex.getMessage());
+			CompletableFuture<Void> failed = ex.jobId()
+				.map((jobId) -> this.runner.failUnreadable(jobId, body, ex.getMessage()))
+				.orElseGet(() -> CompletableFuture.completedFuture(null));
+			return failed.handle((ignored, failure) -> null)
+				.thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
 		}
 		return this.runner.run(message, lane).handle((outcome, failure) -> {
 			if (failure != null) {

@@ -1,14 +1,18 @@
 package io.inferq.worker.jobs;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.concurrent.Backoff;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
+import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
@@ -48,6 +52,9 @@ class JobRunner {
 	 * a later delivery.
 	 */
 	private static final int MAX_DECISIONS = 3;
+
+	/** Writes of an outcome: about 8 s in all, well inside any lease. */
+	private static final Backoff OUTCOME_WRITES = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(4), 5);
 
 	private final JobStore store;
 
@@ -94,6 +101,28 @@ class JobRunner {
 			}
 			return decide(job.get(), lane, 1);
 		});
+	}
+
+	/**
+	 * Records why the job of a message that cannot be read will never run: a job the
+	 * store does not know yet (one a batch system sent straight to the queue) is created
+	 * FAILED, with the message's text as its input, so that polling it says why. A job
+	 * that exists is left alone: its own message runs it.
+	 */
+	CompletableFuture<Void> failUnreadable(JobId id, String body, String reason) {
+		Instant now = this.clock.instant();
+		JobError error = new JobError("MalformedMessage",
+				"The job's queue message cannot be read (" + reason + "); it goes to the dead-letter queue");
+		Job failed = Job
+			.submit(id, new Payload(body.getBytes(StandardCharsets.UTF_8), "text/plain"), null, Map.of(), now,
+					this.timeToStart)
+			.fail(error, now);
+		return Futures.recover(this.store.create(failed).thenApply((created) -> {
+			logger.info("Job {} created FAILED from its unreadable queue message", id);
+			count("failed");
+			return (Void) null;
+		}), (failure) -> (failure instanceof JobAlreadyExistsException) ? CompletableFuture.completedFuture(null)
+				: Futures.failed(failure));
 	}
 
 	private CompletableFuture<Optional<Job>> findOrCreate(JobMessage message) {
@@ -188,7 +217,7 @@ class JobRunner {
 		}
 		Duration delay = this.retryPolicy.backoff(running.attempts());
 		logger.info("Job {} attempt {} failed, retrying in {}: {}", running.id(), running.attempts(), delay, error);
-		return Futures.recover(this.store.update(running.retryLater(error)).thenApply((stored) -> {
+		return Futures.recover(storeOutcome(running.retryLater(error)).thenApply((stored) -> {
 			count("retried");
 			return Outcome.retryIn(delay);
 		}), (stale) -> onStale(stale, running, lane, 1));
@@ -199,10 +228,20 @@ class JobRunner {
 	 * as now stored.
 	 */
 	private CompletableFuture<Outcome> write(Job next, String outcome, Lane lane, int decision) {
-		return Futures.recover(this.store.update(next).thenApply((stored) -> {
+		return Futures.recover(storeOutcome(next).thenApply((stored) -> {
 			count(outcome);
 			return Outcome.ACKNOWLEDGE;
 		}), (failure) -> onStale(failure, next, lane, decision));
+	}
+
+	/**
+	 * Stores the outcome of an attempt, trying again for a few seconds while the store
+	 * cannot be reached, rather than losing an answer the model gave and invoking it
+	 * again once the lease runs out. A lost race is not retried.
+	 */
+	private CompletableFuture<Job> storeOutcome(Job next) {
+		return OUTCOME_WRITES.retry((attempt) -> this.store.update(next),
+				(failure) -> !(failure instanceof StaleJobException) && !(failure instanceof JobTooLargeException));
 	}
 
 	private CompletableFuture<Outcome> onStale(Throwable failure, Job attempted, Lane lane, int decision) {

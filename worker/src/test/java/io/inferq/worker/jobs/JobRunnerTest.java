@@ -212,6 +212,50 @@ class JobRunnerTest {
 	}
 
 	@Test
+	void run_shouldKeepTryingToStoreTheOutcomeWhileTheStoreIsDown() {
+		AtomicInteger outages = new AtomicInteger(2);
+		InMemoryJobStore flaky = new InMemoryJobStore() {
+			@Override
+			public synchronized CompletableFuture<Job> update(Job job) {
+				if (job.isTerminal() && outages.getAndDecrement() > 0) {
+					return CompletableFuture.failedFuture(new IllegalStateException("DynamoDB unreachable"));
+				}
+				return super.update(job);
+			}
+		};
+		Job job = flaky.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(1)))
+			.join();
+		this.model.answers(OUTPUT);
+
+		assertThat(runner(flaky).run(JobMessage.of(job.id()), Lane.INTERACTIVE).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+
+		assertThat(flaky.get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(this.model.invocations).hasValue(1);
+	}
+
+	@Test
+	void failUnreadable_shouldCreateTheJobFailedWithTheReason() {
+		JobId id = new JobId("direct-000007");
+
+		this.runner.failUnreadable(id, "{\"jobId\":\"direct-000007\",\"inputBase64\":\"@@\"}", "bad base64").join();
+		this.runner.failUnreadable(id, "{}", "again").join();
+
+		Job stored = this.store.get(id);
+		assertThat(stored.status()).isEqualTo(JobStatus.FAILED);
+		assertThat(stored.error().type()).isEqualTo("MalformedMessage");
+		assertThat(stored.error().message()).contains("bad base64");
+	}
+
+	@Test
+	void failUnreadable_shouldLeaveAnExistingJobToItsOwnMessage() {
+		Job job = aStoredQueuedJob();
+
+		this.runner.failUnreadable(job.id(), "garbage", "not JSON").join();
+
+		assertThat(this.store.get(job.id()).status()).isEqualTo(JobStatus.QUEUED);
+	}
+
+	@Test
 	void run_shouldCreateAJobSentStraightToTheQueue() {
 		JobMessage message = new JobMessage(new JobId("batch-000042"), Payload.json("{\"n\":42}"), null,
 				Map.of("source", "nightly"));
