@@ -16,7 +16,12 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import tools.jackson.core.JacksonException;
@@ -34,6 +39,12 @@ final class BatchesClient {
 	static final String NDJSON = "application/x-ndjson";
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "inferq-results-watchdog");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -108,10 +119,56 @@ final class BatchesClient {
 				() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
 					.thenCompose((answer) -> expect(answer, 200))));
 		try (InputStream body = response.body()) {
-			body.transferTo(out);
+			copyUnlessIdle(body, out, this.retries.requestTimeout());
 		}
 		catch (IOException ex) {
 			throw new ApiUnavailableException("The results of batch " + batchId + " broke off: " + ex, ex);
+		}
+	}
+
+	/**
+	 * Copies {@code body} to {@code out}, failing if no byte came for {@code idleLimit}:
+	 * the HTTP client has no read timeout of its own, and a stalled stream would block
+	 * forever. Closing its body stream is what wakes a blocked read (an interrupt does
+	 * not).
+	 */
+	static void copyUnlessIdle(InputStream body, OutputStream out, Duration idleLimit) throws IOException {
+		AtomicLong lastRead = new AtomicLong(System.nanoTime());
+		AtomicBoolean stalled = new AtomicBoolean();
+		long period = Math.max(10, idleLimit.toMillis() / 10);
+		ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+			if (System.nanoTime() - lastRead.get() > idleLimit.toNanos() && stalled.compareAndSet(false, true)) {
+				closeQuietly(body);
+			}
+		}, period, period, TimeUnit.MILLISECONDS);
+		try {
+			byte[] buffer = new byte[64 * 1024];
+			int read;
+			while ((read = body.read(buffer)) != -1) {
+				out.write(buffer, 0, read);
+				lastRead.set(System.nanoTime());
+			}
+		}
+		catch (IOException ex) {
+			if (stalled.get()) {
+				throw new IOException("Nothing received for " + idleLimit.toMillis() + " ms", ex);
+			}
+			throw ex;
+		}
+		finally {
+			watchdog.cancel(false);
+		}
+		if (stalled.get()) {
+			throw new IOException("Nothing received for " + idleLimit.toMillis() + " ms");
+		}
+	}
+
+	private static void closeQuietly(InputStream body) {
+		try {
+			body.close();
+		}
+		catch (IOException ex) {
+			// The read that fails next says what happened.
 		}
 	}
 

@@ -50,7 +50,7 @@ class EnqueueCommandTest {
 
 	@Test
 	void enqueue_shouldSendEachChunkAsAnNdjsonBatchWithItsKeyAndPrintTheBatchIds() {
-		int exitCode = run("enqueue", this.file.toString(), "--chunk-size", "10");
+		int exitCode = run("enqueue", this.file.toString(), "--chunk-size", "10", "--parallel", "1");
 
 		assertThat(exitCode).isZero();
 		List<Request> posts = posts();
@@ -190,6 +190,19 @@ class EnqueueCommandTest {
 
 		assertThat(run("results", "b1", "b2")).isZero();
 		assertThat(this.out.lines()).hasSize(25);
+	}
+
+	@Test
+	void results_shouldFetchABatchAgainWhenItsResultsBrokeOff() throws IOException {
+		run("enqueue", this.file.toString(), "--chunk-size", "20", "--parallel", "1");
+		this.api.thenAnswer((request) -> Answer.brokenOff("{\"customId\":\"1\"}\n{\"custo"));
+		Path results = this.directory.resolve("out.jsonl");
+
+		assertThat(run("results", "b1", "b2", "-o", results.toString())).isZero();
+
+		assertThat(Files.readAllLines(results)).hasSize(25)
+			.doesNotHaveDuplicates()
+			.allMatch((line) -> line.endsWith("}"));
 	}
 
 	@Test

@@ -74,18 +74,26 @@ final class StubApi implements AutoCloseable {
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
+		Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+				exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+				exchange.getRequestHeaders().getFirst("Content-Type"),
+				new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+		synchronized (this) {
+			this.requests.add(request);
+		}
+		Function<Request, Answer> scripted = this.script.poll();
+		Answer answer = (scripted != null) ? scripted.apply(request) : answer(request);
+		answer.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+		byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
+		if (answer.brokenOff) {
+			exchange.sendResponseHeaders(answer.status, 0);
+			exchange.getResponseBody().write(body);
+			exchange.getResponseBody().flush();
+			// Leaves the exchange open, without its last chunk: the server drops the
+			// connection.
+			throw new IOException("Broken off on purpose");
+		}
 		try (exchange) {
-			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-					exchange.getRequestHeaders().getFirst("Idempotency-Key"),
-					exchange.getRequestHeaders().getFirst("Content-Type"),
-					new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-			synchronized (this) {
-				this.requests.add(request);
-			}
-			Function<Request, Answer> scripted = this.script.poll();
-			Answer answer = (scripted != null) ? scripted.apply(request) : answer(request);
-			answer.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-			byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(answer.status, (body.length == 0) ? -1 : body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write(body);
@@ -143,8 +151,19 @@ final class StubApi implements AutoCloseable {
 
 	}
 
-	/** An answer to send. */
-	record Answer(int status, Map<String, String> headers, String body) {
+	/**
+	 * An answer to send; {@code brokenOff} sends part of a chunked body, then drops the
+	 * connection.
+	 */
+	record Answer(int status, Map<String, String> headers, String body, boolean brokenOff) {
+
+		Answer(int status, Map<String, String> headers, String body) {
+			this(status, headers, body, false);
+		}
+
+		static Answer brokenOff(String ndjson) {
+			return new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), ndjson, true);
+		}
 
 		static Answer json(int status, String json) {
 			return new Answer(status, Map.of("Content-Type", "application/json"), json);
@@ -162,7 +181,7 @@ final class StubApi implements AutoCloseable {
 		Answer header(String name, String value) {
 			Map<String, String> headers = new LinkedHashMap<>(this.headers);
 			headers.put(name, value);
-			return new Answer(this.status, headers, this.body);
+			return new Answer(this.status, headers, this.body, this.brokenOff);
 		}
 
 	}
