@@ -59,6 +59,7 @@ class JobApiIntegrationTests {
 		LocalAws.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("inferq.aws.table-name", () -> TABLE);
 		registry.add("inferq.aws.queue-name", () -> QUEUE);
+		registry.add("inferq.aws.bulk-queue-name", () -> QUEUE + "-bulk");
 		registry.add("inferq.aws.dead-letter-queue-name", () -> QUEUE + "-dlq");
 	}
 
@@ -201,7 +202,8 @@ class JobApiIntegrationTests {
 		assertThat(paths.has("/v1/jobs/{id}")).isTrue();
 		assertThat(paths.has("/v1/jobs/{id}/result")).isTrue();
 		JsonNode submit = paths.get("/v1/jobs").get("post");
-		assertThat(submit.has("parameters")).isFalse();
+		assertThat(submit.get("parameters").valueStream().map((parameter) -> parameter.get("name").asString()))
+			.containsExactly("Idempotency-Key");
 		assertThat(submit.get("requestBody").get("content").has("application/json")).isTrue();
 		assertThat(this.api.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
 	}

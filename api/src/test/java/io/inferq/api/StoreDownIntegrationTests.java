@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.inferq.batch.BatchId;
 import io.inferq.job.JobId;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,25 @@ class StoreDownIntegrationTests {
 			assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
 			assertThat(ApiClient.json(response).get("detail").asString())
 				.isEqualTo("The job store is unavailable; try again later");
+		}
+	}
+
+	@Test
+	void everyBatchEndpoint_answers503WithRetryAfter() {
+		ApiClient api = new ApiClient(this.port);
+		String batch = "/v1/batches/" + BatchId.random();
+
+		List<CompletableFuture<HttpResponse<byte[]>>> responses = Stream
+			.<Supplier<HttpResponse<byte[]>>>of(
+					() -> api.post("/v1/batches", "application/x-ndjson", "{\"customId\": \"a\", \"input\": 1}"),
+					() -> api.get(batch), () -> api.get(batch + "/jobs"), () -> api.get(batch + "/results"),
+					() -> api.delete(batch))
+			.map(CompletableFuture::supplyAsync)
+			.toList();
+
+		for (HttpResponse<byte[]> response : responses.stream().map(CompletableFuture::join).toList()) {
+			assertThat(response.statusCode()).as(response.request().method() + " " + response.uri()).isEqualTo(503);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
 		}
 	}
 

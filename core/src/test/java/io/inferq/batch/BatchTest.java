@@ -1,0 +1,74 @@
+package io.inferq.batch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.inferq.job.Job;
+import io.inferq.job.JobStatus;
+import io.inferq.job.Payload;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BatchTest {
+
+	private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+
+	@Test
+	void start_shouldBeEnqueueingUnderALease() {
+		Batch batch = Batch.start(BatchId.random(), Map.of(), NOW, Duration.ofHours(24), Duration.ofMinutes(1));
+
+		assertThat(batch.status()).isEqualTo(BatchStatus.ENQUEUEING);
+		assertThat(batch.deadline()).isEqualTo(NOW.plus(Duration.ofHours(24)));
+		assertThat(batch.isAbandoned(NOW.plusSeconds(59))).isFalse();
+		assertThat(batch.isAbandoned(NOW.plusSeconds(60))).isTrue();
+		assertThat(batch.isCancelled()).isFalse();
+	}
+
+	@Test
+	void aBatchInProgress_shouldBeCompleted_whenItsCountersSayEveryJobEnded() {
+		Batch running = inProgress(3, new BatchCounts(0, 1, 1, 1, 0, 0));
+		Batch done = inProgress(3, new BatchCounts(0, 0, 1, 1, 0, 1));
+
+		assertThat(running.status()).isEqualTo(BatchStatus.IN_PROGRESS);
+		assertThat(done.status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(done.counts().terminal()).isEqualTo(3);
+	}
+
+	@Test
+	void failedAndCancelledBatches_shouldCancelTheirJobs() {
+		Batch batch = inProgress(1, BatchCounts.NONE);
+
+		assertThat(withStatus(batch, BatchStatus.CANCELLED).isCancelled()).isTrue();
+		assertThat(withStatus(batch, BatchStatus.FAILED).isCancelled()).isTrue();
+	}
+
+	@Test
+	void jobsOfABatch_shouldHaveIdsDerivedFromItsId_andTheirStoredStatus() {
+		BatchId id = new BatchId("batch-0123456789");
+		Job job = Job.submitInBatch(new BatchItem(id, 41, "mine"), Payload.json("1"), null, Map.of(), NOW,
+				Duration.ofHours(1));
+
+		assertThat(job.id().value()).isEqualTo("batch-0123456789-41");
+		assertThat(job.isInBatch()).isTrue();
+		assertThat(job.storedStatus()).isNull();
+		Job stored = job.withVersion(1);
+		Job running = stored.start(NOW, Duration.ofMinutes(1));
+		assertThat(running.storedStatus()).isEqualTo(JobStatus.QUEUED);
+		assertThat(running.withVersion(2).storedStatus()).isEqualTo(JobStatus.RUNNING);
+		assertThatThrownBy(() -> new BatchId("no")).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	private static Batch inProgress(long total, BatchCounts counts) {
+		return new Batch(BatchId.random(), BatchStatus.IN_PROGRESS, total, counts, Map.of(), NOW,
+				NOW.plus(Duration.ofHours(24)), null, NOW, null, "f", null);
+	}
+
+	private static Batch withStatus(Batch batch, BatchStatus status) {
+		return new Batch(batch.id(), status, batch.total(), batch.counts(), batch.metadata(), batch.createdAt(),
+				batch.deadline(), null, batch.enqueuedAt(), NOW, batch.fingerprint(), null);
+	}
+
+}
