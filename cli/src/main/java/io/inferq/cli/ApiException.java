@@ -39,11 +39,11 @@ class ApiException extends RuntimeException {
 	}
 
 	/**
-	 * Whether the same request may succeed later: the API is busy (429), unavailable
-	 * (5xx), or still enqueueing the same idempotency key (409).
+	 * Whether the same request may succeed later: the API is busy (429) or unavailable
+	 * (5xx).
 	 */
 	boolean isRetryable() {
-		return this.status == 409 || this.status == 429 || this.status >= 500;
+		return this.status == 429 || this.status >= 500;
 	}
 
 	/** The problem's {@code detail}, else its {@code title}, else the body. */

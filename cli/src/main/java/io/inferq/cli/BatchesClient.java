@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import tools.jackson.core.JacksonException;
@@ -30,9 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The batches API over HTTP. Every call is retried with {@link Backoff} while the API is
- * unreachable, busy (429), unavailable (5xx) or still enqueueing the same idempotency key
- * (409); it then fails with {@link ApiUnavailableException}. Any other unexpected answer
- * fails at once with an {@link ApiException}.
+ * unreachable, busy (429) or unavailable (5xx), and a batch while the API is still
+ * enqueueing the same idempotency key (409); it then fails with
+ * {@link ApiUnavailableException}. Any other unexpected answer fails at once with an
+ * {@link ApiException}.
  */
 final class BatchesClient {
 
@@ -75,9 +77,10 @@ final class BatchesClient {
 			.POST(HttpRequest.BodyPublishers.ofByteArray(chunk.body()))
 			.build();
 		String what = "lines " + chunk.firstFileLine() + "-" + chunk.lastFileLine();
-		return withRetries(what, () -> sendForJson(request, 202))
+		// 409: the same key is still being enqueued (by an earlier, interrupted run).
+		return withRetries(what, () -> sendForJson(request, 202), (api) -> api.isRetryable() || api.status() == 409)
 			.thenApply((response) -> new Submitted(Batch.of(json(response)),
-					response.headers().firstValue("Idempotent-Replayed").isPresent()));
+					response.headers().firstValue("Idempotent-Replayed").map("true"::equalsIgnoreCase).orElse(false)));
 	}
 
 	/** The batch: {@code GET /v1/batches/{id}}. */
@@ -87,7 +90,7 @@ final class BatchesClient {
 			.timeout(this.retries.requestTimeout())
 			.GET()
 			.build();
-		return withRetries("batch " + batchId, () -> sendForJson(request, 200))
+		return withRetries("batch " + batchId, () -> sendForJson(request, 200), ApiException::isRetryable)
 			.thenApply((response) -> Batch.of(json(response)));
 	}
 
@@ -100,7 +103,7 @@ final class BatchesClient {
 			.timeout(this.retries.requestTimeout())
 			.DELETE()
 			.build();
-		return withRetries("cancel " + batchId, () -> sendForJson(request, 200, 202))
+		return withRetries("cancel " + batchId, () -> sendForJson(request, 200, 202), ApiException::isRetryable)
 			.thenApply((response) -> Batch.of(json(response)));
 	}
 
@@ -117,7 +120,8 @@ final class BatchesClient {
 			.build();
 		HttpResponse<InputStream> response = await(withRetries("results of " + batchId,
 				() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-					.thenCompose((answer) -> expect(answer, 200))));
+					.thenCompose((answer) -> expect(answer, 200)),
+				ApiException::isRetryable));
 		try (InputStream body = response.body()) {
 			copyUnlessIdle(body, out, this.retries.requestTimeout());
 		}
@@ -270,14 +274,15 @@ final class BatchesClient {
 		}
 	}
 
-	private <T> CompletableFuture<T> withRetries(String what, Supplier<CompletableFuture<T>> attempt) {
+	private <T> CompletableFuture<T> withRetries(String what, Supplier<CompletableFuture<T>> attempt,
+			Predicate<ApiException> retryable) {
 		CompletableFuture<T> result = new CompletableFuture<>();
-		attempt(what, attempt, this.retries.backoff(), result);
+		attempt(what, attempt, retryable, this.retries.backoff(), result);
 		return result;
 	}
 
-	private <T> void attempt(String what, Supplier<CompletableFuture<T>> attempt, Backoff backoff,
-			CompletableFuture<T> result) {
+	private <T> void attempt(String what, Supplier<CompletableFuture<T>> attempt, Predicate<ApiException> retryable,
+			Backoff backoff, CompletableFuture<T> result) {
 		if (result.isDone()) {
 			return;
 		}
@@ -287,7 +292,7 @@ final class BatchesClient {
 				return;
 			}
 			Throwable cause = unwrap(failure);
-			if (cause instanceof ApiException api && !api.isRetryable()) {
+			if (cause instanceof ApiException api && !retryable.test(api)) {
 				result.completeExceptionally(api);
 				return;
 			}
@@ -303,7 +308,7 @@ final class BatchesClient {
 			}
 			this.listener.retrying(what, reason(cause), delay);
 			CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
-				.execute(() -> attempt(what, attempt, backoff, result));
+				.execute(() -> attempt(what, attempt, retryable, backoff, result));
 		});
 	}
 

@@ -155,7 +155,7 @@ final class EnqueueCommand implements Callable<Integer> {
 		Batch.Counts counts = batches.stream().map(Batch::counts).reduce(Batch.Counts.NONE, Batch.Counts::plus);
 		long total = batches.stream().mapToLong(Batch::total).sum();
 		if (this.results != null) {
-			long lines = new ResultsFile(client).write(batchIds, this.results);
+			long lines = new ResultsFile(client).write(batches, this.results);
 			progress.message(String.format(Locale.ROOT, "Wrote %,d results to %s.", lines, this.results));
 			if (lines != total) {
 				progress.message(String.format(Locale.ROOT,

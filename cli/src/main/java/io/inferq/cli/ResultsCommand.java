@@ -2,6 +2,7 @@ package io.inferq.cli;
 
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -36,13 +37,17 @@ final class ResultsCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		BatchesClient client = this.api.client(Commands.retryMessages(this.inferq));
+		List<Batch> batches = new ArrayList<>();
+		for (String batchId : this.batchIds) {
+			batches.add(BatchesClient.await(client.get(batchId)));
+		}
 		if (this.output != null) {
-			new ResultsFile(client).write(this.batchIds, this.output);
+			new ResultsFile(client).write(batches, this.output);
 			return 0;
 		}
 		OutputStream out = this.inferq.out();
-		for (String batchId : this.batchIds) {
-			client.results(batchId, out);
+		for (Batch batch : batches) {
+			ResultsFile.requireComplete(batch, ResultsFile.copy(client, batch, out));
 		}
 		out.flush();
 		return 0;

@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Writes the results of batches into one JSONL file, one line per job, in batch order,
  * streamed: memory holds none of them. The file appears complete or not at all: it is
- * written beside its name and moved there at the end. A batch whose results break off is
- * fetched again from its start.
+ * written beside its name and moved there at the end. A batch whose results break off, or
+ * end with fewer lines than it has jobs (the API ends the stream early when its job store
+ * fails midway), is fetched again from its start.
  */
 final class ResultsFile {
 
@@ -27,16 +28,17 @@ final class ResultsFile {
 	}
 
 	/**
-	 * Writes the results of {@code batchIds} to {@code out}, replacing it.
+	 * Writes the results of {@code batches} to {@code out}, replacing it.
 	 * @return the number of lines written
+	 * @throws ApiUnavailableException if a batch's results stayed incomplete
 	 */
-	long write(List<String> batchIds, Path out) throws IOException {
+	long write(List<Batch> batches, Path out) throws IOException {
 		Path partial = out.resolveSibling(out.getFileName() + ".part");
 		long lines = 0;
 		try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.TRUNCATE_EXISTING)) {
-			for (String batchId : batchIds) {
-				lines += writeBatch(batchId, channel);
+			for (Batch batch : batches) {
+				lines += writeBatch(batch, channel);
 			}
 			channel.force(false);
 		}
@@ -44,28 +46,52 @@ final class ResultsFile {
 		return lines;
 	}
 
-	private long writeBatch(String batchId, FileChannel channel) throws IOException {
+	private long writeBatch(Batch batch, FileChannel channel) throws IOException {
 		long start = channel.position();
 		for (int attempt = 1;; attempt++) {
-			LineCountingStream lines = new LineCountingStream(Channels.newOutputStream(channel));
 			try {
-				this.client.results(batchId, lines);
-				lines.endLine();
-				return lines.count();
+				long lines = copy(this.client, batch, Channels.newOutputStream(channel));
+				if (lines >= batch.total() || attempt == ATTEMPTS_PER_BATCH) {
+					return requireComplete(batch, lines);
+				}
 			}
 			catch (ApiUnavailableException ex) {
 				if (attempt == ATTEMPTS_PER_BATCH) {
 					throw ex;
 				}
-				channel.truncate(start);
-				channel.position(start);
 			}
+			channel.truncate(start);
+			channel.position(start);
 		}
 	}
 
 	/**
-	 * Counts the lines passing through, without closing the channel beneath (the
-	 * channel's stream would close it).
+	 * Copies the results of {@code batch} to {@code out}, every line ended.
+	 * @return the number of lines copied
+	 */
+	static long copy(BatchesClient client, Batch batch, OutputStream out) throws IOException {
+		LineCountingStream lines = new LineCountingStream(out);
+		client.results(batch.id(), lines);
+		lines.endLine();
+		return lines.count();
+	}
+
+	/**
+	 * Returns {@code lines} if they are as many as the batch's jobs.
+	 * @throws ApiUnavailableException if they are fewer
+	 */
+	static long requireComplete(Batch batch, long lines) {
+		if (lines < batch.total()) {
+			throw new ApiUnavailableException(
+					"The results of batch " + batch.id() + " ended after " + lines + " of " + batch.total() + " lines",
+					null);
+		}
+		return lines;
+	}
+
+	/**
+	 * Counts the lines passing through, without closing the stream beneath (a channel's
+	 * stream would close the channel).
 	 */
 	private static final class LineCountingStream extends OutputStream {
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.inferq.cli.StubApi.Answer;
@@ -193,9 +194,12 @@ class EnqueueCommandTest {
 	}
 
 	@Test
-	void results_shouldFetchABatchAgainWhenItsResultsBrokeOff() throws IOException {
+	void results_shouldFetchABatchAgainWhenItsResultsBrokeOffOrEndedShort() throws IOException {
 		run("enqueue", this.file.toString(), "--chunk-size", "20", "--parallel", "1");
-		this.api.thenAnswer((request) -> Answer.brokenOff("{\"customId\":\"1\"}\n{\"custo"));
+		this.api.thenAnswer((request) -> request.path().endsWith("/results"),
+				(request) -> Answer.brokenOff("{\"customId\":\"1\"}\n{\"custo"));
+		this.api.thenAnswer((request) -> request.path().endsWith("/results"),
+				(request) -> new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\"}\n"));
 		Path results = this.directory.resolve("out.jsonl");
 
 		assertThat(run("results", "b1", "b2", "-o", results.toString())).isZero();
@@ -206,11 +210,33 @@ class EnqueueCommandTest {
 	}
 
 	@Test
+	void results_shouldExitWith3WhenTheResultsStayIncomplete() {
+		run("enqueue", this.file.toString());
+		for (int i = 0; i < 3; i++) {
+			this.api.thenAnswer((request) -> request.path().endsWith("/results"), (request) -> new Answer(200,
+					Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\"}\n"));
+		}
+
+		assertThat(run("results", "b1", "-o", this.directory.resolve("out.jsonl").toString())).isEqualTo(3);
+		assertThat(this.err).contains("Error: The results of batch b1 ended after 1 of 25 lines");
+		assertThat(this.directory.resolve("out.jsonl")).doesNotExist();
+	}
+
+	@Test
 	void cancel_shouldPrintTheCancelledBatch() {
 		run("enqueue", this.file.toString());
 
 		assertThat(run("cancel", "b1")).isZero();
 		assertThat(this.out).contains("\"status\":\"CANCELLED\"");
+	}
+
+	@Test
+	void cancel_shouldNotRetryABatchThatHasEnded() {
+		this.api.thenAnswer((request) -> Answer.problem(409, "Batch not cancellable", "The batch is COMPLETED"));
+
+		assertThat(run("cancel", "b1")).isEqualTo(2);
+		assertThat(this.err).contains("Error: 409 Batch not cancellable: The batch is COMPLETED")
+			.doesNotContain("Retrying");
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -35,7 +36,7 @@ final class StubApi implements AutoCloseable {
 
 	private final List<Request> requests = new ArrayList<>();
 
-	private final Deque<Function<Request, Answer>> script = new ConcurrentLinkedDeque<>();
+	private final Deque<Scripted> script = new ConcurrentLinkedDeque<>();
 
 	private Function<String, String> jobStatus = (customId) -> "SUCCEEDED";
 
@@ -53,7 +54,12 @@ final class StubApi implements AutoCloseable {
 	 * The next requests get these answers, in order, before the stub behaves as the API.
 	 */
 	void thenAnswer(Function<Request, Answer> answer) {
-		this.script.add(answer);
+		thenAnswer((request) -> true, answer);
+	}
+
+	/** The next request that {@code matches} gets {@code answer}. */
+	void thenAnswer(Predicate<Request> matches, Function<Request, Answer> answer) {
+		this.script.add(new Scripted(matches, answer));
 	}
 
 	/** The status every job of a batch ends in, by customId. */
@@ -81,8 +87,12 @@ final class StubApi implements AutoCloseable {
 		synchronized (this) {
 			this.requests.add(request);
 		}
-		Function<Request, Answer> scripted = this.script.poll();
-		Answer answer = (scripted != null) ? scripted.apply(request) : answer(request);
+		Scripted scripted = this.script.stream()
+			.filter((entry) -> entry.matches.test(request))
+			.findFirst()
+			.orElse(null);
+		Answer answer = (scripted != null && this.script.remove(scripted)) ? scripted.answer.apply(request)
+				: answer(request);
 		answer.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
 		byte[] body = answer.body.getBytes(StandardCharsets.UTF_8);
 		if (answer.brokenOff) {
@@ -140,6 +150,10 @@ final class StubApi implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
+	}
+
+	private record Scripted(Predicate<Request> matches, Function<Request, Answer> answer) {
+
 	}
 
 	/** A request as received. */
