@@ -57,6 +57,18 @@ public final class JobsClient {
 		return send(HttpRequest.newBuilder(this.baseUrl.resolve("/v1/jobs/" + id)).DELETE().build()).join();
 	}
 
+	/** Enqueues a batch given as NDJSON, one item per line. */
+	public Response submitBatch(String ndjson) {
+		return exchange(HttpRequest.newBuilder()
+			.header("Content-Type", "application/x-ndjson")
+			.POST(HttpRequest.BodyPublishers.ofString(ndjson)), "/v1/batches");
+	}
+
+	/** The batch as the API shows it: its status and counts. */
+	public JsonNode getBatch(String id) {
+		return exchange(HttpRequest.newBuilder().GET(), "/v1/batches/" + id).json();
+	}
+
 	/** Any request against the API, for tests of its edges. */
 	public Response exchange(HttpRequest.Builder request, String path) {
 		return send(request.uri(this.baseUrl.resolve(path)).build()).join();
