@@ -62,6 +62,7 @@ public final class Benchmark {
 		if (scenario.equals("all") || scenario.equals("api")) {
 			benchmark.apiThroughput(Integer.parseInt(options.getOrDefault("api-requests", "2000")),
 					Integer.parseInt(options.getOrDefault("api-concurrency", "32")));
+			benchmark.bulkEnqueue(Integer.parseInt(options.getOrDefault("bulk-items", "20000")));
 		}
 		if (scenario.equals("all") || scenario.equals("worker")) {
 			benchmark.workerCost(Integer.parseInt(options.getOrDefault("worker-jobs", "3000")),
@@ -172,6 +173,38 @@ public final class Benchmark {
 					"api         %6d submits, %d at once  | %.0f submits/s, latency median %.1f ms p99 %.1f ms",
 					requests, concurrency, requests / seconds, percentile(latencies, 50), percentile(latencies, 99)));
 		}
+	}
+
+	/**
+	 * Scenario 4, bulk: one NDJSON batch through the API, from the first byte sent to the
+	 * 202 that says every item is a queued job.
+	 */
+	private void bulkEnqueue(int items) {
+		String endpoint = define("bulk", 1, Duration.ofMillis(1));
+		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 1, Map.of())) {
+			JobsClient client = system.client();
+			client.submitBatch(ndjson(100));
+			String body = ndjson(items);
+			long started = System.nanoTime();
+			JobsClient.Response accepted = client.submitBatch(body);
+			double seconds = (System.nanoTime() - started) / 1e9;
+			if (accepted.status() != 202) {
+				throw new IllegalStateException("The batch was refused: " + accepted.body());
+			}
+			ObjectNode result = this.results.putObject("bulk");
+			result.put("items", items).put("seconds", seconds).put("jobsPerSecond", items / seconds);
+			this.table.add(String.format(Locale.ROOT,
+					"bulk        %6d items in one NDJSON batch | %.0f jobs/s enqueued (stored, counted, queued)", items,
+					items / seconds));
+		}
+	}
+
+	private static String ndjson(int items) {
+		StringBuilder body = new StringBuilder();
+		for (int i = 0; i < items; i++) {
+			body.append("{\"customId\":\"line-").append(i).append("\",\"input\":{\"n\":").append(i).append("}}\n");
+		}
+		return body.toString();
 	}
 
 	/**
