@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.inferq.cli.Enqueuer.EnqueuedChunk;
 import picocli.CommandLine.Command;
@@ -97,21 +97,46 @@ final class EnqueueCommand implements Callable<Integer> {
 		Progress progress = Progress.to(this.inferq.err(), style());
 		BatchesClient client = this.api.client((what, reason, delay) -> progress
 			.message("Retrying " + what + " in " + delay.toMillis() + " ms: " + reason));
+		AtomicReference<String> ifInterrupted = new AtomicReference<>();
+		Thread interrupted = new Thread(() -> {
+			String message = ifInterrupted.get();
+			if (message != null) {
+				progress.message("\n" + message);
+			}
+		});
+		Runtime.getRuntime().addShutdownHook(interrupted);
+		try {
+			return enqueueAndWait(client, progress, ifInterrupted);
+		}
+		finally {
+			ifInterrupted.set(null);
+			removeShutdownHook(interrupted);
+			progress.finish();
+		}
+	}
 
+	private int enqueueAndWait(BatchesClient client, Progress progress, AtomicReference<String> ifInterrupted)
+			throws Exception {
 		long total = ChunkReader.countItems(this.file, this.chunkSize);
 		if (total == 0) {
 			throw new ParameterException(this.spec.commandLine(), this.file + " has no lines to enqueue");
 		}
+		ifInterrupted.set("Interrupted before every line was enqueued. Run the same command again to resume: "
+				+ "chunks already enqueued are replayed, not enqueued twice.");
 		progress.startEnqueue(total);
-		List<EnqueuedChunk> chunks = enqueue(client, progress, total);
+		List<EnqueuedChunk> chunks;
+		try (ChunkReader reader = ChunkReader.open(this.file, this.chunkSize)) {
+			chunks = new Enqueuer(client, this.parallel, this.runId, progress).onAccepted(this::crashIfAsked)
+				.enqueue(reader, this.maxChunks);
+		}
 		progress.finish();
 		chunks.forEach((chunk) -> this.inferq.out().println(chunk.batchId()));
 		this.inferq.out().flush();
 		long replayed = chunks.stream().filter(EnqueuedChunk::replayed).mapToLong(EnqueuedChunk::items).sum();
 		long sent = chunks.stream().mapToLong(EnqueuedChunk::items).sum();
-		progress.message(String.format(Locale.ROOT,
-				"Enqueued %,d lines as %d batches (%,d lines replayed from an " + "earlier run).", sent, chunks.size(),
-				replayed));
+		progress.message(
+				String.format(Locale.ROOT, "Enqueued %,d lines as %d batches (%,d lines replayed from an earlier run).",
+						sent, chunks.size(), replayed));
 		if (sent < total) {
 			progress.message(String.format(Locale.ROOT,
 					"Stopped after %d chunks: %,d of %,d lines enqueued; run the same command again to resume.",
@@ -121,26 +146,9 @@ final class EnqueueCommand implements Callable<Integer> {
 		if (!this.wait && this.results == null) {
 			return 0;
 		}
+		ifInterrupted.set("Interrupted while waiting; the jobs go on. Run the same command again to wait for them "
+				+ "(nothing is enqueued twice), or 'inferq status' with the batch IDs above.");
 		return awaitBatches(client, progress, chunks);
-	}
-
-	private List<EnqueuedChunk> enqueue(BatchesClient client, Progress progress, long total) throws Exception {
-		AtomicBoolean done = new AtomicBoolean();
-		Thread interrupted = new Thread(() -> {
-			if (!done.get()) {
-				progress.message("\nInterrupted before every line was enqueued. Run the same command again to "
-						+ "resume: chunks already enqueued are replayed, not enqueued twice.");
-			}
-		});
-		Runtime.getRuntime().addShutdownHook(interrupted);
-		try (ChunkReader chunks = ChunkReader.open(this.file, this.chunkSize)) {
-			return new Enqueuer(client, this.parallel, this.runId, progress).onAccepted(this::crashIfAsked)
-				.enqueue(chunks, this.maxChunks);
-		}
-		finally {
-			done.set(true);
-			removeShutdownHook(interrupted);
-		}
 	}
 
 	private void crashIfAsked(int acceptedChunks) {
