@@ -135,8 +135,8 @@ final class EnqueueCommand implements Callable<Integer> {
 		long replayed = chunks.stream().filter(EnqueuedChunk::replayed).mapToLong(EnqueuedChunk::items).sum();
 		long sent = chunks.stream().mapToLong(EnqueuedChunk::items).sum();
 		progress.message(
-				String.format(Locale.ROOT, "Enqueued %,d lines as %d batches (%,d lines replayed from an earlier run).",
-						sent, chunks.size(), replayed));
+				String.format(Locale.ROOT, "Enqueued %,d lines as %d batch%s (%,d lines replayed from an earlier run).",
+						sent, chunks.size(), (chunks.size() == 1) ? "" : "es", replayed));
 		if (sent < total) {
 			progress.message(String.format(Locale.ROOT,
 					"Stopped after %d chunks: %,d of %,d lines enqueued; run the same command again to resume.",

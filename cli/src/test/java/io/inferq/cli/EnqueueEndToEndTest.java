@@ -2,7 +2,9 @@ package io.inferq.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -35,6 +38,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The CLI against the real API and worker on the AWS stand-ins, nothing mocked: a crash
@@ -131,10 +135,65 @@ class EnqueueEndToEndTest {
 		assertThat(this.aws.sageMaker().stats(endpoint.name()).invocations()).isEqualTo(LINES);
 	}
 
-	/** Lines without a customId, and every tenth line with one of its own. */
+	@Test
+	void enqueue_shouldWaitOutTheSameChunkInFlightAndEnqueueItOnceWhenThatBreaksOff() throws Exception {
+		this.aws.sageMaker().define(EndpointSpec.builder("cli-e2e-endpoint-2").instances(1).build());
+		Map<String, String> properties = new HashMap<>(this.aws.springProperties());
+		properties.put("inferq.api.batches.lease", "3s");
+		this.system = LocalSystem.startApi(properties, "cli-e2e-endpoint-2", 1, Map.of());
+		Path file = inputFile(50);
+		Chunk chunk;
+		try (ChunkReader chunks = ChunkReader.open(file, 1000)) {
+			chunk = chunks.next();
+		}
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		CompletableFuture<Run> run;
+
+		// An earlier run's request for the same chunk, still sending its body.
+		try (Socket earlier = new Socket("127.0.0.1", this.system.apiUrl().getPort())) {
+			OutputStream request = earlier.getOutputStream();
+			request.write(("POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
+					+ "Idempotency-Key: " + chunk.idempotencyKey("") + "\r\nContent-Length: " + chunk.body().length
+					+ "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			request.write(chunk.body(), 0, chunk.body().length / 2);
+			request.flush();
+			await().atMost(Duration.ofSeconds(30)).until(() -> tableKeys().stream().anyMatch(this::isBatch));
+
+			run = CompletableFuture.supplyAsync(() -> run(List.of("enqueue", file.toString(), "--api",
+					this.system.apiUrl().toString(), "--progress", "plain", "--retry-for", "1m"), err));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> err.toString(StandardCharsets.UTF_8).contains("409 Request in progress"));
+		}
+
+		// Its connection dropped: that ingest fails, and the retry enqueues the chunk.
+		Run enqueued = run.get(1, TimeUnit.MINUTES);
+		System.out.println("Enqueued while the same chunk was in flight:\n" + enqueued.err());
+		assertThat(enqueued.exitCode()).as(enqueued.err()).isZero();
+		String batchId = enqueued.out().strip();
+		JsonNode batch = get("/v1/batches/" + batchId);
+		assertThat(batch.get("status").asString()).isEqualTo("IN_PROGRESS");
+		assertThat(batch.get("total").asLong()).isEqualTo(50);
+		List<String> batches = tableKeys().stream()
+			.filter(this::isBatch)
+			.map((key) -> key.substring(JobTable.BATCH_KEY_PREFIX.length()))
+			.toList();
+		assertThat(batches).hasSize(2).contains(batchId);
+		JsonNode broken = get("/v1/batches/" + batches.stream().filter((id) -> !id.equals(batchId)).findFirst().get());
+		assertThat(broken.get("status").asString()).as(broken.toString()).isEqualTo("FAILED");
+		assertThat(broken.get("counts").get("queued").asLong() + broken.get("counts").get("running").asLong())
+			.as(broken.toString())
+			.isZero();
+	}
+
 	private Path inputFile() throws IOException {
+		return inputFile(LINES);
+	}
+
+	/** Lines without a customId, and every tenth line with one of its own. */
+	private Path inputFile(int lines) throws IOException {
 		StringBuilder text = new StringBuilder();
-		for (int line = 1; line <= LINES; line++) {
+		for (int line = 1; line <= lines; line++) {
 			text.append((line % 10 == 0) ? "{\"customId\":\"own-" + line + "\",\"input\":{\"n\":" + line + "}}"
 					: "{\"n\":" + line + "}")
 				.append('\n');
@@ -152,23 +211,33 @@ class EnqueueEndToEndTest {
 
 	/** The job items of the system's table, counted by batch. */
 	private Map<String, Long> liveJobsByBatch() {
+		return tableKeys().stream()
+			.filter((key) -> !key.contains("#"))
+			.map((jobId) -> jobId.substring(0, jobId.lastIndexOf('-')))
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private boolean isBatch(String key) {
+		return key.startsWith(JobTable.BATCH_KEY_PREFIX);
+	}
+
+	/**
+	 * The keys of every item in the system's table: jobs, batches, idempotency records.
+	 */
+	private List<String> tableKeys() {
 		String table = this.system.workerProperties().get("inferq.aws.table-name");
 		try (DynamoDbClient dynamoDb = DynamoDbClient.builder()
 			.endpointOverride(this.aws.dynamoDbEndpoint())
 			.region(Region.of(this.aws.region()))
 			.credentialsProvider(this.aws.credentialsProvider())
 			.build()) {
-			Map<String, Long> jobs = new HashMap<>();
-			dynamoDb.scanPaginator(ScanRequest.builder().tableName(table).projectionExpression(JobTable.KEY).build())
+			return dynamoDb
+				.scanPaginator(ScanRequest.builder().tableName(table).projectionExpression(JobTable.KEY).build())
 				.items()
 				.stream()
 				.map((item) -> item.get(JobTable.KEY))
 				.map(AttributeValue::s)
-				.filter((key) -> !key.contains("#"))
-				.map((jobId) -> jobId.substring(0, jobId.lastIndexOf('-')))
-				.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
-				.forEach(jobs::put);
-			return jobs;
+				.toList();
 		}
 	}
 
@@ -181,8 +250,11 @@ class EnqueueEndToEndTest {
 	}
 
 	private static Run run(List<String> args) {
+		return run(args, new ByteArrayOutputStream());
+	}
+
+	private static Run run(List<String> args, ByteArrayOutputStream err) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int exitCode = new Inferq(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8))
 			.run(args.toArray(String[]::new));
