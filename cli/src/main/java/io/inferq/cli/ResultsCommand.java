@@ -4,13 +4,9 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code inferq results BATCH_ID... [-o OUT.jsonl]}: the batches' results, one line per
@@ -19,16 +15,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "results", mixinStandardHelpOptions = true,
 		description = "Writes the results of the batches' jobs as JSONL, one line per job with its customId, "
 				+ "jobId, status and output or error, in batch order: on stdout, or into a file.")
-final class ResultsCommand implements Callable<Integer> {
-
-	@ParentCommand
-	private Inferq inferq;
-
-	@Mixin
-	private ApiOptions api;
-
-	@Parameters(paramLabel = "BATCH_ID", arity = "1..*", description = "The batches, as printed by enqueue.")
-	private List<String> batchIds;
+final class ResultsCommand extends BatchCommand {
 
 	@Option(names = { "-o", "--output" }, paramLabel = "OUT.jsonl",
 			description = "Write into this file (replaced, complete or not at all) instead of stdout.")
@@ -36,16 +23,16 @@ final class ResultsCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws Exception {
-		BatchesClient client = this.api.client(Commands.retryMessages(this.inferq));
+		BatchesClient client = client();
 		List<Batch> batches = new ArrayList<>();
-		for (String batchId : this.batchIds) {
+		for (String batchId : batchIds()) {
 			batches.add(BatchesClient.await(client.get(batchId)));
 		}
 		if (this.output != null) {
 			new ResultsFile(client).write(batches, this.output);
 			return 0;
 		}
-		OutputStream out = this.inferq.out();
+		OutputStream out = inferq().out();
 		for (Batch batch : batches) {
 			ResultsFile.requireComplete(batch, ResultsFile.copy(client, batch, out));
 		}
