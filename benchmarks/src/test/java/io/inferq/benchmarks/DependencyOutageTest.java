@@ -9,10 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 import io.inferq.infra.local.LocalAws;
-import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.EndpointStats;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -94,13 +92,13 @@ class DependencyOutageTest {
 	 * once a few jobs have succeeded, and waits for every job to end.
 	 */
 	private Run runThroughOutage(String name, String property, URI target) throws Exception {
-		String endpoint = define(name, INSTANCES, LATENCY);
+		String endpoint = Workloads.echoEndpoint(this.aws, "outage-" + name, INSTANCES, LATENCY);
 		this.proxy = TcpProxy.start(target);
-		Map<String, String> workerProperties = shortLease();
+		Map<String, String> workerProperties = Workloads.shortLease();
 		workerProperties.put(property, this.proxy.endpoint().toString());
 		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, INSTANCES, workerProperties);
 		JobsClient client = this.system.client();
-		List<String> ids = submitNumbered(client, JOBS);
+		List<String> ids = Workloads.submitNumbered(client, JOBS);
 
 		Files.createDirectories(this.logs);
 		Path log = this.logs.resolve(name + "-worker.log");
@@ -148,38 +146,6 @@ class DependencyOutageTest {
 					toResume.toMillis(), toFinish.toMillis(), warnings(log));
 			return run;
 		}
-	}
-
-	private String define(String name, int instances, Duration latency) {
-		EndpointSpec spec = EndpointSpec.builder("outage-" + name + "-" + System.nanoTime())
-			.instances(instances)
-			.latency(latency)
-			.echo(true)
-			.build();
-		this.aws.sageMaker().define(spec);
-		return spec.name();
-	}
-
-	/**
-	 * A short lease, so that a job whose outcome could not be stored is taken over within
-	 * seconds, and short backoffs, so that the test does not wait minutes.
-	 */
-	private static Map<String, String> shortLease() {
-		Map<String, String> properties = new HashMap<>();
-		properties.put("inferq.worker.invocation-timeout", "2s");
-		properties.put("inferq.worker.lease", "5s");
-		properties.put("inferq.worker.initial-backoff", "1s");
-		properties.put("inferq.worker.max-backoff", "2s");
-		return properties;
-	}
-
-	private static List<String> submitNumbered(JobsClient client, int count) {
-		return IntStream.range(0, count)
-			.mapToObj((n) -> client.submitAsync("{\"input\":{\"n\":" + n + "}}"))
-			.toList()
-			.stream()
-			.map((response) -> response.join().json().get("id").asString())
-			.toList();
 	}
 
 	/** The status of each job, by ID, asked in parallel. */

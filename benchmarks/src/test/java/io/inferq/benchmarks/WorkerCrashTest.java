@@ -2,12 +2,9 @@ package io.inferq.benchmarks;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.inferq.infra.local.LocalAws;
-import io.inferq.infra.sagemaker.EndpointSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +39,11 @@ class WorkerCrashTest {
 
 	@Test
 	void sigkillMidRun_shouldLoseNoJobAndStoreOneResultEach() throws Exception {
-		String endpoint = define("crash", 4, Duration.ofMillis(100));
-		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 4, shortLease());
+		String endpoint = Workloads.echoEndpoint(this.aws, "crash", 4, Duration.ofMillis(100));
+		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 4, Workloads.shortLease());
 		JobsClient client = this.system.client();
 		int jobs = 300;
-		List<String> ids = submitNumbered(client, jobs);
+		List<String> ids = Workloads.submitNumbered(client, jobs);
 
 		try (WorkerProcess first = WorkerProcess.start(this.system.workerProperties(),
 				this.logs.resolve("first.log"))) {
@@ -75,11 +72,11 @@ class WorkerCrashTest {
 
 	@Test
 	void sigtermUnderLoad_shouldFinishInFlightJobsAndRedeliverNothing() throws Exception {
-		String endpoint = define("drain", 4, Duration.ofMillis(500));
-		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 4, shortLease());
+		String endpoint = Workloads.echoEndpoint(this.aws, "drain", 4, Duration.ofMillis(500));
+		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 4, Workloads.shortLease());
 		JobsClient client = this.system.client();
 		int jobs = 60;
-		List<String> ids = submitNumbered(client, jobs);
+		List<String> ids = Workloads.submitNumbered(client, jobs);
 
 		WorkerProcess first = WorkerProcess.start(this.system.workerProperties(), this.logs.resolve("first.log"));
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.aws.sageMaker().stats(endpoint).succeeded() >= 8);
@@ -97,35 +94,6 @@ class WorkerCrashTest {
 			EndToEndTest.awaitTerminal(client, ids, Duration.ofSeconds(120));
 		}
 		assertThat(this.aws.sageMaker().stats(endpoint).invocations()).as("no job invoked twice").isEqualTo(jobs);
-	}
-
-	private String define(String name, int instances, Duration latency) {
-		EndpointSpec spec = EndpointSpec.builder(name + "-" + System.nanoTime())
-			.instances(instances)
-			.latency(latency)
-			.echo(true)
-			.build();
-		this.aws.sageMaker().define(spec);
-		return spec.name();
-	}
-
-	/** A short lease, so that a killed worker's jobs are taken over within seconds. */
-	private static Map<String, String> shortLease() {
-		Map<String, String> properties = new HashMap<>();
-		properties.put("inferq.worker.invocation-timeout", "2s");
-		properties.put("inferq.worker.lease", "5s");
-		properties.put("inferq.worker.initial-backoff", "1s");
-		properties.put("inferq.worker.max-backoff", "2s");
-		return properties;
-	}
-
-	private static List<String> submitNumbered(JobsClient client, int count) {
-		return java.util.stream.IntStream.range(0, count)
-			.mapToObj((n) -> client.submitAsync("{\"input\":{\"n\":" + n + "}}"))
-			.toList()
-			.stream()
-			.map((response) -> response.join().json().get("id").asString())
-			.toList();
 	}
 
 }
