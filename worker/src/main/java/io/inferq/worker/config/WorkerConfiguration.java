@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
+import io.awspring.cloud.sqs.MessageExecutionThreadFactory;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.BackPressureMode;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
@@ -36,6 +37,8 @@ import org.springframework.retry.backoff.ExponentialBackOffPolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * The worker's wiring: the SageMaker client, the concurrency limit, and the SQS listener
@@ -55,6 +58,11 @@ class WorkerConfiguration {
 
 	/** How long a stopping worker gives acknowledgements still to be sent. */
 	private static final Duration ACKNOWLEDGEMENT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
+
+	/**
+	 * Threads per listener container that hand messages to the (asynchronous) listener.
+	 */
+	private static final int LISTENER_THREADS = 4;
 
 	/** SQS's largest receive batch. */
 	private static final int MAX_MESSAGES_PER_POLL = 10;
@@ -111,8 +119,8 @@ class WorkerConfiguration {
 	 */
 	@Bean
 	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
-			WorkerProperties properties) {
-		return listenerContainerFactory(sqs, properties);
+			WorkerProperties properties, ThreadPoolTaskExecutor interactiveListenerThreads) {
+		return listenerContainerFactory(sqs, properties, interactiveListenerThreads);
 	}
 
 	/**
@@ -121,12 +129,12 @@ class WorkerConfiguration {
 	 */
 	@Bean
 	SqsMessageListenerContainerFactory<Object> bulkSqsListenerContainerFactory(SqsAsyncClient sqs,
-			WorkerProperties properties) {
-		return listenerContainerFactory(sqs, properties);
+			WorkerProperties properties, ThreadPoolTaskExecutor bulkListenerThreads) {
+		return listenerContainerFactory(sqs, properties, bulkListenerThreads);
 	}
 
 	private static SqsMessageListenerContainerFactory<Object> listenerContainerFactory(SqsAsyncClient sqs,
-			WorkerProperties properties) {
+			WorkerProperties properties, TaskExecutor listenerThreads) {
 		int held = properties.maxInFlight() + properties.prefetch();
 		return SqsMessageListenerContainerFactory.builder()
 			.sqsAsyncClient(sqs)
@@ -135,6 +143,7 @@ class WorkerConfiguration {
 				.pollTimeout(properties.pollTimeout())
 				.maxDelayBetweenPolls(MAX_DELAY_BETWEEN_POLLS)
 				.pollBackOffPolicy(pollBackOff())
+				.componentsTaskExecutor(listenerThreads)
 				.backPressureMode(BackPressureMode.FIXED_HIGH_THROUGHPUT)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
 				.messageVisibility(properties.lease())
@@ -175,6 +184,30 @@ class WorkerConfiguration {
 			return scheduler;
 		}
 
+	}
+
+	/**
+	 * The threads that hand messages to the listener. The listener returns at once (its
+	 * future completes later), so a few threads serve any number of messages in flight;
+	 * the container's default, one thread per message it may hold, would grow with the
+	 * endpoint's capacity.
+	 */
+	private static ThreadPoolTaskExecutor listenerThreads(String lane) {
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadFactory(new MessageExecutionThreadFactory("inferq-" + lane + "-listener-"));
+		executor.setCorePoolSize(LISTENER_THREADS);
+		executor.setMaxPoolSize(LISTENER_THREADS);
+		return executor;
+	}
+
+	@Bean
+	ThreadPoolTaskExecutor interactiveListenerThreads() {
+		return listenerThreads("interactive");
+	}
+
+	@Bean
+	ThreadPoolTaskExecutor bulkListenerThreads() {
+		return listenerThreads("bulk");
 	}
 
 	/**
