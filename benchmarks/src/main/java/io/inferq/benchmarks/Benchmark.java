@@ -1,6 +1,7 @@
 package io.inferq.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.EndpointStats;
@@ -84,8 +89,10 @@ public final class Benchmark {
 			awaitAll(client, submitAll(client, instances, 64));
 			this.aws.sageMaker().resetStats(endpoint);
 			Instant started = Instant.now();
+			CpuLoad cpu = CpuLoad.start();
 			List<String> ids = submitAll(client, jobs, 64);
 			Duration makespan = Duration.between(started, lastFinished(awaitAll(client, ids)));
+			double cpuBusy = cpu.stop();
 			Duration ideal = latency.multipliedBy((jobs + instances - 1) / instances);
 			EndpointStats stats = this.aws.sageMaker().stats(endpoint);
 			ObjectNode result = this.results.putObject(name);
@@ -94,15 +101,16 @@ public final class Benchmark {
 			result.put("makespanOverIdeal", ratio(makespan, ideal));
 			result.put("maxInFlight", stats.maxInFlight()).put("utilisation", stats.utilisation());
 			result.put("utilisationWhileJobsWaited", stats.utilisationWhileStarting());
+			result.put("machineCpuBusy", cpuBusy);
 			result.put("invocations", stats.invocations());
 			if (name.equals("seed")) {
 				result.put("seedBlockingMs", 20_000).put("seedNonBlockingMs", 10_000);
 			}
 			this.table.add(String.format(Locale.ROOT,
-					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %% while jobs waited, %.1f %% to the last result%s",
+					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %% while jobs waited, %.1f %% to the last result | CPU %.0f %% busy%s",
 					name, jobs, instances, latency.toMillis(), makespan.toMillis() / 1000.0, ideal.toMillis() / 1000.0,
 					ratio(makespan, ideal), stats.maxInFlight(), 100 * stats.utilisationWhileStarting(),
-					100 * stats.utilisation(),
+					100 * stats.utilisation(), 100 * cpuBusy,
 					name.equals("seed") ? "  (seed: 20 s blocking, 10 s non-blocking)" : ""));
 		}
 	}
@@ -356,6 +364,39 @@ public final class Benchmark {
 			options.put(args[i].substring(2), args[++i]);
 		}
 		return options;
+	}
+
+	/**
+	 * How busy the whole machine's CPUs were while a scenario ran (all processes, all
+	 * cores), sampled every 200 ms: near 100 % means the machine, not the system under
+	 * test, set the pace.
+	 */
+	private static final class CpuLoad {
+
+		private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+
+		private final List<Double> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		static CpuLoad start() {
+			CpuLoad load = new CpuLoad();
+			OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+			load.sampler.scheduleAtFixedRate(() -> {
+				double busy = os.getCpuLoad();
+				if (busy >= 0) {
+					load.samples.add(busy);
+				}
+			}, 200, 200, TimeUnit.MILLISECONDS);
+			return load;
+		}
+
+		/** Stops sampling; the mean load, from 0 to 1. */
+		double stop() {
+			this.sampler.shutdownNow();
+			synchronized (this.samples) {
+				return this.samples.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+			}
+		}
+
 	}
 
 }
