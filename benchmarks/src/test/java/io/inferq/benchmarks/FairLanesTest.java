@@ -72,6 +72,8 @@ class FairLanesTest {
 		Duration waited = Duration
 			.between(Instant.parse(job.get("createdAt").asString()), Instant.parse(job.get("finishedAt").asString()))
 			.minus(LATENCY);
+		System.out.printf("fair lanes: the interactive job waited %d ms for an instance behind %d bulk jobs%n",
+				waited.toMillis(), BULK_JOBS);
 		assertThat(waited).isLessThan(LATENCY.plusMillis(300));
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint.name());
 		assertThat(stats.maxInFlight()).isEqualTo(INSTANCES);
