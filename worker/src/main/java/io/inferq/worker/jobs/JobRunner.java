@@ -140,7 +140,6 @@ class JobRunner {
 	}
 
 	private CompletableFuture<Outcome> decide(Job job, Lane lane, int decision) {
-		Instant now = this.clock.instant();
 		if (job.isTerminal()) {
 			logger.debug("Job {} is {} already; dropping the duplicate delivery", job.id(), job.status());
 			return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
