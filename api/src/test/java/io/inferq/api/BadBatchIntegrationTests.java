@@ -5,7 +5,6 @@ import java.util.List;
 
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
-import io.inferq.infra.local.LocalAws;
 import io.inferq.store.BatchStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,17 +48,12 @@ class BadBatchIntegrationTests {
 
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
-		LocalAws.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("inferq.aws.table-name", () -> "api-it-bad-batches");
-		registry.add("inferq.aws.queue-name", () -> "api-it-bad-batches");
-		registry.add("inferq.aws.bulk-queue-name", () -> BULK_QUEUE);
-		registry.add("inferq.aws.dead-letter-queue-name", () -> "api-it-bad-batches-dlq");
+		LocalAwsResources.register(registry, "api-it-bad-batches");
 	}
 
 	@BeforeAll
 	static void sqsClient() {
-		LocalAws aws = LocalAws.shared();
-		sqs = aws.configure(SqsAsyncClient.builder(), aws.sqsEndpoint()).build();
+		sqs = LocalAwsResources.sqs();
 	}
 
 	@AfterAll

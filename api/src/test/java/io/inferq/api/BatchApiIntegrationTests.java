@@ -17,7 +17,6 @@ import java.util.stream.IntStream;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
-import io.inferq.infra.local.LocalAws;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
@@ -55,8 +54,6 @@ class BatchApiIntegrationTests {
 
 	static final String TABLE = "api-it-batches";
 
-	static final String QUEUE = "api-it-batches";
-
 	static final String BULK_QUEUE = "api-it-batches-bulk";
 
 	static final String NDJSON = "application/x-ndjson";
@@ -79,17 +76,12 @@ class BatchApiIntegrationTests {
 
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
-		LocalAws.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("inferq.aws.table-name", () -> TABLE);
-		registry.add("inferq.aws.queue-name", () -> QUEUE);
-		registry.add("inferq.aws.bulk-queue-name", () -> BULK_QUEUE);
-		registry.add("inferq.aws.dead-letter-queue-name", () -> QUEUE + "-dlq");
+		LocalAwsResources.register(registry, TABLE);
 	}
 
 	@BeforeAll
 	static void sqsClient() {
-		LocalAws aws = LocalAws.shared();
-		sqs = aws.configure(SqsAsyncClient.builder(), aws.sqsEndpoint()).build();
+		sqs = LocalAwsResources.sqs();
 	}
 
 	@AfterAll

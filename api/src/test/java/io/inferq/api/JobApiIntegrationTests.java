@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.inferq.infra.local.LocalAws;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
@@ -56,17 +55,12 @@ class JobApiIntegrationTests {
 
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
-		LocalAws.shared().springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("inferq.aws.table-name", () -> TABLE);
-		registry.add("inferq.aws.queue-name", () -> QUEUE);
-		registry.add("inferq.aws.bulk-queue-name", () -> QUEUE + "-bulk");
-		registry.add("inferq.aws.dead-letter-queue-name", () -> QUEUE + "-dlq");
+		LocalAwsResources.register(registry, TABLE);
 	}
 
 	@BeforeAll
 	static void sqsClient() {
-		LocalAws aws = LocalAws.shared();
-		sqs = aws.configure(SqsAsyncClient.builder(), aws.sqsEndpoint()).build();
+		sqs = LocalAwsResources.sqs();
 	}
 
 	@AfterAll
