@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.inferq.infra.local.LocalAws;
-import io.inferq.infra.sagemaker.EndpointSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,7 +35,7 @@ class BatchEndToEndTest {
 
 	@Test
 	void batch_shouldRunEveryItemOnceAndCountItUntilCompleted() {
-		String endpoint = endpoint("batch-e2e", 4, Duration.ofMillis(20));
+		String endpoint = Workloads.endpoint(this.aws, "batch-e2e", 4, Duration.ofMillis(20));
 		this.system = LocalSystem.start(this.aws.springProperties(), endpoint, 4, Map.of());
 		JobsClient client = this.system.client();
 
@@ -66,7 +65,7 @@ class BatchEndToEndTest {
 
 	@Test
 	void cancelledBatch_shouldNeverInvokeItsJobsThatHaveNotStarted() {
-		String endpoint = endpoint("batch-cancel-e2e", 1, Duration.ofMillis(500));
+		String endpoint = Workloads.endpoint(this.aws, "batch-cancel-e2e", 1, Duration.ofMillis(500));
 		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 1, Map.of());
 		JobsClient client = this.system.client();
 		String id = client.submitBatch(items(100, null, 0)).json().get("id").asString();
@@ -98,15 +97,6 @@ class BatchEndToEndTest {
 			.filter((line) -> !line.isBlank())
 			.map((line) -> JobsClient.mapper().readTree(line))
 			.toList();
-	}
-
-	private String endpoint(String name, int instances, Duration latency) {
-		EndpointSpec spec = EndpointSpec.builder(name + "-" + System.nanoTime())
-			.instances(instances)
-			.latency(latency)
-			.build();
-		this.aws.sageMaker().define(spec);
-		return spec.name();
 	}
 
 }

@@ -10,8 +10,9 @@ import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointSpec;
 
 /**
- * What the process-level tests run: an echoing endpoint, numbered jobs whose outputs tell
- * them apart, and a worker configured to take over jobs within seconds.
+ * What the end-to-end tests run: endpoints of their own (echoing ones, so that outputs
+ * tell jobs apart), numbered jobs, and a worker configured to take over jobs within
+ * seconds.
  */
 final class Workloads {
 
@@ -24,11 +25,23 @@ final class Workloads {
 	 * @return the endpoint's name, unique
 	 */
 	static String echoEndpoint(LocalAws aws, String name, int instances, Duration latency) {
-		EndpointSpec spec = EndpointSpec.builder(name + "-" + System.nanoTime())
-			.instances(instances)
-			.latency(latency)
-			.echo(true)
-			.build();
+		return define(aws, endpointSpec(name, instances, latency).echo(true));
+	}
+
+	/**
+	 * Defines an endpoint that answers the emulator's default output.
+	 * @return the endpoint's name, unique
+	 */
+	static String endpoint(LocalAws aws, String name, int instances, Duration latency) {
+		return define(aws, endpointSpec(name, instances, latency));
+	}
+
+	private static EndpointSpec.Builder endpointSpec(String name, int instances, Duration latency) {
+		return EndpointSpec.builder(name + "-" + System.nanoTime()).instances(instances).latency(latency);
+	}
+
+	private static String define(LocalAws aws, EndpointSpec.Builder builder) {
+		EndpointSpec spec = builder.build();
 		aws.sageMaker().define(spec);
 		return spec.name();
 	}
