@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointStats;
 import org.awaitility.core.ConditionFactory;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -140,7 +141,7 @@ class DependencyOutageTest {
 				// Cut mid-write, a stored attempt count can be off by the writes in
 				// flight (seen once in CI: 49 invocations, 48 attempts).
 				assertThat(attempts).as("attempts against invocations")
-					.isCloseTo((int) stats.invocations(), org.assertj.core.data.Offset.offset(HELD));
+					.isCloseTo((int) stats.invocations(), Offset.offset(HELD));
 			}
 			else {
 				assertThat(attempts).as("every invocation is an attempt of a job").isEqualTo((int) stats.invocations());

@@ -79,8 +79,13 @@ class JobListener {
 			CompletableFuture<Void> failed = ex.jobId()
 				.map((jobId) -> this.runner.failUnreadable(jobId, body, ex.getMessage()))
 				.orElseGet(() -> CompletableFuture.completedFuture(null));
-			return failed.handle((ignored, failure) -> null)
-				.thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
+			return failed.handle((ignored, failure) -> {
+				if (failure != null) {
+					logger.warn("Job {} could not be recorded as FAILED; trying again on the next receive: {}",
+							ex.jobId().get(), failure.toString());
+				}
+				return null;
+			}).thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
 		}
 		return this.runner.run(message, lane).handle((outcome, failure) -> {
 			if (failure != null) {
