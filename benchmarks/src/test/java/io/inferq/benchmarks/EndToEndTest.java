@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +26,8 @@ import static org.awaitility.Awaitility.await;
 class EndToEndTest {
 
 	private static final AtomicInteger endpoints = new AtomicInteger();
+
+	private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED");
 
 	private final LocalAws aws = LocalAws.shared();
 
@@ -62,6 +65,7 @@ class EndToEndTest {
 	@Test
 	void saturation_shouldNeverExceedTheInstancesAndKeepThemBusy() {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(100)));
+		warmUp();
 		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 8, Map.of());
 		JobsClient client = this.system.client();
 
@@ -77,12 +81,12 @@ class EndToEndTest {
 		assertThat(stats.invocations()).isEqualTo(200);
 		System.out.printf("saturation: utilisation %.3f while jobs waited, %.3f to the last end%n",
 				stats.utilisationWhileStarting(), stats.utilisation());
-		// The issue asks for 0.90. Measured alone on 2 cores, with the stand-ins, the API
-		// and the worker in this JVM: 0.75 to 0.88 (0.46 to 0.58 while other builds ran),
-		// whatever the prefetch or poll delay; see the README's Performance section. The
-		// bound here guards against a worker that lets instances idle for want of
-		// prefetched jobs, without failing on a busy machine.
-		assertThat(stats.utilisationWhileStarting()).isGreaterThanOrEqualTo(0.60);
+		// Measured here: 0.96 after the warm-up; a raw client calling one instance back
+		// to
+		// back reaches 0.956, HTTP between invocations being outside the instance's busy
+		// time. Cold (without warmUp) on 2 cores: 0.82 to 0.93, the JIT compiler's work
+		// and the worker's own start being measured with it.
+		assertThat(stats.utilisationWhileStarting()).isGreaterThanOrEqualTo(0.90);
 	}
 
 	@Test
@@ -165,6 +169,19 @@ class EndToEndTest {
 		assertThat(response.contentType()).startsWith("application/problem+json");
 	}
 
+	/**
+	 * Runs jobs through a system of their own, so that the code they run is compiled
+	 * before a measurement: a worker runs for days, and its first second, spent by a cold
+	 * JVM compiling, says nothing about how it keeps instances busy.
+	 */
+	private void warmUp() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(8).latency(Duration.ofMillis(10)));
+		try (LocalSystem warmUp = LocalSystem.start(this.aws.springProperties(), endpoint, 8, Map.of())) {
+			JobsClient client = warmUp.client();
+			awaitTerminal(client, submit(client, 200, "{\"input\":{\"n\":0}}"), Duration.ofSeconds(60));
+		}
+	}
+
 	private JobsClient start(String endpoint, int instances, Map<String, String> workerProperties) {
 		this.system = LocalSystem.start(this.aws.springProperties(), endpoint, instances, workerProperties);
 		return this.system.client();
@@ -197,13 +214,16 @@ class EndToEndTest {
 		}).toList();
 	}
 
+	/**
+	 * Polls the API until every job is finished, as a client would: a finished job is not
+	 * asked again, and a poll stops at the first job still under way.
+	 */
 	static List<JsonNode> awaitTerminal(JobsClient client, List<String> ids, Duration timeout) {
 		List<JsonNode> finished = new ArrayList<>();
 		await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
-			finished.clear();
-			for (String id : ids) {
-				JsonNode job = client.get(id);
-				if (!List.of("SUCCEEDED", "FAILED", "CANCELLED", "EXPIRED").contains(job.get("status").asString())) {
+			while (finished.size() < ids.size()) {
+				JsonNode job = client.get(ids.get(finished.size()));
+				if (!TERMINAL.contains(job.get("status").asString())) {
 					return false;
 				}
 				finished.add(job);
