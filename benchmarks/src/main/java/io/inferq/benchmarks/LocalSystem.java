@@ -65,6 +65,10 @@ public final class LocalSystem implements AutoCloseable {
 		worker.put("inferq.worker.instances", Integer.toString(instances));
 		// Short receives, so that a stopping worker does not wait long for its last one.
 		worker.put("inferq.worker.poll-timeout", "1s");
+		// Any free port for the worker's health and metrics, so that several workers run
+		// at
+		// once.
+		worker.put("server.port", "0");
 		worker.putAll(workerProperties);
 
 		Map<String, String> api = new LinkedHashMap<>(shared);
@@ -90,6 +94,12 @@ public final class LocalSystem implements AutoCloseable {
 	/** Where the API listens. */
 	public URI apiUrl() {
 		int port = ((WebServerApplicationContext) this.api).getWebServer().getPort();
+		return URI.create("http://127.0.0.1:" + port);
+	}
+
+	/** Where the worker serves its health and metrics. */
+	public synchronized URI workerUrl() {
+		int port = ((WebServerApplicationContext) this.worker).getWebServer().getPort();
 		return URI.create("http://127.0.0.1:" + port);
 	}
 

@@ -47,7 +47,7 @@ class JobListener {
 		this.retryPolicy = retryPolicy;
 	}
 
-	@SqsListener("${inferq.aws.queue-name:inferq-jobs}")
+	@SqsListener(id = "interactive", value = "${inferq.aws.queue-name:inferq-jobs}")
 	CompletableFuture<Void> onInteractiveMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) Integer receiveCount,
@@ -55,7 +55,8 @@ class JobListener {
 		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount, messageId);
 	}
 
-	@SqsListener(value = "${inferq.aws.bulk-queue-name:inferq-jobs-bulk}", factory = "bulkSqsListenerContainerFactory")
+	@SqsListener(id = "bulk", value = "${inferq.aws.bulk-queue-name:inferq-jobs-bulk}",
+			factory = "bulkSqsListenerContainerFactory")
 	CompletableFuture<Void> onBulkMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) Integer receiveCount,

@@ -3,6 +3,7 @@ package io.inferq.worker.jobs;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
 import io.inferq.worker.config.WorkerProperties;
@@ -41,6 +42,11 @@ class JobsConfiguration {
 			MeterRegistry meters) {
 		return new JobRunner(store, batchCancellations, inference, limiter, retryPolicy, properties.lease(),
 				properties.timeToStart(), clock, meters);
+	}
+
+	@Bean
+	ListenersHealthIndicator sqsListenersHealthIndicator(MessageListenerContainerRegistry containers) {
+		return new ListenersHealthIndicator(containers);
 	}
 
 	@Bean
