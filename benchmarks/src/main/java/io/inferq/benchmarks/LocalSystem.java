@@ -65,9 +65,7 @@ public final class LocalSystem implements AutoCloseable {
 		worker.put("inferq.worker.instances", Integer.toString(instances));
 		// Short receives, so that a stopping worker does not wait long for its last one.
 		worker.put("inferq.worker.poll-timeout", "1s");
-		// Any free port for the worker's health and metrics, so that several workers run
-		// at
-		// once.
+		// Any free port for its health and metrics, so that several workers run at once.
 		worker.put("server.port", "0");
 		worker.putAll(workerProperties);
 

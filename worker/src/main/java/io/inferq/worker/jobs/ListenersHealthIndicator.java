@@ -27,8 +27,9 @@ class ListenersHealthIndicator implements HealthIndicator {
 		Map<String, String> listeners = new TreeMap<>();
 		boolean allRunning = true;
 		for (MessageListenerContainer<?> container : this.containers.getListenerContainers()) {
-			listeners.put(container.getId(), container.isRunning() ? "running" : "stopped");
-			allRunning &= container.isRunning();
+			boolean running = container.isRunning();
+			listeners.put(container.getId(), running ? "running" : "stopped");
+			allRunning &= running;
 		}
 		Health.Builder health = (allRunning && !listeners.isEmpty()) ? Health.up() : Health.down();
 		return health.withDetail("listeners", listeners).build();
