@@ -149,11 +149,12 @@ class BatchController {
 			description = "One NDJSON line per job, in item order: {\"customId\", \"jobId\", \"status\", \"output\" "
 					+ "(JSON) or \"outputBase64\" with \"outputContentType\", \"error\": {\"type\", \"message\"}}. "
 					+ "Streamed in constant memory; jobs that have not ended are listed with their status. If the "
-					+ "job store fails midway the stream ends early: compare the line count with the batch's total.")
+					+ "job store fails midway, the server breaks the connection off, so that the response is "
+					+ "incomplete (no final chunk) rather than short; before the first lines, it answers 503.")
 	@ApiResponse(responseCode = "200", description = "The results, streamed",
 			content = @Content(mediaType = NDJSON, schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "404", description = "No such batch")
-	@ApiResponse(responseCode = "503", description = "The batch store is unavailable")
+	@ApiResponse(responseCode = "503", description = "The batch or job store is unavailable")
 	ResponseEntity<StreamingResponseBody> results(@PathVariable String id, HttpServletRequest request) {
 		Batch batch = this.batches.findNow(batchId(id));
 		WebAsyncUtils.getAsyncManager(request)

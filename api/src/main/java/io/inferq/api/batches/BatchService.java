@@ -238,7 +238,9 @@ class BatchService {
 	 * Writes one NDJSON line per job of the batch, in item order, reading the next jobs
 	 * while the last ones are written: memory holds two reads' worth of jobs whatever the
 	 * batch's size. Jobs that do not exist (any more) are left out. If the job store
-	 * fails midway, the export stops there with an {@link IOException}.
+	 * fails midway, the export stops there with an {@link IOException} whose cause says
+	 * why; the server has sent what filled its buffer by then, and breaks the connection
+	 * off (see {@code ApiExceptionHandler}).
 	 */
 	void writeResults(Batch batch, OutputStream out) throws IOException {
 		long total = batch.total();
@@ -252,7 +254,6 @@ class BatchService {
 				out.write(this.mapper.writeValueAsBytes(ResultLine.of(asOfNow(job))));
 				out.write('\n');
 			}
-			out.flush();
 		}
 	}
 
@@ -271,7 +272,7 @@ class BatchService {
 			return read.get(this.properties.awsCallTimeout().multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IOException("The job store failed during the export: " + Futures.unwrap(ex), ex);
+			throw new IOException("The job store failed during the export", Futures.unwrap(ex));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

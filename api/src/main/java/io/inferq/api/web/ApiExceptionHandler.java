@@ -9,8 +9,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -32,8 +34,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		this.properties = properties;
 	}
 
+	/**
+	 * A 500 with problem details, unless the response has started already (a streamed
+	 * export whose store failed midway): then the failure goes on to the server, which
+	 * breaks the connection off, so that the client sees an incomplete response and does
+	 * not take what it got for the whole.
+	 */
 	@ExceptionHandler
-	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) throws Exception {
+		if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null
+				&& servlet.getResponse().isCommitted()) {
+			logger.warn("{} failed after its response started; breaking the connection off: {}",
+					request.getDescription(false), ex.toString());
+			throw ex;
+		}
+		if (ex.getCause() instanceof ErrorResponseException described) {
+			// A streamed answer whose dependency failed before anything was sent.
+			return handleException(described, request);
+		}
 		logger.error("Unexpected failure of {}", request.getDescription(false), ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The request failed unexpectedly; the failure has been logged");
