@@ -91,14 +91,16 @@ public final class LocalSystem implements AutoCloseable {
 
 	/** Where the API listens. */
 	public URI apiUrl() {
-		int port = ((WebServerApplicationContext) this.api).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port);
+		return localUrl(this.api);
 	}
 
 	/** Where the worker serves its health and metrics. */
 	public synchronized URI workerUrl() {
-		int port = ((WebServerApplicationContext) this.worker).getWebServer().getPort();
-		return URI.create("http://127.0.0.1:" + port);
+		return localUrl(this.worker);
+	}
+
+	private static URI localUrl(ConfigurableApplicationContext app) {
+		return URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
 	}
 
 	/** A client of this system's API. */
