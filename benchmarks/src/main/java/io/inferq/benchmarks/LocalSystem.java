@@ -62,7 +62,7 @@ public final class LocalSystem implements AutoCloseable {
 
 		Map<String, String> worker = new LinkedHashMap<>(shared);
 		worker.put("inferq.worker.endpoint-name", endpointName);
-		worker.put("inferq.worker.instances", Integer.toString(instances));
+		worker.put("inferq.worker.concurrency.instances", Integer.toString(instances));
 		// Short receives, so that a stopping worker does not wait long for its last one.
 		worker.put("inferq.worker.poll-timeout", "1s");
 		// Any free port for its health and metrics, so that several workers run at once.

@@ -140,7 +140,7 @@ class EndToEndTest {
 	@Test
 	void cancel_shouldNeverInvokeAQueuedJob() {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofSeconds(2)));
-		JobsClient client = start(endpoint, 1, Map.of("inferq.worker.prefetch", "0"));
+		JobsClient client = start(endpoint, 1, Map.of("inferq.worker.concurrency.prefetch", "0"));
 		String busy = client.submit("{\"input\":{\"n\":1}}");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "RUNNING".equals(client.get(busy).get("status").asString()));
 

@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.EndpointStats;
-import io.inferq.worker.inference.ConcurrencyLimiter;
-import io.inferq.worker.inference.Lane;
+import io.inferq.worker.concurrency.LaneLimiter;
+import io.inferq.worker.concurrency.Lane;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -58,7 +58,7 @@ class FairLanesTest {
 			enqueueBulk(sqs, this.system.workerProperties().get("inferq.aws.bulk-queue-name"));
 		}
 		this.system.startWorker();
-		ConcurrencyLimiter limiter = this.system.workerBean(ConcurrencyLimiter.class);
+		LaneLimiter limiter = this.system.workerBean(LaneLimiter.class);
 		await().atMost(Duration.ofSeconds(30)).until(() -> limiter.inUse(Lane.BULK) == INSTANCES);
 
 		JobsClient client = this.system.client();

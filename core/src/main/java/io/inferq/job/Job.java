@@ -138,6 +138,34 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error);
 	}
 
+	/**
+	 * Puts a RUNNING job back as QUEUED without counting its attempt: the endpoint never
+	 * worked on it (it refused the request for overload, or this worker lost its share of
+	 * the endpoint before sending). A job kept waiting this way still expires at its
+	 * deadline.
+	 */
+	public Job requeueUnserved(JobError reason) {
+		Objects.requireNonNull(reason, "reason");
+		if (this.status != JobStatus.RUNNING) {
+			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
+		}
+		return transitionTo(JobStatus.QUEUED, null, null, null, this.attempts - 1, null, reason);
+	}
+
+	/**
+	 * The RUNNING job with its lease extended to {@code now + lease}: the attempt is
+	 * still at work. Not a state change; a store writes it without a new version
+	 * ({@code JobStore#renewLease}).
+	 */
+	public Job renewLease(Instant now, Duration lease) {
+		if (this.status != JobStatus.RUNNING) {
+			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.RUNNING);
+		}
+		return new Job(this.id, this.status, this.version, this.input, this.accept, this.metadata, this.createdAt,
+				this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts, this.output, this.error,
+				this.batch, this.storedStatus);
+	}
+
 	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
 	public Job cancel(Instant now) {
 		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null);

@@ -45,6 +45,15 @@ public interface JobStore {
 	CompletableFuture<Job> update(Job job);
 
 	/**
+	 * Extends the lease of a RUNNING job, {@link Job#renewLease}, if the stored job is
+	 * still RUNNING at {@code job.version()}; the version does not change, so a write of
+	 * the attempt's outcome at that version still succeeds afterwards. Fails with
+	 * {@link StaleJobException} if the job changed (cancelled, or taken over).
+	 * @return the job as stored
+	 */
+	CompletableFuture<Job> renewLease(Job job);
+
+	/**
 	 * Stores many new jobs, in as few calls as the store allows; unlike {@link #create},
 	 * unconditionally (a job with the same ID is replaced) and without counting them in
 	 * their batch. The future completes once every job is stored, or fails if any could

@@ -97,6 +97,32 @@ class DynamoDbJobStoreTest {
 	}
 
 	@Test
+	void renewLease_shouldExtendTheLease_withoutANewVersion() {
+		Job started = store.update(store.create(aQueuedJob()).join().start(NOW, Duration.ofSeconds(30))).join();
+
+		Job renewed = store.renewLease(started.renewLease(NOW.plusSeconds(10), Duration.ofSeconds(30))).join();
+
+		Job stored = store.find(started.id()).join().orElseThrow();
+		assertThat(stored.version()).isEqualTo(started.version());
+		assertThat(stored.leaseExpiresAt()).isEqualTo(NOW.plusSeconds(40)).isEqualTo(renewed.leaseExpiresAt());
+		assertThat(store.update(renewed.succeed(new Payload(new byte[] { 1 }, "application/octet-stream"), NOW))
+			.join()
+			.status()).isEqualTo(JobStatus.SUCCEEDED);
+	}
+
+	@Test
+	void renewLease_shouldFail_whenTheJobWasCancelled() {
+		Job started = store.update(store.create(aQueuedJob()).join().start(NOW, Duration.ofSeconds(30))).join();
+		Job cancelled = store.update(started.cancel(NOW)).join();
+
+		assertThatThrownBy(() -> store.renewLease(started.renewLease(NOW, Duration.ofSeconds(30))).join())
+			.isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(StaleJobException.class,
+					(stale) -> assertThat(stale.current()).contains(cancelled));
+	}
+
+	@Test
 	void update_shouldFail_whenTheJobIsTooLarge() {
 		Job created = store.create(aQueuedJob()).join();
 		Job running = store.update(created.start(NOW, Duration.ofMinutes(5))).join();

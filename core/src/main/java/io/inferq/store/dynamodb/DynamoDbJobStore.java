@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -106,6 +107,28 @@ public class DynamoDbJobStore implements JobStore {
 		return write(job, job.version() + 1, job.storedStatus(), "#version = :expected",
 				Map.of("#version", JobItems.VERSION), Map.of(":expected", JobItems.n(job.version())),
 				(current) -> new StaleJobException(job.id(), job.version(), current));
+	}
+
+	@Override
+	public CompletableFuture<Job> renewLease(Job job) {
+		UpdateItemRequest request = UpdateItemRequest.builder()
+			.tableName(this.tableName)
+			.key(JobItems.key(job.id()))
+			.updateExpression("SET #lease = :lease")
+			.conditionExpression("#version = :expected AND #status = :running")
+			.expressionAttributeNames(Map.of("#lease", JobItems.LEASE_EXPIRES_AT, "#version", JobItems.VERSION,
+					"#status", JobItems.STATUS))
+			.expressionAttributeValues(Map.of(":lease", JobItems.instant(job.leaseExpiresAt()), ":expected",
+					JobItems.n(job.version()), ":running", JobItems.s(JobStatus.RUNNING.name())))
+			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+			.build();
+		return Futures.recover(this.dynamoDb.updateItem(request).thenApply((response) -> job), (failure) -> {
+			if (failure instanceof ConditionalCheckFailedException conflict) {
+				return Futures.failed(new StaleJobException(job.id(), job.version(),
+						jobOf(conflict.hasItem() ? conflict.item() : null)));
+			}
+			return Futures.failed(failure);
+		});
 	}
 
 	@Override

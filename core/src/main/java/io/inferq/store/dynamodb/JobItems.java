@@ -42,7 +42,7 @@ final class JobItems {
 
 	private static final String DEADLINE = "deadline";
 
-	private static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
+	static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
 
 	private static final String ATTEMPTS = "attempts";
 

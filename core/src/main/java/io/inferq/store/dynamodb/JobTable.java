@@ -40,6 +40,12 @@ public final class JobTable {
 	/** The key prefix of idempotency records, followed by the record's hashed key. */
 	public static final String IDEMPOTENCY_KEY_PREFIX = "idempotency#";
 
+	/**
+	 * The key prefix of the workers' in-flight budget records, one per SageMaker endpoint
+	 * and variant: {@code budget#<endpoint>#<variant>}.
+	 */
+	public static final String BUDGET_KEY_PREFIX = "budget#";
+
 	private static final Logger logger = LoggerFactory.getLogger(JobTable.class);
 
 	private JobTable() {

@@ -5,7 +5,8 @@ import io.inferq.job.JobError;
 /**
  * An invocation failed. {@link #isRetryable()} tells a transient failure (throttling, an
  * instance not ready, a model timeout or 5xx, a lost connection) from a permanent one
- * (bad input, unknown endpoint, a model 4xx).
+ * (bad input, unknown endpoint, a model 4xx); {@link #isOverload()} tells, among the
+ * transient ones, the endpoint refusing work it has no room for.
  */
 public class InferenceException extends RuntimeException {
 
@@ -13,10 +14,22 @@ public class InferenceException extends RuntimeException {
 
 	private final boolean retryable;
 
+	private final boolean overload;
+
 	public InferenceException(JobError error, boolean retryable, Throwable cause) {
+		this(error, retryable, false, cause);
+	}
+
+	/**
+	 * @param overload whether the endpoint refused the request because it has too much to
+	 * do (throttling, a model not ready, 429, 503): it never worked on it, and the
+	 * request may be sent again without counting as an attempt
+	 */
+	public InferenceException(JobError error, boolean retryable, boolean overload, Throwable cause) {
 		super(error.type() + ": " + error.message(), cause);
 		this.error = error;
-		this.retryable = retryable;
+		this.retryable = retryable || overload;
+		this.overload = overload;
 	}
 
 	/**
@@ -33,6 +46,14 @@ public class InferenceException extends RuntimeException {
 	/** What went wrong, as a client will see it on the job. */
 	public JobError error() {
 		return this.error;
+	}
+
+	/**
+	 * Whether the endpoint refused the request for overload, without working on it: the
+	 * in-flight limit is too high.
+	 */
+	public boolean isOverload() {
+		return this.overload;
 	}
 
 	/** Whether another attempt may succeed. */

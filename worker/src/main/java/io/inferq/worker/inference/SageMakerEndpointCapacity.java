@@ -6,8 +6,8 @@ import software.amazon.awssdk.services.sagemaker.SageMakerAsyncClient;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
 
 /**
- * How many instances a SageMaker endpoint runs now, from DescribeEndpoint: the sum of its
- * production variants' current instance counts.
+ * How many instances a SageMaker endpoint runs now, from DescribeEndpoint: the current
+ * instance count of one production variant, or the sum over all of them.
  */
 public class SageMakerEndpointCapacity {
 
@@ -15,9 +15,15 @@ public class SageMakerEndpointCapacity {
 
 	private final String endpointName;
 
-	public SageMakerEndpointCapacity(SageMakerAsyncClient sageMaker, String endpointName) {
+	private final String variantName;
+
+	/**
+	 * @param variantName the variant to count, or {@code null} for all
+	 */
+	public SageMakerEndpointCapacity(SageMakerAsyncClient sageMaker, String endpointName, String variantName) {
 		this.sageMaker = sageMaker;
 		this.endpointName = endpointName;
+		this.variantName = variantName;
 	}
 
 	/** The current instance count; fails if the endpoint cannot be described. */
@@ -25,6 +31,7 @@ public class SageMakerEndpointCapacity {
 		return this.sageMaker.describeEndpoint((request) -> request.endpointName(this.endpointName))
 			.thenApply((endpoint) -> endpoint.productionVariants()
 				.stream()
+				.filter((variant) -> this.variantName == null || this.variantName.equals(variant.variantName()))
 				.mapToInt(SageMakerEndpointCapacity::instances)
 				.sum());
 	}

@@ -36,7 +36,13 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorExc
  * <td>no</td>
  * </tr>
  * <tr>
- * <td>Throttling, ModelNotReady, ServiceUnavailable, InternalFailure, other 5xx</td>
+ * <td>Throttling, ModelNotReady, ServiceUnavailable (503), 429, and a model's own 429 or
+ * 503</td>
+ * <td>yes, and an overload: the request was not worked on, and the in-flight limit is too
+ * high</td>
+ * </tr>
+ * <tr>
+ * <td>InternalFailure, other 5xx</td>
  * <td>yes</td>
  * </tr>
  * <tr>
@@ -57,15 +63,23 @@ public class SageMakerInferenceClient implements InferenceClient {
 
 	private final String endpointName;
 
-	public SageMakerInferenceClient(SageMakerRuntimeAsyncClient sageMaker, String endpointName) {
+	private final String variantName;
+
+	/**
+	 * @param variantName the production variant to invoke (TargetVariant), or
+	 * {@code null} to let the endpoint's weights choose
+	 */
+	public SageMakerInferenceClient(SageMakerRuntimeAsyncClient sageMaker, String endpointName, String variantName) {
 		this.sageMaker = sageMaker;
 		this.endpointName = endpointName;
+		this.variantName = variantName;
 	}
 
 	@Override
 	public CompletableFuture<Payload> invoke(Payload input, String accept) {
 		InvokeEndpointRequest request = InvokeEndpointRequest.builder()
 			.endpointName(this.endpointName)
+			.targetVariant(this.variantName)
 			.contentType(input.contentType())
 			.accept(accept)
 			.body(SdkBytes.fromByteArray(input.bytes()))
@@ -87,11 +101,12 @@ public class SageMakerInferenceClient implements InferenceClient {
 			Integer status = modelError.originalStatusCode();
 			// No status (or 0) means the model never answered: a timeout.
 			boolean retryable = status == null || status < 400 || status >= 500 || status == 408 || status == 429;
+			boolean overload = status != null && (status == 429 || status == 503);
 			String message = (modelError.originalMessage() != null) ? modelError.originalMessage()
 					: modelError.awsErrorDetails().errorMessage();
 			return new InferenceException(
 					new JobError("ModelError", (status != null) ? message + " (model status " + status + ")" : message),
-					retryable, failure);
+					retryable, overload, failure);
 		}
 		if (failure instanceof ValidationErrorException validation) {
 			return new InferenceException(new JobError("ValidationError", validation.awsErrorDetails().errorMessage()),
@@ -102,9 +117,10 @@ public class SageMakerInferenceClient implements InferenceClient {
 					? service.awsErrorDetails().errorCode() : "ServiceError";
 			String message = (service.awsErrorDetails() != null) ? service.awsErrorDetails().errorMessage()
 					: service.getMessage();
-			boolean retryable = service.isThrottlingException() || service.statusCode() >= 500
-					|| service.statusCode() == 429;
-			return new InferenceException(new JobError(type, message), retryable, failure);
+			boolean overload = service.isThrottlingException() || service.statusCode() == 429
+					|| service.statusCode() == 503 || type.startsWith("ModelNotReady");
+			boolean retryable = overload || service.statusCode() >= 500;
+			return new InferenceException(new JobError(type, message), retryable, overload, failure);
 		}
 		if (failure instanceof SdkClientException client) {
 			return new InferenceException(new JobError("ClientError", client.getMessage()), true, failure);

@@ -2,6 +2,9 @@ package io.inferq.worker.jobs;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
@@ -10,7 +13,7 @@ import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobMessageCodec;
 import io.inferq.message.MalformedJobMessageException;
-import io.inferq.worker.inference.Lane;
+import io.inferq.worker.concurrency.Lane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,10 @@ import org.springframework.messaging.handler.annotation.Header;
  * and acts on its {@link Outcome}: deletes the message once the job's outcome is stored,
  * or makes it visible again after a delay (a retry with backoff, a job another worker
  * holds). Acknowledgement is manual, so nothing is deleted before the outcome is durable.
+ * <p>
+ * While the runner has the message (waiting for an instance or running), its visibility
+ * is extended to the lease every third of the lease (a heartbeat), so a message is
+ * invisible no longer than the lease after its worker dies, however long it waited.
  * <p>
  * Asynchronous: the returned future completes when the message is dealt with, and the
  * container counts the message as in flight until then. No thread waits for the model.
@@ -42,9 +49,19 @@ class JobListener {
 
 	private final RetryPolicy retryPolicy;
 
-	JobListener(JobRunner runner, RetryPolicy retryPolicy) {
+	private final Duration lease;
+
+	private final ScheduledExecutorService timers;
+
+	/**
+	 * @param lease how long a held message stays invisible without a heartbeat
+	 * @param timers runs the heartbeats (never blocks)
+	 */
+	JobListener(JobRunner runner, RetryPolicy retryPolicy, Duration lease, ScheduledExecutorService timers) {
 		this.runner = runner;
 		this.retryPolicy = retryPolicy;
+		this.lease = lease;
+		this.timers = timers;
 	}
 
 	@SqsListener(id = "interactive", value = "${inferq.aws.queue-name:inferq-jobs}")
@@ -88,7 +105,9 @@ class JobListener {
 				return null;
 			}).thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
 		}
+		ScheduledFuture<?> heartbeat = keepInvisible(visibility, message);
 		return this.runner.run(message, lane).handle((outcome, failure) -> {
+			heartbeat.cancel(false);
 			if (failure != null) {
 				Duration delay = this.retryPolicy.backoff(receives);
 				logger.warn("Job {} could not be run (receive {}), trying again in {}: {}", message.jobId(), receives,
@@ -117,8 +136,28 @@ class JobListener {
 		});
 	}
 
+	/**
+	 * Extends the message's visibility to the lease every third of the lease, until
+	 * cancelled.
+	 */
+	private ScheduledFuture<?> keepInvisible(Visibility visibility, JobMessage message) {
+		long period = Math.max(1, this.lease.toMillis() / 3);
+		return this.timers.scheduleAtFixedRate(() -> changeVisibility(visibility, this.lease, message), period, period,
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Makes the message visible again after {@code delay}, rounded up to SQS's whole
+	 * seconds and at least 1 s: a sub-second delay must not become a message that comes
+	 * back at once.
+	 */
+	static int visibilitySeconds(Duration delay) {
+		long seconds = delay.toSeconds() + ((delay.toNanosPart() > 0) ? 1 : 0);
+		return (int) Math.max(1, Math.min(seconds, MAX_VISIBILITY.toSeconds()));
+	}
+
 	private static CompletableFuture<Void> changeVisibility(Visibility visibility, Duration delay, JobMessage message) {
-		int seconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()));
+		int seconds = visibilitySeconds(delay);
 		return visibility.changeToAsync(seconds).exceptionally((failure) -> {
 			// The message comes back when its current visibility timeout ends instead.
 			logger.warn("Job {} message visibility could not be changed: {}",

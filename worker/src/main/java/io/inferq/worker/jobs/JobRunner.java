@@ -7,6 +7,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.inferq.concurrent.Backoff;
 import io.inferq.concurrent.Futures;
@@ -20,10 +24,11 @@ import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
 import io.inferq.store.StaleJobException;
-import io.inferq.worker.inference.ConcurrencyLimiter;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
-import io.inferq.worker.inference.Lane;
+import io.inferq.worker.concurrency.Lane;
+import io.inferq.worker.concurrency.Limiter;
+import io.inferq.worker.concurrency.Limiter.Permit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +40,20 @@ import org.slf4j.LoggerFactory;
  * Every change to the job is a conditional write ({@link JobStore#update}), so whatever
  * the deliveries, the job gets one outcome: a worker that loses a write (the job was
  * cancelled, or another worker took it over after this one's lease ran out) re-reads the
- * job and decides again, discarding its own output. A job starts RUNNING with a lease
- * before it waits for a free instance, and is invoked as soon as the
- * {@link ConcurrencyLimiter} admits it, so prefetched jobs are ready the moment an
- * instance frees up.
+ * job and decides again, discarding its own output.
+ * <p>
+ * A job waits for a permit of the {@link Limiter} while still QUEUED (its message held
+ * and kept invisible by the listener), already read, so that it is ready when an instance
+ * frees up. When the permit comes, its deadline and its batch's cancellation are checked,
+ * and it starts RUNNING with a short lease in one conditional write, which also fails if
+ * it was cancelled meanwhile: a job cancelled or expired while it waits for an instance
+ * is never invoked. While it runs, the lease is renewed every third of it. A request the
+ * endpoint refuses for overload puts the job back to QUEUED without counting the attempt
+ * and waits for a permit again after a backoff, holding its message; so does a job whose
+ * worker lost its share of the endpoint before sending.
  * <p>
  * Non-blocking: every step is a stage on the futures of the store and the inference
- * client.
+ * client; the permit is ended on every outcome, before the outcome is stored.
  */
 class JobRunner {
 
@@ -62,7 +74,7 @@ class JobRunner {
 
 	private final InferenceClient inference;
 
-	private final ConcurrencyLimiter limiter;
+	private final Limiter limiter;
 
 	private final RetryPolicy retryPolicy;
 
@@ -74,9 +86,16 @@ class JobRunner {
 
 	private final MeterRegistry meters;
 
-	JobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference,
-			ConcurrencyLimiter limiter, RetryPolicy retryPolicy, Duration lease, Duration timeToStart, Clock clock,
-			MeterRegistry meters) {
+	private final ScheduledExecutorService timers;
+
+	/**
+	 * @param lease how long a started attempt owns its job without renewing; renewed
+	 * every third of it while the model works
+	 * @param timers runs lease renewals and the waits after overloads (never blocks)
+	 */
+	JobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference, Limiter limiter,
+			RetryPolicy retryPolicy, Duration lease, Duration timeToStart, Clock clock, MeterRegistry meters,
+			ScheduledExecutorService timers) {
 		this.store = store;
 		this.batchCancellations = batchCancellations;
 		this.inference = inference;
@@ -86,6 +105,7 @@ class JobRunner {
 		this.timeToStart = timeToStart;
 		this.clock = clock;
 		this.meters = meters;
+		this.timers = timers;
 	}
 
 	/**
@@ -177,17 +197,119 @@ class JobRunner {
 					: new JobError("WorkerLost", "The last attempt did not finish; its worker stopped");
 			return write(job.fail(gaveUp(last, job.attempts()), now), "failed", lane, decision);
 		}
-		return Futures.recover(
-				this.store.update(job.start(now, this.lease)).thenCompose((running) -> invoke(running, lane)),
-				(failure) -> onStale(failure, job, lane, decision));
+		return whenAdmitted(job, lane, decision, 0);
 	}
 
-	private CompletableFuture<Outcome> invoke(Job running, Lane lane) {
-		logger.debug("Job {} attempt {} is waiting for a free instance", running.id(), running.attempts());
-		return this.limiter.run(lane, () -> this.inference.invoke(running.input(), running.accept()))
-			.handle((output, failure) -> (failure == null) ? succeed(running, output, lane)
-					: failed(running, InferenceException.from(Futures.unwrap(failure)), lane))
-			.thenCompose((outcome) -> outcome);
+	/**
+	 * Waits for a permit, then starts and invokes the job; {@code overloads} counts the
+	 * requests of this delivery that the endpoint refused for overload so far.
+	 */
+	private CompletableFuture<Outcome> whenAdmitted(Job job, Lane lane, int decision, int overloads) {
+		logger.debug("Job {} is waiting for a free instance", job.id());
+		return this.limiter.acquire(lane).thenCompose((permit) -> {
+			CompletableFuture<Outcome> outcome;
+			try {
+				outcome = admitted(job, lane, decision, overloads, permit);
+			}
+			catch (RuntimeException ex) {
+				outcome = Futures.failed(ex);
+			}
+			// Whatever happened, the permit is ended; on the usual paths it was already.
+			return outcome.whenComplete((done, failure) -> permit.onIgnore());
+		});
+	}
+
+	private CompletableFuture<Outcome> admitted(Job job, Lane lane, int decision, int overloads, Permit permit) {
+		Instant now = this.clock.instant();
+		if (job.isPastDeadline(now)) {
+			permit.onIgnore();
+			logger.info("Job {} passed its deadline {} while waiting for an instance; expiring it", job.id(),
+					job.deadline());
+			return write(job.expire(now), "expired", lane, decision);
+		}
+		CompletableFuture<Boolean> cancelled = job.isInBatch()
+				? this.batchCancellations.isCancelled(job.batch().batchId()) : CompletableFuture.completedFuture(false);
+		return cancelled.thenCompose((batchCancelled) -> {
+			if (batchCancelled) {
+				permit.onIgnore();
+				return cancelWithBatch(job, lane, decision);
+			}
+			return Futures.recover(this.store.update(job.start(this.clock.instant(), this.lease)), (failure) -> {
+				permit.onIgnore();
+				return Futures.failed(failure);
+			}).thenCompose((running) -> invoke(running, lane, permit, overloads));
+		}).exceptionallyCompose((failure) -> onStale(Futures.unwrap(failure), job, lane, decision));
+	}
+
+	private CompletableFuture<Outcome> invoke(Job running, Lane lane, Permit permit, int overloads) {
+		if (!permit.isValid()) {
+			// This worker's share of the endpoint lapsed while the job was starting.
+			permit.onIgnore();
+			return requeue(running, lane, overloads, new JobError("CapacityLost",
+					"This worker's share of the endpoint lapsed before the request was sent"), Duration.ZERO);
+		}
+		logger.debug("Job {} attempt {} invoking", running.id(), running.attempts());
+		ScheduledFuture<?> renewals = renewLease(running);
+		CompletableFuture<Payload> output;
+		try {
+			output = this.inference.invoke(running.input(), running.accept());
+		}
+		catch (RuntimeException ex) {
+			output = Futures.failed(ex);
+		}
+		return output.handle((answer, failure) -> {
+			renewals.cancel(false);
+			if (failure == null) {
+				permit.onSuccess();
+				return succeed(running, answer, lane);
+			}
+			InferenceException error = InferenceException.from(Futures.unwrap(failure));
+			if (error.isOverload()) {
+				permit.onDropped();
+				int overloaded = overloads + 1;
+				Duration delay = this.retryPolicy.backoff(overloaded);
+				logger.info("Job {} refused for overload ({}), waiting {} for an instance again", running.id(),
+						error.error(), delay);
+				return requeue(running, lane, overloaded, error.error(), delay);
+			}
+			permit.onSuccess();
+			return failed(running, error, lane);
+		}).thenCompose((outcome) -> outcome);
+	}
+
+	/**
+	 * Puts a started job that was never served back to QUEUED without counting the
+	 * attempt, and waits for a permit again after {@code delay}, holding its message.
+	 */
+	private CompletableFuture<Outcome> requeue(Job running, Lane lane, int overloads, JobError reason, Duration delay) {
+		return Futures.recover(storeOutcome(running.requeueUnserved(reason)).thenCompose((queued) -> {
+			count("requeued");
+			Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, this.timers);
+			return CompletableFuture.supplyAsync(() -> whenAdmitted(queued, lane, 1, overloads), later)
+				.thenCompose((outcome) -> outcome);
+		}), (stale) -> onStale(stale, running, lane, 1));
+	}
+
+	/**
+	 * Renews the lease of a running job every third of the lease until cancelled; a
+	 * renewal that finds the job changed (cancelled, taken over) stops.
+	 */
+	private ScheduledFuture<?> renewLease(Job running) {
+		long period = Math.max(1, this.lease.toMillis() / 3);
+		ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+		self[0] = this.timers
+			.scheduleAtFixedRate(() -> this.store.renewLease(running.renewLease(this.clock.instant(), this.lease))
+				.whenComplete((renewed, failure) -> {
+					Throwable cause = (failure != null) ? Futures.unwrap(failure) : null;
+					if (cause instanceof StaleJobException) {
+						logger.debug("Job {} changed while running; no more lease renewals", running.id());
+						self[0].cancel(false);
+					}
+					else if (cause != null) {
+						logger.warn("Job {} lease could not be renewed: {}", running.id(), cause.toString());
+					}
+				}), period, period, TimeUnit.MILLISECONDS);
+		return self[0];
 	}
 
 	private CompletableFuture<Outcome> succeed(Job running, Payload output, Lane lane) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
 import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.StaleJobException;
@@ -42,6 +43,16 @@ class InMemoryJobStore implements JobStore {
 		Job stored = job.withVersion(job.version() + 1);
 		this.jobs.put(job.id(), stored);
 		return CompletableFuture.completedFuture(stored);
+	}
+
+	@Override
+	public synchronized CompletableFuture<Job> renewLease(Job job) {
+		Job current = this.jobs.get(job.id());
+		if (current == null || current.version() != job.version() || current.status() != JobStatus.RUNNING) {
+			return CompletableFuture.failedFuture(new StaleJobException(job.id(), job.version(), current));
+		}
+		this.jobs.put(job.id(), job.withVersion(job.version()));
+		return CompletableFuture.completedFuture(job);
 	}
 
 	Job get(JobId id) {

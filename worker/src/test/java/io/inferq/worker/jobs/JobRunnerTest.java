@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferq.batch.Batch;
@@ -24,11 +26,13 @@ import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
-import io.inferq.worker.inference.ConcurrencyLimiter;
-import io.inferq.worker.inference.Lane;
+import io.inferq.worker.concurrency.Lane;
+import io.inferq.worker.concurrency.LaneLimiter;
+import io.inferq.worker.concurrency.LimitAuthority;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,13 +49,22 @@ class JobRunnerTest {
 
 	private final ScriptedModel model = new ScriptedModel();
 
-	private final ConcurrencyLimiter limiter = new ConcurrencyLimiter(2);
+	private final MutableClock clock = new MutableClock(NOW);
+
+	private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+
+	private final LaneLimiter limiter = new LaneLimiter(LimitAuthority.NONE, 2, 0);
 
 	private final RetryPolicy retryPolicy = new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofMinutes(1));
 
 	private final Set<BatchId> cancelledBatches = ConcurrentHashMap.newKeySet();
 
 	private final JobRunner runner = runner(this.store);
+
+	@AfterEach
+	void stopTimers() {
+		this.timers.shutdownNow();
+	}
 
 	@Test
 	void run_shouldStoreTheOutputAndAcknowledge() {
@@ -299,13 +312,190 @@ class JobRunnerTest {
 		assertThat(this.store.get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
 	}
 
+	@Test
+	void run_shouldStayQueuedWhileWaitingForAnInstance_andNeverInvokeOneCancelledMeanwhile() {
+		LaneLimiter single = new LaneLimiter(LimitAuthority.NONE, 1, 0);
+		JobRunner runner = runner(this.store, single);
+		Job first = aStoredQueuedJob();
+		Job waiting = aStoredQueuedJob();
+		CompletableFuture<Payload> firstAnswer = this.model.answersLater();
+		CompletableFuture<Outcome> firstOutcome = runner.run(JobMessage.of(first.id()), Lane.INTERACTIVE);
+		CompletableFuture<Outcome> waitingOutcome = runner.run(JobMessage.of(waiting.id()), Lane.INTERACTIVE);
+
+		assertThat(this.store.get(waiting.id()).status()).isEqualTo(JobStatus.QUEUED);
+		this.store.update(this.store.get(waiting.id()).cancel(NOW)).join();
+		firstAnswer.complete(OUTPUT);
+
+		assertThat(firstOutcome.join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(waitingOutcome.join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(waiting.id()).status()).isEqualTo(JobStatus.CANCELLED);
+		assertThat(this.model.invocations).hasValue(1);
+		assertThat(single.inUse()).isZero();
+	}
+
+	@Test
+	void run_shouldExpireAJobWhoseDeadlinePassesWhileItWaitsForAnInstance() {
+		LaneLimiter single = new LaneLimiter(LimitAuthority.NONE, 1, 0);
+		JobRunner runner = runner(this.store, single);
+		Job first = aStoredQueuedJob();
+		Job waiting = aStoredQueuedJob();
+		CompletableFuture<Payload> firstAnswer = this.model.answersLater();
+		runner.run(JobMessage.of(first.id()), Lane.INTERACTIVE);
+		CompletableFuture<Outcome> waitingOutcome = runner.run(JobMessage.of(waiting.id()), Lane.INTERACTIVE);
+
+		this.clock.advance(Duration.ofHours(7));
+		firstAnswer.complete(OUTPUT);
+
+		assertThat(waitingOutcome.join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(waiting.id()).status()).isEqualTo(JobStatus.EXPIRED);
+		assertThat(this.model.invocations).hasValue(1);
+	}
+
+	@Test
+	void run_shouldSendAnOverloadedRequestAgain_withoutUsingAnAttempt() {
+		Job job = aStoredQueuedJob();
+		this.model.overloaded();
+		this.model.overloaded();
+		this.model.answers(OUTPUT);
+
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.BULK).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		Job stored = this.store.get(job.id());
+		assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(stored.attempts()).isEqualTo(1);
+		assertThat(this.model.invocations).hasValue(3);
+		assertThat(this.limiter.inUse()).isZero();
+	}
+
+	@Test
+	void run_shouldExpireAJobOverloadedPastItsDeadline() {
+		Job job = aStoredQueuedJob();
+		this.clock.advance(Duration.ofHours(6).minusSeconds(1));
+		this.model.overloadedAfter(() -> this.clock.advance(Duration.ofSeconds(2)));
+		this.model.answers(OUTPUT);
+
+		Outcome outcome = this.runner.run(JobMessage.of(job.id()), Lane.BULK).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(job.id()).status()).isEqualTo(JobStatus.EXPIRED);
+		assertThat(this.model.invocations).hasValue(1);
+	}
+
+	@Test
+	void run_shouldNotSend_whenTheWorkersShareLapsedWhileTheJobStarted() {
+		SwitchedAuthority authority = new SwitchedAuthority();
+		LaneLimiter gated = new LaneLimiter(authority, 1, 0);
+		InMemoryJobStore slowStore = new InMemoryJobStore() {
+			@Override
+			public synchronized CompletableFuture<Job> update(Job job) {
+				if (job.status() == JobStatus.RUNNING && authority.lapses.getAndSet(false)) {
+					authority.open = false;
+					CompletableFuture.delayedExecutor(300, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+						authority.open = true;
+						gated.setLimit(1);
+					});
+				}
+				return super.update(job);
+			}
+		};
+		Job job = slowStore
+			.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(6)))
+			.join();
+		this.model.answers(OUTPUT);
+
+		Outcome outcome = runner(slowStore, gated).run(JobMessage.of(job.id()), Lane.BULK).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.model.invocations).hasValue(1);
+		assertThat(slowStore.get(job.id()).attempts()).isEqualTo(1);
+		assertThat(slowStore.get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+	}
+
+	@Test
+	void run_shouldRenewTheLeaseWhileTheModelWorks() throws Exception {
+		AtomicInteger renewals = new AtomicInteger();
+		InMemoryJobStore counting = new InMemoryJobStore() {
+			@Override
+			public synchronized CompletableFuture<Job> renewLease(Job job) {
+				renewals.incrementAndGet();
+				return super.renewLease(job);
+			}
+		};
+		JobRunner runner = new JobRunner(counting,
+				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
+						Duration.ofSeconds(2)),
+				this.model, this.limiter, this.retryPolicy, Duration.ofSeconds(3), Duration.ofHours(6), this.clock,
+				new SimpleMeterRegistry(), this.timers);
+		Job job = counting
+			.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(6)))
+			.join();
+		CompletableFuture<Payload> answer = this.model.answersLater();
+
+		CompletableFuture<Outcome> outcome = runner.run(JobMessage.of(job.id()), Lane.BULK);
+		Thread.sleep(2_500);
+		answer.complete(OUTPUT);
+
+		assertThat(outcome.join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(renewals.get()).isBetween(2, 3);
+		assertThat(counting.get(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+	}
+
+	/** An authority a test opens and closes, lapsing once when asked. */
+	private static final class SwitchedAuthority implements LimitAuthority {
+
+		volatile boolean open = true;
+
+		final java.util.concurrent.atomic.AtomicBoolean lapses = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+		@Override
+		public boolean mayStart() {
+			return this.open;
+		}
+
+	}
+
 	private JobRunner runner(InMemoryJobStore jobs) {
+		return runner(jobs, this.limiter);
+	}
+
+	private JobRunner runner(InMemoryJobStore jobs, LaneLimiter limiter) {
 		BatchCancellations cancellations = new BatchCancellations(
 				(id) -> CompletableFuture.completedFuture(Optional.of(aBatch(id,
 						this.cancelledBatches.contains(id) ? BatchStatus.CANCELLED : BatchStatus.IN_PROGRESS))),
 				Duration.ofSeconds(2));
-		return new JobRunner(jobs, cancellations, this.model, this.limiter, this.retryPolicy, LEASE,
-				Duration.ofHours(6), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+		return new JobRunner(jobs, cancellations, this.model, limiter, this.retryPolicy, LEASE, Duration.ofHours(6),
+				this.clock, new SimpleMeterRegistry(), this.timers);
+	}
+
+	/** A clock that tests move by hand. */
+	static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
 	}
 
 	private static Batch aBatch(BatchId id, BatchStatus status) {
@@ -352,9 +542,32 @@ class JobRunnerTest {
 			this.answers.add(CompletableFuture.failedFuture(new InferenceException(error, retryable, null)));
 		}
 
+		void overloaded() {
+			overloadedAfter(() -> {
+			});
+		}
+
+		void overloadedAfter(Runnable sideEffect) {
+			this.beforeAnswers.add(sideEffect);
+			this.answers.add(CompletableFuture.failedFuture(
+					new InferenceException(new JobError("ThrottlingException", "Rate exceeded"), true, true, null)));
+		}
+
+		/** The next invocation answers when the returned future is completed. */
+		CompletableFuture<Payload> answersLater() {
+			CompletableFuture<Payload> answer = new CompletableFuture<>();
+			this.beforeAnswers.add(() -> {
+			});
+			this.answers.add(answer);
+			return answer;
+		}
+
+		final Deque<Payload> inputs = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
 		@Override
-		public CompletableFuture<Payload> invoke(Payload input, String accept) {
+		public synchronized CompletableFuture<Payload> invoke(Payload input, String accept) {
 			this.invocations.incrementAndGet();
+			this.inputs.add(input);
 			this.beforeAnswers.remove().run();
 			return this.answers.remove();
 		}

@@ -1,4 +1,4 @@
-package io.inferq.worker.inference;
+package io.inferq.worker.concurrency;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,28 +11,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Caps how many tasks run at once without blocking a thread: {@link #acquire(Lane)}
- * returns a future that completes with a {@link Permit} as soon as one is free. Every
- * permit must be released exactly once; {@link #run(Lane, Supplier)} does that on every
- * outcome.
+ * This worker's permits, shared by two lanes, handed out without blocking a thread:
+ * {@link #acquire(Lane)} returns a future that completes with a {@link Permit} as soon as
+ * one is free. The limit is set from outside ({@link #setLimit}): by the cluster-wide
+ * budget this worker holds a share of, through its {@link LimitAuthority}, which may also
+ * stop all starts for a while ({@link LimitAuthority#mayStart()}).
  * <p>
- * Two lanes share the limit, each with its share: {@code reserved} permits for
- * {@link Lane#INTERACTIVE interactive} tasks, the rest for {@link Lane#BULK bulk} ones. A
- * lane may borrow what the other does not use, so no permit is ever idle while a task
- * waits; a permit that comes back goes to the lane that is below its share and has
- * waiters, interactive first, and within a lane to the longest-waiting task. So an
- * interactive task never waits for more than the first permit to come back while its lane
- * is below its share, and neither lane can starve the other.
+ * {@code reserved} permits are the {@link Lane#INTERACTIVE interactive} lane's share, the
+ * rest the {@link Lane#BULK bulk} lane's. A lane may borrow what the other does not use,
+ * so no permit is ever idle while a task waits; a permit that comes back goes to the lane
+ * that is below its share and has waiters, interactive first, and within a lane to the
+ * longest-waiting task.
  * <p>
- * The limit can change while tasks run (the endpoint scaled): raising it admits waiters
- * at once, lowering it lets running tasks finish and admits no one until the count falls
- * below the new limit.
+ * Raising the limit admits waiters at once; lowering it lets running tasks finish and
+ * admits no one until the count falls below the new limit.
  */
-public class ConcurrencyLimiter {
+public class LaneLimiter implements Limiter {
 
 	private final Map<Lane, Queue<CompletableFuture<Permit>>> waiters = new EnumMap<>(Lane.class);
 
 	private final Map<Lane, Integer> inUse = new EnumMap<>(Lane.class);
+
+	private final LimitAuthority authority;
 
 	private final double interactiveShare;
 
@@ -43,21 +43,24 @@ public class ConcurrencyLimiter {
 	private int maxInUse;
 
 	/**
-	 * A limiter without a share for interactive tasks, for tasks of one lane.
+	 * A limiter on its own, without a share for interactive tasks.
 	 */
-	public ConcurrencyLimiter(int limit) {
-		this(limit, 0);
+	public LaneLimiter(int limit) {
+		this(LimitAuthority.NONE, limit, 0);
 	}
 
 	/**
+	 * @param authority what stands behind the limit
+	 * @param limit the limit at start; 0 admits no one
 	 * @param interactiveShare the share of the limit, from 0 to 1, for interactive tasks
-	 * (rounded up to whole permits); bulk tasks have the rest
+	 * (rounded up to whole permits) when {@link #setLimit(int)} is given no share
 	 */
-	public ConcurrencyLimiter(int limit, double interactiveShare) {
+	public LaneLimiter(LimitAuthority authority, int limit, double interactiveShare) {
 		if (interactiveShare < 0 || interactiveShare > 1) {
 			throw new IllegalArgumentException(
 					"The interactive share must be between 0 and 1, not " + interactiveShare);
 		}
+		this.authority = authority;
 		this.interactiveShare = interactiveShare;
 		for (Lane lane : Lane.values()) {
 			this.waiters.put(lane, new ArrayDeque<>());
@@ -67,9 +70,9 @@ public class ConcurrencyLimiter {
 	}
 
 	/**
-	 * Runs {@code task} once a permit of {@code lane} is free and releases the permit
-	 * when the task's future completes, whatever the outcome, including a task that
-	 * throws instead of returning a future.
+	 * Runs {@code task} once a permit of {@code lane} is free and ends the permit with
+	 * {@link Permit#onSuccess()} when the task's future completes, whatever the outcome,
+	 * including a task that throws instead of returning a future.
 	 */
 	public <T> CompletableFuture<T> run(Lane lane, Supplier<CompletableFuture<T>> task) {
 		return acquire(lane).thenCompose((permit) -> {
@@ -80,42 +83,46 @@ public class ConcurrencyLimiter {
 			catch (RuntimeException ex) {
 				result = CompletableFuture.failedFuture(ex);
 			}
-			return result.whenComplete((value, failure) -> permit.release());
+			return result.whenComplete((value, failure) -> permit.onSuccess());
 		});
 	}
 
-	/** {@link #run(Lane, Supplier)} in the interactive lane. */
-	public <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> task) {
-		return run(Lane.INTERACTIVE, task);
-	}
-
-	/** A permit, now if one is free to {@code lane}, otherwise once one is. */
+	@Override
 	public CompletableFuture<Permit> acquire(Lane lane) {
+		CompletableFuture<Permit> waiter;
 		synchronized (this) {
 			// A free permit means no task of either lane waits (see admitWaiters).
-			if (this.waiters.get(lane).isEmpty() && inUse() < this.limit) {
+			if (this.waiters.get(lane).isEmpty() && mayGrant()) {
 				return CompletableFuture.completedFuture(grant(lane));
 			}
-			CompletableFuture<Permit> waiter = new CompletableFuture<>();
+			waiter = new CompletableFuture<>();
 			this.waiters.get(lane).add(waiter);
-			return waiter;
 		}
+		this.authority.demandChanged();
+		return waiter;
 	}
 
-	/** {@link #acquire(Lane)} in the interactive lane. */
-	public CompletableFuture<Permit> acquire() {
-		return acquire(Lane.INTERACTIVE);
-	}
-
-	/** Changes the limit; waiters that now fit are admitted at once. */
+	/**
+	 * Changes the limit, the interactive lane's share following the configured share;
+	 * waiters that now fit are admitted at once.
+	 */
 	public void setLimit(int newLimit) {
-		if (newLimit < 1) {
-			throw new IllegalArgumentException("The concurrency limit must be at least 1, not " + newLimit);
+		setLimit(newLimit, (int) Math.ceil(this.interactiveShare * newLimit));
+	}
+
+	/**
+	 * Changes the limit and the interactive lane's share of it (at most the limit);
+	 * waiters that now fit are admitted at once.
+	 */
+	public void setLimit(int newLimit, int newReserved) {
+		if (newLimit < 0 || newReserved < 0) {
+			throw new IllegalArgumentException("The concurrency limit and its reserved share must not be negative, not "
+					+ newLimit + " and " + newReserved);
 		}
 		List<Grant> admitted;
 		synchronized (this) {
 			this.limit = newLimit;
-			this.reserved = Math.min(newLimit, (int) Math.ceil(this.interactiveShare * newLimit));
+			this.reserved = Math.min(newLimit, newReserved);
 			admitted = admitWaiters();
 		}
 		admitted.forEach(Grant::hand);
@@ -155,6 +162,11 @@ public class ConcurrencyLimiter {
 		return this.waiters.get(lane).size();
 	}
 
+	/** Permits in use plus acquirers waiting in {@code lane}: what the lane asks for. */
+	public synchronized int demand(Lane lane) {
+		return this.inUse.get(lane) + this.waiters.get(lane).size();
+	}
+
 	private void release(Lane lane) {
 		List<Grant> admitted;
 		synchronized (this) {
@@ -162,13 +174,18 @@ public class ConcurrencyLimiter {
 			admitted = admitWaiters();
 		}
 		admitted.forEach(Grant::hand);
+		this.authority.demandChanged();
+	}
+
+	private boolean mayGrant() {
+		return inUse() < this.limit && this.authority.mayStart();
 	}
 
 	/** Hands out free permits as long as tasks wait. Holds the lock. */
 	private List<Grant> admitWaiters() {
 		List<Grant> admitted = new ArrayList<>();
 		Lane next;
-		while (inUse() < this.limit && (next = nextLane()) != null) {
+		while (mayGrant() && (next = nextLane()) != null) {
 			admitted.add(new Grant(this.waiters.get(next).poll(), grant(next)));
 		}
 		return admitted;
@@ -199,7 +216,7 @@ public class ConcurrencyLimiter {
 	private Permit grant(Lane lane) {
 		this.inUse.merge(lane, 1, Integer::sum);
 		this.maxInUse = Math.max(this.maxInUse, inUse());
-		return new Permit(lane);
+		return new LanePermit(lane, this.authority.generation());
 	}
 
 	/**
@@ -211,29 +228,62 @@ public class ConcurrencyLimiter {
 
 		void hand() {
 			if (!this.waiter.complete(this.permit)) {
-				this.permit.release();
+				this.permit.onIgnore();
 			}
 		}
 
 	}
 
 	/**
-	 * The right to run one task. Release it exactly once; further calls do nothing.
+	 * A permit of one lane, granted under one generation of the limit. Ended exactly
+	 * once; further calls do nothing.
 	 */
-	public final class Permit {
+	private final class LanePermit implements Permit {
 
 		private final Lane lane;
 
-		private final AtomicBoolean released = new AtomicBoolean();
+		private final long generation;
 
-		private Permit(Lane lane) {
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		private LanePermit(Lane lane, long generation) {
 			this.lane = lane;
+			this.generation = generation;
 		}
 
-		public void release() {
-			if (this.released.compareAndSet(false, true)) {
-				ConcurrencyLimiter.this.release(this.lane);
+		@Override
+		public Lane lane() {
+			return this.lane;
+		}
+
+		@Override
+		public boolean isValid() {
+			return !this.ended.get() && LaneLimiter.this.authority.mayStart();
+		}
+
+		@Override
+		public void onSuccess() {
+			end();
+		}
+
+		@Override
+		public void onDropped() {
+			if (end()) {
+				LaneLimiter.this.authority.dropped(this.generation);
 			}
+		}
+
+		@Override
+		public void onIgnore() {
+			end();
+		}
+
+		private boolean end() {
+			if (this.ended.compareAndSet(false, true)) {
+				LaneLimiter.this.release(this.lane);
+				return true;
+			}
+			return false;
 		}
 
 	}

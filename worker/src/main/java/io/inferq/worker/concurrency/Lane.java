@@ -1,10 +1,10 @@
-package io.inferq.worker.inference;
+package io.inferq.worker.concurrency;
 
 /**
  * Which lane a job travels in. Interactive jobs (submitted one at a time) are served
  * before bulk ones (enqueued in batches), and keep a share of the endpoint's concurrency
  * that bulk jobs may only borrow while no interactive job is about; see
- * {@link ConcurrencyLimiter}.
+ * {@link LaneLimiter}.
  */
 public enum Lane {
 
