@@ -60,6 +60,26 @@ public final class WorkerProcess implements AutoCloseable {
 		return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * SIGSTOP: the worker freezes where it is, as a process descheduled for long (a long
+	 * GC pause, a stalled VM); its monotonic clock goes on.
+	 */
+	public void pause() throws IOException, InterruptedException {
+		signal("STOP");
+	}
+
+	/** SIGCONT: a paused worker goes on from where it stopped. */
+	public void resume() throws IOException, InterruptedException {
+		signal("CONT");
+	}
+
+	private void signal(String name) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).inheritIO().start();
+		if (kill.waitFor() != 0) {
+			throw new IOException("kill -" + name + " " + this.process.pid() + " failed");
+		}
+	}
+
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}

@@ -18,10 +18,12 @@ import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,9 +42,16 @@ public class InferqAwsConfiguration {
 
 	private static final Duration RESOURCE_CREATION_TIMEOUT = Duration.ofSeconds(60);
 
+	/**
+	 * The DynamoDB client, with every {@link ExecutionInterceptor} bean of the app (for
+	 * example one that counts requests).
+	 */
 	@Bean(destroyMethod = "close")
-	DynamoDbAsyncClient dynamoDbAsyncClient(AwsClientBuilderConfigurer configurer, DynamoDbProperties properties) {
-		return configurer.configure(DynamoDbAsyncClient.builder(), properties, null).build();
+	DynamoDbAsyncClient dynamoDbAsyncClient(AwsClientBuilderConfigurer configurer, DynamoDbProperties properties,
+			ObjectProvider<ExecutionInterceptor> interceptors) {
+		return configurer.configure(DynamoDbAsyncClient.builder(), properties, null)
+			.overrideConfiguration((client) -> interceptors.orderedStream().forEach(client::addExecutionInterceptor))
+			.build();
 	}
 
 	@Bean

@@ -18,6 +18,7 @@ import io.inferq.worker.concurrency.FixedCapacity;
 import io.inferq.worker.concurrency.Lane;
 import io.inferq.worker.concurrency.LaneLimiter;
 import io.inferq.worker.concurrency.dynamodb.DynamoDbBudgetStore;
+import io.inferq.worker.concurrency.dynamodb.DynamoDbRequestCounter;
 import io.inferq.worker.config.WorkerProperties.Concurrency;
 import io.inferq.worker.config.WorkerProperties.Mode;
 import io.inferq.worker.inference.InferenceClient;
@@ -97,6 +98,12 @@ class WorkerConfiguration {
 				properties.endpointName(), concurrency.variantName());
 		return new EndpointCapacity(endpoint::currentInstances, concurrency.requestsPerInstance(),
 				concurrency.maxCapacity());
+	}
+
+	/** Counts the worker's DynamoDB requests, the budget's apart. */
+	@Bean
+	DynamoDbRequestCounter dynamoDbRequestCounter(MeterRegistry meters) {
+		return new DynamoDbRequestCounter(meters);
 	}
 
 	@Bean
