@@ -2,6 +2,7 @@ package io.inferq.infra.sagemaker;
 
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +46,26 @@ final class Endpoint {
 		this.faults = new FaultInjector(spec.errorRates());
 	}
 
-	/** Serves one invocation; fails only with {@link InvocationException}. */
-	Mono<ModelResponse> invoke(Invocation invocation) {
-		this.counters.received();
+	/**
+	 * Serves one InvokeEndpoint request: runs the invocation, then writes its answer with
+	 * {@code answer}, or its failure with {@code answerFailure}. The request counts as
+	 * received and outstanding from the subscription until the returned {@code Mono} ends
+	 * (answer written, or cancelled because the caller went away) and the invocation is
+	 * over, its instance slot released.
+	 */
+	Mono<Void> serve(Invocation invocation, Function<ModelResponse, Mono<Void>> answer,
+			Function<InvocationException, Mono<Void>> answerFailure) {
+		return Mono.defer(() -> {
+			InvocationCounters.Received received = this.counters.received();
+			return invoke(invocation).doFinally((signal) -> received.invocationOver())
+				.flatMap(answer)
+				.onErrorResume(InvocationException.class, answerFailure)
+				.doFinally((signal) -> received.exchangeOver());
+		});
+	}
+
+	/** Runs one invocation; fails only with {@link InvocationException}. */
+	private Mono<ModelResponse> invoke(Invocation invocation) {
 		return Mono.defer(() -> {
 			InvocationException fault = this.faults.faultFor(invocation);
 			if (fault != null && fault.error() != SageMakerError.MODEL_ERROR) {

@@ -6,15 +6,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an endpoint did since it was defined or its stats were last reset.
+ * What an endpoint did since it was defined or its stats were last reset. A reset keeps
+ * what is going on now: requests outstanding, invocations in flight and waiting stay
+ * counted in {@code outstanding}, {@code inFlight} and {@code waiting}, and the maxima
+ * start from them.
  *
  * @param endpointName the endpoint
  * @param instanceCount the instances serving now
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param invocations invocations received
  * @param succeeded invocations answered with the model's output
- * @param inFlight invocations holding an instance now
- * @param maxInFlight the most invocations that held an instance at the same time
+ * @param outstanding InvokeEndpoint requests received and not finished now: counted from
+ * receipt (the body read, the endpoint found) until the answer is written, and, if the
+ * caller went away first, until the invocation is over (its instance slot released);
+ * waiting requests and requests being rejected included. Exact: counted on receipt and on
+ * completion, not sampled
+ * @param maxOutstanding the most requests outstanding at the same time
+ * @param inFlight invocations holding an instance slot now
+ * @param maxInFlight the most invocations that held an instance slot at the same time
  * @param waiting invocations waiting for a free instance now
  * @param timeouts invocations that did not finish within the model timeout (also counted
  * as {@code ModelError})
@@ -36,8 +45,8 @@ import java.util.Map;
  * scale-in since the last reset
  */
 public record EndpointStats(String endpointName, int instanceCount, int concurrencyPerInstance, long invocations,
-		long succeeded, int inFlight, int maxInFlight, int waiting, long timeouts, long rejections,
-		Map<String, Long> errors, Instant firstStartedAt, Instant lastEndedAt, double utilisation,
+		long succeeded, int outstanding, int maxOutstanding, int inFlight, int maxInFlight, int waiting, long timeouts,
+		long rejections, Map<String, Long> errors, Instant firstStartedAt, Instant lastEndedAt, double utilisation,
 		Instant lastStartedAt, double utilisationWhileStarting, List<InstanceStats> instances) {
 
 	/**
