@@ -40,6 +40,9 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			  --latency-p99 D          99th percentile latency (log-normal); default: fixed latency
 			  --model-timeout D        time limit per invocation, waiting included, default 60s
 			  --reject-when-busy       throttle at once when no instance is free, instead of waiting
+			  --keep-running-after-disconnect
+			                           go on with an invocation whose caller went away, holding its
+			                           instance until the model finishes (as SageMaker does)
 			  --echo                   answer the request body instead of {"message":"finish"}
 			  --container URL[,URL]    forward to model containers instead of the built-in model
 			  --error-rate CODE=R[,..] fail a share R of invocations with CODE, e.g. ModelError=0.01
@@ -48,7 +51,8 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 
 	private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
-	private static final List<String> SWITCHES = List.of("only-sagemaker", "reject-when-busy", "echo", "help");
+	private static final List<String> SWITCHES = List.of("only-sagemaker", "reject-when-busy",
+			"keep-running-after-disconnect", "echo", "help");
 
 	/**
 	 * The options in {@code args}, falling back to {@code environment}.
@@ -70,6 +74,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			.concurrencyPerInstance(options.integer("concurrency", 1))
 			.modelTimeout(options.duration("model-timeout", EndpointSpec.DEFAULT_MODEL_TIMEOUT))
 			.rejectWhenBusy(options.flag("reject-when-busy"))
+			.keepRunningAfterDisconnect(options.flag("keep-running-after-disconnect"))
 			.echo(options.flag("echo"));
 		Duration latency = options.duration("latency", Duration.ofSeconds(5));
 		endpoint.latency(new Latency(latency, options.duration("latency-p99", latency)));

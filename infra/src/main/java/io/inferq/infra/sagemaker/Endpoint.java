@@ -17,7 +17,9 @@ import reactor.core.publisher.Mono;
  * waits for a slot on an instance (or is throttled at once with {@code rejectWhenBusy}),
  * runs the model there (an injected {@code ModelError} runs the model and fails after),
  * and releases the slot whatever happened. Waiting and running together are bounded by
- * the model timeout.
+ * the model timeout. When the caller goes away, the invocation is abandoned at once
+ * (waiting given up, slot released), unless the endpoint keeps running after a
+ * disconnect: then it goes on to its end, unseen.
  */
 final class Endpoint {
 
@@ -57,11 +59,19 @@ final class Endpoint {
 			Function<InvocationException, Mono<Void>> answerFailure) {
 		return Mono.defer(() -> {
 			InvocationCounters.Received received = this.counters.received();
-			return invoke(invocation).doFinally((signal) -> received.invocationOver())
-				.flatMap(answer)
+			Mono<ModelResponse> invoked = invoke(invocation).doFinally((signal) -> received.invocationOver());
+			return (this.spec.keepRunningAfterDisconnect() ? detached(invoked) : invoked).flatMap(answer)
 				.onErrorResume(InvocationException.class, answerFailure)
 				.doFinally((signal) -> received.exchangeOver());
 		});
+	}
+
+	/**
+	 * Runs {@code invocation} to its end whatever happens to the caller: cancelling the
+	 * result only stops waiting for it.
+	 */
+	private static Mono<ModelResponse> detached(Mono<ModelResponse> invocation) {
+		return Mono.fromFuture(invocation.toFuture(), true);
 	}
 
 	/** Runs one invocation; fails only with {@link InvocationException}. */

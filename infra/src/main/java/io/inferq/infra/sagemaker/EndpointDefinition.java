@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param modelTimeoutMs the time limit of one invocation
  * @param rejectWhenBusy throttle at once instead of waiting when no instance is free
+ * @param keepRunningAfterDisconnect go on with an invocation whose caller went away,
+ * holding its instance until the model finishes (as SageMaker does); default
+ * {@code false}: abandon it and free the instance at once
  * @param latencyMs the built-in model's median latency
  * @param latencyP99Ms its 99th percentile; the median if absent (a fixed latency)
  * @param echo whether the built-in model answers the request body
@@ -24,13 +27,14 @@ import java.util.stream.Collectors;
  * @param errorRates the share of invocations to fail, by error code
  */
 record EndpointDefinition(String name, String variantName, Integer instances, Integer concurrencyPerInstance,
-		Long modelTimeoutMs, Boolean rejectWhenBusy, Long latencyMs, Long latencyP99Ms, Boolean echo,
-		List<URI> containers, Map<String, Double> errorRates) {
+		Long modelTimeoutMs, Boolean rejectWhenBusy, Boolean keepRunningAfterDisconnect, Long latencyMs,
+		Long latencyP99Ms, Boolean echo, List<URI> containers, Map<String, Double> errorRates) {
 
 	static EndpointDefinition of(EndpointSpec spec) {
 		return new EndpointDefinition(spec.name(), spec.variantName(), spec.instanceCount(),
 				spec.concurrencyPerInstance(), spec.modelTimeout().toMillis(), spec.rejectWhenBusy(),
-				spec.latency().median().toMillis(), spec.latency().p99().toMillis(), spec.echo(), spec.containers(),
+				spec.keepRunningAfterDisconnect(), spec.latency().median().toMillis(), spec.latency().p99().toMillis(),
+				spec.echo(), spec.containers(),
 				spec.errorRates()
 					.entrySet()
 					.stream()
@@ -58,6 +62,9 @@ record EndpointDefinition(String name, String variantName, Integer instances, In
 		}
 		if (this.rejectWhenBusy != null) {
 			builder.rejectWhenBusy(this.rejectWhenBusy);
+		}
+		if (this.keepRunningAfterDisconnect != null) {
+			builder.keepRunningAfterDisconnect(this.keepRunningAfterDisconnect);
 		}
 		if (this.latencyMs != null) {
 			Duration median = Duration.ofMillis(this.latencyMs);

@@ -25,6 +25,11 @@ import java.util.Objects;
  * included; SageMaker's is 60 seconds
  * @param rejectWhenBusy answer {@code ThrottlingException} at once when no instance is
  * free, instead of waiting for one
+ * @param keepRunningAfterDisconnect whether an invocation whose caller went away (the
+ * connection closed, the request cancelled) goes on, as on SageMaker: it keeps waiting
+ * for an instance or running the model there, holding the instance's slot and counted as
+ * outstanding, until the model finishes or the model timeout fires. If {@code false}, the
+ * invocation is abandoned and its slot released as soon as the caller goes away
  * @param latency how long the built-in model takes
  * @param echo whether the built-in model answers the request body instead of
  * {@code {"message":"finish"}}
@@ -32,8 +37,8 @@ import java.util.Objects;
  * @param errorRates the share of invocations failed with each error, injected at random
  */
 public record EndpointSpec(String name, String variantName, int instanceCount, int concurrencyPerInstance,
-		Duration modelTimeout, boolean rejectWhenBusy, Latency latency, boolean echo, List<URI> containers,
-		Map<SageMakerError, Double> errorRates) {
+		Duration modelTimeout, boolean rejectWhenBusy, boolean keepRunningAfterDisconnect, Latency latency,
+		boolean echo, List<URI> containers, Map<SageMakerError, Double> errorRates) {
 
 	/** The variant name SageMaker gives a single-variant endpoint by default. */
 	public static final String DEFAULT_VARIANT_NAME = "AllTraffic";
@@ -90,6 +95,7 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 			.concurrencyPerInstance(this.concurrencyPerInstance)
 			.modelTimeout(this.modelTimeout)
 			.rejectWhenBusy(this.rejectWhenBusy)
+			.keepRunningAfterDisconnect(this.keepRunningAfterDisconnect)
 			.latency(this.latency)
 			.echo(this.echo)
 			.containers(this.containers)
@@ -112,6 +118,8 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		private Duration modelTimeout = DEFAULT_MODEL_TIMEOUT;
 
 		private boolean rejectWhenBusy;
+
+		private boolean keepRunningAfterDisconnect;
 
 		private Latency latency = Latency.fixed(Duration.ofMillis(100));
 
@@ -150,6 +158,15 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 			return this;
 		}
 
+		/**
+		 * Whether an invocation goes on after its caller went away, holding its instance
+		 * until the model finishes; {@code false} by default.
+		 */
+		public Builder keepRunningAfterDisconnect(boolean keepRunningAfterDisconnect) {
+			this.keepRunningAfterDisconnect = keepRunningAfterDisconnect;
+			return this;
+		}
+
 		public Builder latency(Latency latency) {
 			this.latency = latency;
 			return this;
@@ -184,7 +201,8 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 
 		public EndpointSpec build() {
 			return new EndpointSpec(this.name, this.variantName, this.instances, this.concurrencyPerInstance,
-					this.modelTimeout, this.rejectWhenBusy, this.latency, this.echo, this.containers, this.errorRates);
+					this.modelTimeout, this.rejectWhenBusy, this.keepRunningAfterDisconnect, this.latency, this.echo,
+					this.containers, this.errorRates);
 		}
 
 	}

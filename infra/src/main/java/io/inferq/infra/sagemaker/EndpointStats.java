@@ -15,7 +15,9 @@ import java.util.Map;
  * @param instanceCount the instances serving now
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param invocations invocations received
- * @param succeeded invocations answered with the model's output
+ * @param succeeded invocations answered with the model's output (with
+ * {@code keepRunningAfterDisconnect}, also those the model finished after the caller went
+ * away)
  * @param outstanding InvokeEndpoint requests received and not finished now: counted from
  * receipt (the body read, the endpoint found) until the answer is written, and, if the
  * caller went away first, until the invocation is over (its instance slot released);

@@ -51,7 +51,8 @@ class LocalAwsLauncherTest {
 		try (LocalAwsLauncher.Running running = LocalAwsLauncher.launch(options)) {
 			URI base = URI.create(running.banner().replaceAll("(?s).*SageMaker +(http://\\S+).*", "$1"));
 			HttpResponse<String> defined = send(HttpRequest.newBuilder(base.resolve("/_emulator/endpoints/admin"))
-				.PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": 3, \"latencyMs\": 5}")));
+				.PUT(HttpRequest.BodyPublishers
+					.ofString("{\"instances\": 3, \"latencyMs\": 5, \"keepRunningAfterDisconnect\": true}")));
 			post(base.resolve("/endpoints/admin/invocations"), "{}");
 			HttpResponse<String> stats = send(
 					HttpRequest.newBuilder(base.resolve("/_emulator/endpoints/admin/stats")).GET());
@@ -65,7 +66,7 @@ class LocalAwsLauncherTest {
 				.PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": 0}")));
 
 			assertThat(defined.statusCode()).isEqualTo(200);
-			assertThat(defined.body()).contains("\"instances\":3");
+			assertThat(defined.body()).contains("\"instances\":3", "\"keepRunningAfterDisconnect\":true");
 			assertThat(stats.body()).contains("\"endpointName\":\"admin\"", "\"invocations\":1", "\"succeeded\":1",
 					"\"busyTime\":\"PT");
 			assertThat(reset.statusCode()).isEqualTo(204);
@@ -89,6 +90,17 @@ class LocalAwsLauncherTest {
 		assertThat(options.endpoint().latency().p99()).isEqualTo(Duration.ofSeconds(9));
 		assertThat(options.endpoint().errorRates()).containsEntry(SageMakerError.MODEL_ERROR, 0.1)
 			.containsEntry(SageMakerError.INTERNAL_FAILURE, 0.05);
+	}
+
+	@Test
+	void keepRunningAfterDisconnect_shouldBeOff_unlessAskedFor() {
+		assertThat(LauncherOptions.parse(new String[0], Map.of()).endpoint().keepRunningAfterDisconnect()).isFalse();
+		assertThat(LauncherOptions.parse(new String[] { "--keep-running-after-disconnect" }, Map.of())
+			.endpoint()
+			.keepRunningAfterDisconnect()).isTrue();
+		assertThat(LauncherOptions.parse(new String[0], Map.of("LOCAL_AWS_KEEP_RUNNING_AFTER_DISCONNECT", "true"))
+			.endpoint()
+			.keepRunningAfterDisconnect()).isTrue();
 	}
 
 	@Test
