@@ -35,6 +35,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			  --bind-address A         address of the emulator with --only-sagemaker, default 127.0.0.1
 			  --endpoint-name NAME     default sagemaker-endpoint-test
 			  --instances N            instances of the endpoint, default 2
+			  --served-instances N     only N of them serve (DescribeEndpoint still reports all), default all
 			  --concurrency N          invocations per instance at a time, default 1
 			  --latency D              the model's (median) latency, default 5s (units: ms, s, m)
 			  --latency-p99 D          99th percentile latency (log-normal); default: fixed latency
@@ -71,6 +72,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		EndpointSpec.Builder endpoint = EndpointSpec
 			.builder(options.string("endpoint-name", LocalAws.DEFAULT_ENDPOINT_NAME))
 			.instances(options.integer("instances", 2))
+			.servedInstances(options.integer("served-instances"))
 			.concurrencyPerInstance(options.integer("concurrency", 1))
 			.modelTimeout(options.duration("model-timeout", EndpointSpec.DEFAULT_MODEL_TIMEOUT))
 			.rejectWhenBusy(options.flag("reject-when-busy"))
@@ -142,9 +144,15 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		}
 
 		int integer(String name, int fallback) {
+			Integer value = integer(name);
+			return (value != null) ? value : fallback;
+		}
+
+		/** The whole number given, or {@code null} if none. */
+		Integer integer(String name) {
 			String value = string(name, null);
 			try {
-				return (value != null) ? Integer.parseInt(value.trim()) : fallback;
+				return (value != null) ? Integer.valueOf(value.trim()) : null;
 			}
 			catch (NumberFormatException ex) {
 				throw new IllegalArgumentException("--" + name + " takes a whole number, not " + value);

@@ -44,7 +44,7 @@ final class Endpoint {
 	Endpoint(EndpointSpec spec, Model model) {
 		this.spec = spec;
 		this.model = model;
-		this.pool = new InstancePool(spec.instanceCount(), spec.concurrencyPerInstance());
+		this.pool = new InstancePool(spec.instanceCount(), spec.servedInstances(), spec.concurrencyPerInstance());
 		this.faults = new FaultInjector(spec.errorRates());
 	}
 

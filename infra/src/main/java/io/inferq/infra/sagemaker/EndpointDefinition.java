@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  * @param name the endpoint name (taken from the path when defining)
  * @param variantName the production variant's name
  * @param instances the instance count
+ * @param servedInstances how many instances actually serve, at most; absent or
+ * {@code null}: all of them
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param modelTimeoutMs the time limit of one invocation
  * @param rejectWhenBusy throttle at once instead of waiting when no instance is free
@@ -26,12 +28,12 @@ import java.util.stream.Collectors;
  * @param containers model container URLs to forward to instead of the built-in model
  * @param errorRates the share of invocations to fail, by error code
  */
-record EndpointDefinition(String name, String variantName, Integer instances, Integer concurrencyPerInstance,
-		Long modelTimeoutMs, Boolean rejectWhenBusy, Boolean keepRunningAfterDisconnect, Long latencyMs,
-		Long latencyP99Ms, Boolean echo, List<URI> containers, Map<String, Double> errorRates) {
+record EndpointDefinition(String name, String variantName, Integer instances, Integer servedInstances,
+		Integer concurrencyPerInstance, Long modelTimeoutMs, Boolean rejectWhenBusy, Boolean keepRunningAfterDisconnect,
+		Long latencyMs, Long latencyP99Ms, Boolean echo, List<URI> containers, Map<String, Double> errorRates) {
 
 	static EndpointDefinition of(EndpointSpec spec) {
-		return new EndpointDefinition(spec.name(), spec.variantName(), spec.instanceCount(),
+		return new EndpointDefinition(spec.name(), spec.variantName(), spec.instanceCount(), spec.servedInstances(),
 				spec.concurrencyPerInstance(), spec.modelTimeout().toMillis(), spec.rejectWhenBusy(),
 				spec.keepRunningAfterDisconnect(), spec.latency().median().toMillis(), spec.latency().p99().toMillis(),
 				spec.echo(), spec.containers(),
@@ -53,6 +55,9 @@ record EndpointDefinition(String name, String variantName, Integer instances, In
 		}
 		if (this.instances != null) {
 			builder.instances(this.instances);
+		}
+		if (this.servedInstances != null) {
+			builder.servedInstances(this.servedInstances);
 		}
 		if (this.concurrencyPerInstance != null) {
 			builder.concurrencyPerInstance(this.concurrencyPerInstance);

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * What an emulated endpoint looks like: one production variant of {@code instanceCount}
- * instances, each serving up to {@code concurrencyPerInstance} invocations at a time.
+ * instances, each serving up to {@code concurrencyPerInstance} invocations at a time
+ * (unless only {@code servedInstances} of them serve).
  * <p>
  * The model is the built-in one unless {@code containers} are given: then instance
  * {@code i} forwards to {@code containers[i % containers.size()]}, a model container
@@ -18,8 +19,13 @@ import java.util.Objects;
  * @param name the endpoint name
  * @param variantName the production variant's name, reported in
  * {@code x-Amzn-Invoked-Production-Variant}
- * @param instanceCount the number of instances at start;
+ * @param instanceCount the number of instances at start, as DescribeEndpoint reports it;
  * UpdateEndpointWeightsAndCapacities changes it live
+ * @param servedInstances how many of those instances actually serve invocations, at most:
+ * {@code min(servedInstances, instanceCount)} do, the others take nothing (with
+ * {@code rejectWhenBusy}, invocations beyond the serving instances' slots are throttled).
+ * Models an endpoint that describes more capacity than it has. {@code null}: every
+ * instance serves; otherwise at least 1
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param modelTimeout the time limit of one invocation, waiting for a free instance
  * included; SageMaker's is 60 seconds
@@ -36,9 +42,9 @@ import java.util.Objects;
  * @param containers the model containers to forward to, or empty for the built-in model
  * @param errorRates the share of invocations failed with each error, injected at random
  */
-public record EndpointSpec(String name, String variantName, int instanceCount, int concurrencyPerInstance,
-		Duration modelTimeout, boolean rejectWhenBusy, boolean keepRunningAfterDisconnect, Latency latency,
-		boolean echo, List<URI> containers, Map<SageMakerError, Double> errorRates) {
+public record EndpointSpec(String name, String variantName, int instanceCount, Integer servedInstances,
+		int concurrencyPerInstance, Duration modelTimeout, boolean rejectWhenBusy, boolean keepRunningAfterDisconnect,
+		Latency latency, boolean echo, List<URI> containers, Map<SageMakerError, Double> errorRates) {
 
 	/** The variant name SageMaker gives a single-variant endpoint by default. */
 	public static final String DEFAULT_VARIANT_NAME = "AllTraffic";
@@ -57,6 +63,10 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		if (instanceCount < 1) {
 			throw new IllegalArgumentException(
 					"An endpoint needs at least one instance, but " + name + " has " + instanceCount);
+		}
+		if (servedInstances != null && servedInstances < 1) {
+			throw new IllegalArgumentException("At least one instance serves, but " + name + " has servedInstances "
+					+ servedInstances + " (leave it out for all of them)");
 		}
 		if (concurrencyPerInstance < 1) {
 			throw new IllegalArgumentException("An instance serves at least one invocation at a time, but " + name
@@ -92,6 +102,7 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 	public Builder toBuilder() {
 		return new Builder(this.name).variantName(this.variantName)
 			.instances(this.instanceCount)
+			.servedInstances(this.servedInstances)
 			.concurrencyPerInstance(this.concurrencyPerInstance)
 			.modelTimeout(this.modelTimeout)
 			.rejectWhenBusy(this.rejectWhenBusy)
@@ -112,6 +123,8 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		private String variantName = DEFAULT_VARIANT_NAME;
 
 		private int instances = 1;
+
+		private Integer servedInstances;
 
 		private int concurrencyPerInstance = 1;
 
@@ -140,6 +153,15 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 
 		public Builder instances(int instances) {
 			this.instances = instances;
+			return this;
+		}
+
+		/**
+		 * At most this many instances serve invocations, whatever the instance count;
+		 * {@code null} (the default): all of them.
+		 */
+		public Builder servedInstances(Integer servedInstances) {
+			this.servedInstances = servedInstances;
 			return this;
 		}
 
@@ -200,9 +222,9 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		}
 
 		public EndpointSpec build() {
-			return new EndpointSpec(this.name, this.variantName, this.instances, this.concurrencyPerInstance,
-					this.modelTimeout, this.rejectWhenBusy, this.keepRunningAfterDisconnect, this.latency, this.echo,
-					this.containers, this.errorRates);
+			return new EndpointSpec(this.name, this.variantName, this.instances, this.servedInstances,
+					this.concurrencyPerInstance, this.modelTimeout, this.rejectWhenBusy,
+					this.keepRunningAfterDisconnect, this.latency, this.echo, this.containers, this.errorRates);
 		}
 
 	}

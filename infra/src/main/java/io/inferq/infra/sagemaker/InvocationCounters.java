@@ -77,9 +77,9 @@ final class InvocationCounters {
 			outstandingNow = this.outstanding;
 			maxOutstandingNow = this.maxOutstanding;
 		}
-		return new EndpointStats(endpointName, occupancy.instanceCount(), concurrency, this.received.sum(),
-				this.succeeded.sum(), outstandingNow, maxOutstandingNow, occupancy.inFlight(), occupancy.maxInFlight(),
-				occupancy.waiting(), this.timeouts.sum(), this.rejections.sum(), errorsByCode,
+		return new EndpointStats(endpointName, occupancy.instanceCount(), occupancy.servedInstances(), concurrency,
+				this.received.sum(), this.succeeded.sum(), outstandingNow, maxOutstandingNow, occupancy.inFlight(),
+				occupancy.maxInFlight(), occupancy.waiting(), this.timeouts.sum(), this.rejections.sum(), errorsByCode,
 				occupancy.firstStartedAt(), occupancy.lastEndedAt(), occupancy.utilisation(), occupancy.lastStartedAt(),
 				occupancy.utilisationWhileStarting(), occupancy.instances());
 	}
