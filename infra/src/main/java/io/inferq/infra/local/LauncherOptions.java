@@ -35,11 +35,15 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			  --bind-address A         address of the emulator with --only-sagemaker, default 127.0.0.1
 			  --endpoint-name NAME     default sagemaker-endpoint-test
 			  --instances N            instances of the endpoint, default 2
+			  --served-instances N     only N of them serve (DescribeEndpoint still reports all), default all
 			  --concurrency N          invocations per instance at a time, default 1
 			  --latency D              the model's (median) latency, default 5s (units: ms, s, m)
 			  --latency-p99 D          99th percentile latency (log-normal); default: fixed latency
 			  --model-timeout D        time limit per invocation, waiting included, default 60s
 			  --reject-when-busy       throttle at once when no instance is free, instead of waiting
+			  --keep-running-after-disconnect
+			                           go on with an invocation whose caller went away, holding its
+			                           instance until the model finishes (as SageMaker does)
 			  --echo                   answer the request body instead of {"message":"finish"}
 			  --container URL[,URL]    forward to model containers instead of the built-in model
 			  --error-rate CODE=R[,..] fail a share R of invocations with CODE, e.g. ModelError=0.01
@@ -48,7 +52,8 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 
 	private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
-	private static final List<String> SWITCHES = List.of("only-sagemaker", "reject-when-busy", "echo", "help");
+	private static final List<String> SWITCHES = List.of("only-sagemaker", "reject-when-busy",
+			"keep-running-after-disconnect", "echo", "help");
 
 	/**
 	 * The options in {@code args}, falling back to {@code environment}.
@@ -67,9 +72,11 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		EndpointSpec.Builder endpoint = EndpointSpec
 			.builder(options.string("endpoint-name", LocalAws.DEFAULT_ENDPOINT_NAME))
 			.instances(options.integer("instances", 2))
+			.servedInstances(options.integer("served-instances"))
 			.concurrencyPerInstance(options.integer("concurrency", 1))
 			.modelTimeout(options.duration("model-timeout", EndpointSpec.DEFAULT_MODEL_TIMEOUT))
 			.rejectWhenBusy(options.flag("reject-when-busy"))
+			.keepRunningAfterDisconnect(options.flag("keep-running-after-disconnect"))
 			.echo(options.flag("echo"));
 		Duration latency = options.duration("latency", Duration.ofSeconds(5));
 		endpoint.latency(new Latency(latency, options.duration("latency-p99", latency)));
@@ -137,9 +144,15 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		}
 
 		int integer(String name, int fallback) {
+			Integer value = integer(name);
+			return (value != null) ? value : fallback;
+		}
+
+		/** The whole number given, or {@code null} if none. */
+		Integer integer(String name) {
 			String value = string(name, null);
 			try {
-				return (value != null) ? Integer.parseInt(value.trim()) : fallback;
+				return (value != null) ? Integer.valueOf(value.trim()) : null;
 			}
 			catch (NumberFormatException ex) {
 				throw new IllegalArgumentException("--" + name + " takes a whole number, not " + value);

@@ -90,9 +90,10 @@ public final class LocalAwsLauncher {
 
 	private static String sageMakerLine(SageMakerEmulator emulator, EndpointSpec endpoint) {
 		return "  SageMaker  " + emulator.endpoint() + "   endpoint " + endpoint.name() + ": "
-				+ endpoint.instanceCount() + " instance(s) x " + endpoint.concurrencyPerInstance() + ", latency "
-				+ endpoint.latency().median().toMillis() + " ms"
-				+ (endpoint.latency().isFixed() ? "" : " (p99 " + endpoint.latency().p99().toMillis() + " ms)")
+				+ endpoint.instanceCount() + " instance(s)"
+				+ ((endpoint.servedInstances() != null) ? " (at most " + endpoint.servedInstances() + " serving)" : "")
+				+ " x " + endpoint.concurrencyPerInstance() + ", latency " + endpoint.latency().median().toMillis()
+				+ " ms" + (endpoint.latency().isFixed() ? "" : " (p99 " + endpoint.latency().p99().toMillis() + " ms)")
 				+ (endpoint.containers().isEmpty() ? "" : ", forwarding to " + endpoint.containers()) + "\n";
 	}
 

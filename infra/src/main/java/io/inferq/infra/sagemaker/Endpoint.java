@@ -2,6 +2,7 @@ package io.inferq.infra.sagemaker;
 
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,9 @@ import reactor.core.publisher.Mono;
  * waits for a slot on an instance (or is throttled at once with {@code rejectWhenBusy}),
  * runs the model there (an injected {@code ModelError} runs the model and fails after),
  * and releases the slot whatever happened. Waiting and running together are bounded by
- * the model timeout.
+ * the model timeout. When the caller goes away, the invocation is abandoned at once
+ * (waiting given up, slot released), unless the endpoint keeps running after a
+ * disconnect: then it goes on to its end, unseen.
  */
 final class Endpoint {
 
@@ -41,13 +44,38 @@ final class Endpoint {
 	Endpoint(EndpointSpec spec, Model model) {
 		this.spec = spec;
 		this.model = model;
-		this.pool = new InstancePool(spec.instanceCount(), spec.concurrencyPerInstance());
+		this.pool = new InstancePool(spec.instanceCount(), spec.servedInstances(), spec.concurrencyPerInstance());
 		this.faults = new FaultInjector(spec.errorRates());
 	}
 
-	/** Serves one invocation; fails only with {@link InvocationException}. */
-	Mono<ModelResponse> invoke(Invocation invocation) {
-		this.counters.received();
+	/**
+	 * Serves one InvokeEndpoint request: runs the invocation, then writes its answer with
+	 * {@code answer}, or its failure with {@code answerFailure}. The request counts as
+	 * received and outstanding from the subscription until the returned {@code Mono} ends
+	 * (answer written, or cancelled because the caller went away) and the invocation is
+	 * over, its instance slot released.
+	 */
+	Mono<Void> serve(Invocation invocation, Function<ModelResponse, Mono<Void>> answer,
+			Function<InvocationException, Mono<Void>> answerFailure) {
+		return Mono.defer(() -> {
+			InvocationCounters.Received received = this.counters.received();
+			Mono<ModelResponse> invoked = invoke(invocation).doFinally((signal) -> received.invocationOver());
+			return (this.spec.keepRunningAfterDisconnect() ? detached(invoked) : invoked).flatMap(answer)
+				.onErrorResume(InvocationException.class, answerFailure)
+				.doFinally((signal) -> received.exchangeOver());
+		});
+	}
+
+	/**
+	 * Runs {@code invocation} to its end whatever happens to the caller: cancelling the
+	 * result only stops waiting for it.
+	 */
+	private static Mono<ModelResponse> detached(Mono<ModelResponse> invocation) {
+		return Mono.fromFuture(invocation.toFuture(), true);
+	}
+
+	/** Runs one invocation; fails only with {@link InvocationException}. */
+	private Mono<ModelResponse> invoke(Invocation invocation) {
 		return Mono.defer(() -> {
 			InvocationException fault = this.faults.faultFor(invocation);
 			if (fault != null && fault.error() != SageMakerError.MODEL_ERROR) {

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * What an emulated endpoint looks like: one production variant of {@code instanceCount}
- * instances, each serving up to {@code concurrencyPerInstance} invocations at a time.
+ * instances, each serving up to {@code concurrencyPerInstance} invocations at a time
+ * (unless only {@code servedInstances} of them serve).
  * <p>
  * The model is the built-in one unless {@code containers} are given: then instance
  * {@code i} forwards to {@code containers[i % containers.size()]}, a model container
@@ -18,22 +19,32 @@ import java.util.Objects;
  * @param name the endpoint name
  * @param variantName the production variant's name, reported in
  * {@code x-Amzn-Invoked-Production-Variant}
- * @param instanceCount the number of instances at start;
+ * @param instanceCount the number of instances at start, as DescribeEndpoint reports it;
  * UpdateEndpointWeightsAndCapacities changes it live
+ * @param servedInstances how many of those instances actually serve invocations, at most:
+ * {@code min(servedInstances, instanceCount)} do, the others take nothing (with
+ * {@code rejectWhenBusy}, invocations beyond the serving instances' slots are throttled).
+ * Models an endpoint that describes more capacity than it has. {@code null}: every
+ * instance serves; otherwise at least 1
  * @param concurrencyPerInstance invocations one instance serves at a time
  * @param modelTimeout the time limit of one invocation, waiting for a free instance
  * included; SageMaker's is 60 seconds
  * @param rejectWhenBusy answer {@code ThrottlingException} at once when no instance is
  * free, instead of waiting for one
+ * @param keepRunningAfterDisconnect whether an invocation whose caller went away (the
+ * connection closed, the request cancelled) goes on, as on SageMaker: it keeps waiting
+ * for an instance or running the model there, holding the instance's slot and counted as
+ * outstanding, until the model finishes or the model timeout fires. If {@code false}, the
+ * invocation is abandoned and its slot released as soon as the caller goes away
  * @param latency how long the built-in model takes
  * @param echo whether the built-in model answers the request body instead of
  * {@code {"message":"finish"}}
  * @param containers the model containers to forward to, or empty for the built-in model
  * @param errorRates the share of invocations failed with each error, injected at random
  */
-public record EndpointSpec(String name, String variantName, int instanceCount, int concurrencyPerInstance,
-		Duration modelTimeout, boolean rejectWhenBusy, Latency latency, boolean echo, List<URI> containers,
-		Map<SageMakerError, Double> errorRates) {
+public record EndpointSpec(String name, String variantName, int instanceCount, Integer servedInstances,
+		int concurrencyPerInstance, Duration modelTimeout, boolean rejectWhenBusy, boolean keepRunningAfterDisconnect,
+		Latency latency, boolean echo, List<URI> containers, Map<SageMakerError, Double> errorRates) {
 
 	/** The variant name SageMaker gives a single-variant endpoint by default. */
 	public static final String DEFAULT_VARIANT_NAME = "AllTraffic";
@@ -52,6 +63,10 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		if (instanceCount < 1) {
 			throw new IllegalArgumentException(
 					"An endpoint needs at least one instance, but " + name + " has " + instanceCount);
+		}
+		if (servedInstances != null && servedInstances < 1) {
+			throw new IllegalArgumentException("At least one instance serves, but " + name + " has servedInstances "
+					+ servedInstances + " (leave it out for all of them)");
 		}
 		if (concurrencyPerInstance < 1) {
 			throw new IllegalArgumentException("An instance serves at least one invocation at a time, but " + name
@@ -87,9 +102,11 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 	public Builder toBuilder() {
 		return new Builder(this.name).variantName(this.variantName)
 			.instances(this.instanceCount)
+			.servedInstances(this.servedInstances)
 			.concurrencyPerInstance(this.concurrencyPerInstance)
 			.modelTimeout(this.modelTimeout)
 			.rejectWhenBusy(this.rejectWhenBusy)
+			.keepRunningAfterDisconnect(this.keepRunningAfterDisconnect)
 			.latency(this.latency)
 			.echo(this.echo)
 			.containers(this.containers)
@@ -107,11 +124,15 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 
 		private int instances = 1;
 
+		private Integer servedInstances;
+
 		private int concurrencyPerInstance = 1;
 
 		private Duration modelTimeout = DEFAULT_MODEL_TIMEOUT;
 
 		private boolean rejectWhenBusy;
+
+		private boolean keepRunningAfterDisconnect;
 
 		private Latency latency = Latency.fixed(Duration.ofMillis(100));
 
@@ -135,6 +156,15 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 			return this;
 		}
 
+		/**
+		 * At most this many instances serve invocations, whatever the instance count;
+		 * {@code null} (the default): all of them.
+		 */
+		public Builder servedInstances(Integer servedInstances) {
+			this.servedInstances = servedInstances;
+			return this;
+		}
+
 		public Builder concurrencyPerInstance(int concurrencyPerInstance) {
 			this.concurrencyPerInstance = concurrencyPerInstance;
 			return this;
@@ -147,6 +177,15 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 
 		public Builder rejectWhenBusy(boolean rejectWhenBusy) {
 			this.rejectWhenBusy = rejectWhenBusy;
+			return this;
+		}
+
+		/**
+		 * Whether an invocation goes on after its caller went away, holding its instance
+		 * until the model finishes; {@code false} by default.
+		 */
+		public Builder keepRunningAfterDisconnect(boolean keepRunningAfterDisconnect) {
+			this.keepRunningAfterDisconnect = keepRunningAfterDisconnect;
 			return this;
 		}
 
@@ -183,8 +222,9 @@ public record EndpointSpec(String name, String variantName, int instanceCount, i
 		}
 
 		public EndpointSpec build() {
-			return new EndpointSpec(this.name, this.variantName, this.instances, this.concurrencyPerInstance,
-					this.modelTimeout, this.rejectWhenBusy, this.latency, this.echo, this.containers, this.errorRates);
+			return new EndpointSpec(this.name, this.variantName, this.instances, this.servedInstances,
+					this.concurrencyPerInstance, this.modelTimeout, this.rejectWhenBusy,
+					this.keepRunningAfterDisconnect, this.latency, this.echo, this.containers, this.errorRates);
 		}
 
 	}

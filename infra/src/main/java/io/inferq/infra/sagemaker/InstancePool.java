@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The instances of one endpoint, each with {@code concurrency} slots, and the invocations
- * waiting for a slot, first come first served. Tracks how busy each instance was.
+ * waiting for a slot, first come first served. Of the instances the endpoint describes,
+ * at most {@code servedLimit} serve; only those exist here. Tracks how busy each instance
+ * was.
  * <p>
  * Every acquired {@link Lease} must be released exactly once, whatever happened to the
  * invocation; releasing twice is harmless. Waiting never blocks a thread: a waiter holds
@@ -24,11 +26,21 @@ final class InstancePool {
 
 	private final int concurrency;
 
-	/** Every instance since the last reset; indexes are stable, inactive ones drain. */
+	/** At most this many instances serve, whatever the endpoint describes. */
+	private final int servedLimit;
+
+	/**
+	 * Every serving instance since the last reset; indexes are stable, inactive ones
+	 * drain.
+	 */
 	private final List<Instance> instances = new ArrayList<>();
 
 	private final Deque<CompletableFuture<Lease>> waiters = new ArrayDeque<>();
 
+	/** The instances the endpoint describes. */
+	private int instanceCount;
+
+	/** The instances that serve: {@code min(instanceCount, servedLimit)}. */
 	private int activeCount;
 
 	private int inFlight;
@@ -44,8 +56,12 @@ final class InstancePool {
 	/** The instances' busy time summed up to {@link #lastStartedAt}. */
 	private long busyNanosAtLastStart;
 
-	InstancePool(int instanceCount, int concurrency) {
+	/**
+	 * @param servedInstances how many instances serve at most, or {@code null} for all
+	 */
+	InstancePool(int instanceCount, Integer servedInstances, int concurrency) {
 		this.concurrency = concurrency;
+		this.servedLimit = (servedInstances != null) ? servedInstances : Integer.MAX_VALUE;
 		resize(instanceCount);
 	}
 
@@ -76,26 +92,30 @@ final class InstancePool {
 	}
 
 	/**
-	 * Changes the number of active instances. New instances serve waiters at once;
-	 * removed ones finish what they serve and take nothing new.
+	 * Changes the number of instances described, and so of those that serve. New serving
+	 * instances serve waiters at once; removed ones finish what they serve and take
+	 * nothing new.
 	 */
 	void resize(int instanceCount) {
 		List<Grant> grants;
 		synchronized (this) {
-			while (this.instances.size() < instanceCount) {
+			int serving = Math.min(instanceCount, this.servedLimit);
+			while (this.instances.size() < serving) {
 				this.instances.add(new Instance(this.instances.size()));
 			}
 			for (Instance instance : this.instances) {
-				instance.active = instance.index < instanceCount;
+				instance.active = instance.index < serving;
 			}
-			this.activeCount = instanceCount;
+			this.instanceCount = instanceCount;
+			this.activeCount = serving;
 			grants = grantWaiters();
 		}
 		grants.forEach(Grant::deliver);
 	}
 
+	/** The instances described, serving or not. */
 	synchronized int instanceCount() {
-		return this.activeCount;
+		return this.instanceCount;
 	}
 
 	int concurrency() {
@@ -134,7 +154,7 @@ final class InstancePool {
 			long windowNanos = Duration.between(this.firstStartedAt, this.lastStartedAt).toNanos();
 			utilisationWhileStarting = (double) this.busyNanosAtLastStart / ((double) this.activeCount * windowNanos);
 		}
-		return new Occupancy(this.activeCount, this.inFlight, this.maxInFlight, this.waiters.size(),
+		return new Occupancy(this.instanceCount, this.activeCount, this.inFlight, this.maxInFlight, this.waiters.size(),
 				this.firstStartedAt, this.lastEndedAt, utilisation, this.lastStartedAt, utilisationWhileStarting,
 				perInstance);
 	}
@@ -228,9 +248,9 @@ final class InstancePool {
 	/**
 	 * The instances' occupancy at one moment; see {@link EndpointStats} for the fields.
 	 */
-	record Occupancy(int instanceCount, int inFlight, int maxInFlight, int waiting, Instant firstStartedAt,
-			Instant lastEndedAt, double utilisation, Instant lastStartedAt, double utilisationWhileStarting,
-			List<EndpointStats.InstanceStats> instances) {
+	record Occupancy(int instanceCount, int servedInstances, int inFlight, int maxInFlight, int waiting,
+			Instant firstStartedAt, Instant lastEndedAt, double utilisation, Instant lastStartedAt,
+			double utilisationWhileStarting, List<EndpointStats.InstanceStats> instances) {
 
 	}
 

@@ -44,8 +44,9 @@ final class RuntimeRoutes {
 		response.header(REQUEST_ID, UUID.randomUUID().toString());
 		return HttpExchange.body(request)
 			.flatMap((body) -> this.endpoints.find(name)
-				.map((endpoint) -> endpoint.invoke(invocation(request, body))
-					.flatMap((answer) -> send(response, endpoint, request, answer)))
+				.map((endpoint) -> endpoint.serve(invocation(request, body),
+						(answer) -> send(response, endpoint, request, answer),
+						(failure) -> sendError(response, name, failure)))
 				.orElseGet(() -> Mono.error(new InvocationException(SageMakerError.VALIDATION_ERROR,
 						"Endpoint " + name + " of account " + SageMakerEmulator.ACCOUNT_ID + " not found."))))
 			.onErrorResume(InvocationException.class, (failure) -> sendError(response, name, failure));

@@ -83,7 +83,8 @@ public final class SageMakerEmulator implements AutoCloseable {
 	/** Defines an endpoint, replacing any of the same name (and its stats). */
 	public void define(EndpointSpec spec) {
 		this.endpoints.define(spec);
-		logger.info("Defined endpoint {}: {} instance(s) x {}", spec.name(), spec.instanceCount(),
+		logger.info("Defined endpoint {}: {} instance(s){} x {}", spec.name(), spec.instanceCount(),
+				(spec.servedInstances() != null) ? " (at most " + spec.servedInstances() + " serving)" : "",
 				spec.concurrencyPerInstance());
 	}
 

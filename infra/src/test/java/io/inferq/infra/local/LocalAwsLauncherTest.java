@@ -51,7 +51,8 @@ class LocalAwsLauncherTest {
 		try (LocalAwsLauncher.Running running = LocalAwsLauncher.launch(options)) {
 			URI base = URI.create(running.banner().replaceAll("(?s).*SageMaker +(http://\\S+).*", "$1"));
 			HttpResponse<String> defined = send(HttpRequest.newBuilder(base.resolve("/_emulator/endpoints/admin"))
-				.PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": 3, \"latencyMs\": 5}")));
+				.PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": 3, \"servedInstances\": 2, \"latencyMs\": 5,"
+						+ " \"keepRunningAfterDisconnect\": true}")));
 			post(base.resolve("/endpoints/admin/invocations"), "{}");
 			HttpResponse<String> stats = send(
 					HttpRequest.newBuilder(base.resolve("/_emulator/endpoints/admin/stats")).GET());
@@ -65,8 +66,10 @@ class LocalAwsLauncherTest {
 				.PUT(HttpRequest.BodyPublishers.ofString("{\"instances\": 0}")));
 
 			assertThat(defined.statusCode()).isEqualTo(200);
-			assertThat(defined.body()).contains("\"instances\":3");
-			assertThat(stats.body()).contains("\"endpointName\":\"admin\"", "\"invocations\":1", "\"succeeded\":1",
+			assertThat(defined.body()).contains("\"instances\":3", "\"servedInstances\":2",
+					"\"keepRunningAfterDisconnect\":true");
+			assertThat(stats.body()).contains("\"endpointName\":\"admin\"", "\"instanceCount\":3",
+					"\"servedInstances\":2", "\"invocations\":1", "\"succeeded\":1", "\"maxOutstanding\":1",
 					"\"busyTime\":\"PT");
 			assertThat(reset.statusCode()).isEqualTo(204);
 			assertThat(listed.body()).contains("\"name\":\"admin\"", "\"name\":\"sagemaker-endpoint-test\"");
@@ -80,15 +83,35 @@ class LocalAwsLauncherTest {
 	void options_shouldFallBackToTheEnvironment_andDefaults() {
 		LauncherOptions options = LauncherOptions.parse(
 				new String[] { "--error-rate", "ModelError=0.1,InternalFailure=0.05", "--latency-p99", "9s" },
-				Map.of("LOCAL_AWS_INSTANCES", "4"));
+				Map.of("LOCAL_AWS_INSTANCES", "4", "LOCAL_AWS_SERVED_INSTANCES", "3"));
 
 		assertThat(options.ports()).isEqualTo(new LocalAws.Ports(9324, 8000, 8090));
 		assertThat(options.endpoint().name()).isEqualTo("sagemaker-endpoint-test");
 		assertThat(options.endpoint().instanceCount()).isEqualTo(4);
+		assertThat(options.endpoint().servedInstances()).isEqualTo(3);
 		assertThat(options.endpoint().latency().median()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(options.endpoint().latency().p99()).isEqualTo(Duration.ofSeconds(9));
 		assertThat(options.endpoint().errorRates()).containsEntry(SageMakerError.MODEL_ERROR, 0.1)
 			.containsEntry(SageMakerError.INTERNAL_FAILURE, 0.05);
+	}
+
+	@Test
+	void servedInstances_shouldBeAll_unlessAskedFor() {
+		assertThat(LauncherOptions.parse(new String[0], Map.of()).endpoint().servedInstances()).isNull();
+		assertThat(LauncherOptions.parse(new String[] { "--instances", "8", "--served-instances", "4" }, Map.of())
+			.endpoint()
+			.servedInstances()).isEqualTo(4);
+	}
+
+	@Test
+	void keepRunningAfterDisconnect_shouldBeOff_unlessAskedFor() {
+		assertThat(LauncherOptions.parse(new String[0], Map.of()).endpoint().keepRunningAfterDisconnect()).isFalse();
+		assertThat(LauncherOptions.parse(new String[] { "--keep-running-after-disconnect" }, Map.of())
+			.endpoint()
+			.keepRunningAfterDisconnect()).isTrue();
+		assertThat(LauncherOptions.parse(new String[0], Map.of("LOCAL_AWS_KEEP_RUNNING_AFTER_DISCONNECT", "true"))
+			.endpoint()
+			.keepRunningAfterDisconnect()).isTrue();
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Instances serve a bounded number of invocations at a time; the rest wait, time out or
@@ -133,6 +134,63 @@ class EndpointCapacityTest {
 		EndpointStats stats = emulator.stats("concurrent");
 		assertThat(stats.maxInFlight()).isEqualTo(6);
 		assertThat(stats.instances()).extracting(EndpointStats.InstanceStats::invocations).containsExactly(3L, 3L);
+	}
+
+	@Test
+	void outstanding_shouldCountWaitingRequests_untilTheirAnswersAreWritten() {
+		emulator.define(EndpointSpec.builder("outstanding").latency(Duration.ofMillis(400)).build());
+
+		List<CompletableFuture<InvokeEndpointResponse>> invocations = invokeConcurrently("outstanding", 3);
+		await().until(() -> emulator.stats("outstanding").waiting() == 2);
+
+		EndpointStats busy = emulator.stats("outstanding");
+		assertThat(busy.outstanding()).isEqualTo(3);
+		assertThat(busy.inFlight()).isEqualTo(1);
+		invocations.forEach(CompletableFuture::join);
+		await().untilAsserted(() -> assertThat(emulator.stats("outstanding").outstanding()).isZero());
+		EndpointStats done = emulator.stats("outstanding");
+		assertThat(done.maxOutstanding()).isEqualTo(3);
+		assertThat(done.maxInFlight()).isEqualTo(1);
+	}
+
+	@Test
+	void outstanding_shouldCountARejectedRequest_untilItIsAnswered() {
+		emulator.define(EndpointSpec.builder("outstanding-rejected")
+			.latency(Duration.ofSeconds(30))
+			.rejectWhenBusy(true)
+			.build());
+		// Holds the only instance for longer than the test runs.
+		CompletableFuture<InvokeEndpointResponse> running = invokeConcurrently("outstanding-rejected", 1).get(0);
+		await().until(() -> emulator.stats("outstanding-rejected").inFlight() == 1);
+
+		CompletableFuture<InvokeEndpointResponse> rejected = invokeConcurrently("outstanding-rejected", 1).get(0);
+
+		assertThatThrownBy(rejected::join).cause().isInstanceOf(SageMakerRuntimeException.class);
+		await().untilAsserted(() -> assertThat(emulator.stats("outstanding-rejected").outstanding()).isEqualTo(1));
+		assertThat(running).isNotDone();
+		assertThat(emulator.stats("outstanding-rejected").maxOutstanding()).isEqualTo(2);
+		running.cancel(true);
+	}
+
+	@Test
+	void resetStats_shouldKeepCountingWhatIsOutstanding_andStartTheMaximumFromIt() {
+		emulator.define(EndpointSpec.builder("outstanding-reset").latency(Duration.ofMillis(300)).build());
+		List<CompletableFuture<InvokeEndpointResponse>> invocations = invokeConcurrently("outstanding-reset", 3);
+		await().until(() -> {
+			EndpointStats stats = emulator.stats("outstanding-reset");
+			return stats.succeeded() == 1 && stats.outstanding() == 2;
+		});
+		assertThat(emulator.stats("outstanding-reset").maxOutstanding()).isEqualTo(3);
+
+		emulator.resetStats("outstanding-reset");
+
+		EndpointStats afterReset = emulator.stats("outstanding-reset");
+		assertThat(afterReset.invocations()).isZero();
+		assertThat(afterReset.outstanding()).isEqualTo(2);
+		assertThat(afterReset.maxOutstanding()).isEqualTo(2);
+		invocations.forEach(CompletableFuture::join);
+		await().untilAsserted(() -> assertThat(emulator.stats("outstanding-reset").outstanding()).isZero());
+		assertThat(emulator.stats("outstanding-reset").maxOutstanding()).isEqualTo(2);
 	}
 
 	static List<CompletableFuture<InvokeEndpointResponse>> invokeConcurrently(String endpoint, int count) {

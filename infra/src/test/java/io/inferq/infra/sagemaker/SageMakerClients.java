@@ -1,6 +1,7 @@
 package io.inferq.infra.sagemaker;
 
 import java.net.URI;
+import java.time.Duration;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -25,6 +26,14 @@ final class SageMakerClients {
 
 	static SageMakerRuntimeAsyncClient runtimeAsync(SageMakerEmulator emulator) {
 		return configure(SageMakerRuntimeAsyncClient.builder(), emulator.endpoint()).build();
+	}
+
+	/** An async client that gives up on a call after {@code apiCallTimeout}. */
+	static SageMakerRuntimeAsyncClient runtimeAsync(SageMakerEmulator emulator, Duration apiCallTimeout) {
+		return configure(SageMakerRuntimeAsyncClient.builder(), emulator.endpoint())
+			.overrideConfiguration(
+					(override) -> override.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(apiCallTimeout))
+			.build();
 	}
 
 	static SageMakerClient controlPlane(SageMakerEmulator emulator) {
