@@ -2,28 +2,15 @@ package io.inferq.infra.aws;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import javax.lang.model.element.Modifier;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
-
-import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
-import com.sun.source.util.JavacTask;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.store.dynamodb.JobTable;
@@ -39,23 +26,21 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Holds the deployment template to the definitions in the code: the queue and table as
  * {@link JobQueues} and {@link JobTable} define them, the apps' configuration properties,
  * and who may invoke the endpoint. Parsing with a plain YAML parser also proves the
- * template uses no short-form ({@code !Ref}) tags.
+ * template uses no short-form ({@code !Ref}) tags. Where {@code cfn-lint} is installed,
+ * it must find nothing.
  */
 class CloudFormationTemplateTest {
 
 	private static final Path TEMPLATE = Path.of("aws", "inferq.yaml");
 
-	/**
-	 * The worker's properties, read from source: infra does not depend on the worker
-	 * module.
-	 */
-	private static final Path WORKER_PROPERTIES = Path.of("..", "worker", "src", "main", "java", "io", "inferq",
-			"worker", "config", "WorkerProperties.java");
+	/** The worker's sources: infra does not depend on the worker module. */
+	private static final Path WORKER_SOURCES = Path.of("..", "worker", "src", "main", "java");
 
 	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
 	private static final Map<String, String> SPRING_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT",
@@ -63,11 +48,14 @@ class CloudFormationTemplateTest {
 
 	private static Map<String, Object> template;
 
+	private static AppSources worker;
+
 	@BeforeAll
 	static void parseTemplate() throws IOException {
 		try (Reader reader = Files.newBufferedReader(TEMPLATE, StandardCharsets.UTF_8)) {
 			template = new Yaml().load(reader);
 		}
+		worker = AppSources.parse(WORKER_SOURCES);
 	}
 
 	@Test
@@ -124,19 +112,21 @@ class CloudFormationTemplateTest {
 	}
 
 	@Test
-	void taskDefinitions_shouldSetOnlyVariablesThatBindToRealProperties() throws IOException {
+	void taskDefinitions_shouldSetOnlyVariablesThatBindToRealProperties() {
 		Map<String, String> known = new LinkedHashMap<>(SPRING_VARIABLES);
-		known.putAll(variables(InferqAwsProperties.PREFIX,
-				Arrays.stream(InferqAwsProperties.class.getRecordComponents()).map(RecordComponent::getName).toList()));
-		RecordSource worker = RecordSource.parse(WORKER_PROPERTIES);
-		known.putAll(variables(worker.prefix(), worker.components()));
+		Arrays.stream(InferqAwsProperties.class.getRecordComponents())
+			.map((component) -> InferqAwsProperties.PREFIX + "." + kebab(component.getName()))
+			.forEach((property) -> known.put(variable(property), property));
+		List<String> workerProperties = worker.configurationProperties();
+		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
+		workerProperties.forEach((property) -> known.put(variable(property), property));
 
 		List<String> set = Stream.of("api", "worker").flatMap((name) -> environment(name).keySet().stream()).toList();
 
 		assertThat(set).isNotEmpty().allSatisfy((variable) -> {
 			assertThat(known)
 				.as("%s is not the environment form of a property of InferqAwsProperties or "
-						+ "WorkerProperties (or a known Spring one)", variable)
+						+ "of the worker's configuration properties (or a known Spring one)", variable)
 				.containsKey(variable);
 			assertThat(bindsTo(variable, known.get(variable)))
 				.as("Spring Boot binds %s to %s", variable, known.get(variable))
@@ -157,6 +147,16 @@ class CloudFormationTemplateTest {
 		}
 	}
 
+	@Test
+	void cfnLint_shouldFindNothing() throws IOException, InterruptedException {
+		assumeTrue(CfnLint.runs(), "cfn-lint is not on the PATH (pip install cfn-lint to run this test)");
+
+		CfnLint.Result lint = CfnLint.check(TEMPLATE);
+
+		assertThat(lint.exitCode()).as("cfn-lint's exit code; it said:%n%s", lint.output()).isZero();
+		assertThat(lint.output()).isEmpty();
+	}
+
 	/** Whether Spring Boot's relaxed binding reads {@code property} from the variable. */
 	private static boolean bindsTo(String variable, String property) {
 		SystemEnvironmentPropertySource environment = new SystemEnvironmentPropertySource(
@@ -165,15 +165,16 @@ class CloudFormationTemplateTest {
 			.getConfigurationProperty(ConfigurationPropertyName.of(property)) != null;
 	}
 
-	/** Environment variable (TABLE_NAME) to property (table-name) for each component. */
-	private static Map<String, String> variables(String prefix, List<String> components) {
-		Map<String, String> variables = new LinkedHashMap<>();
-		for (String component : components) {
-			String kebab = component.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-			String variable = (prefix + "." + kebab).replace('.', '_').replace('-', '_').toUpperCase();
-			variables.put(variable, prefix + "." + kebab);
-		}
-		return variables;
+	/**
+	 * The environment variable of a property: INFERQ_AWS_TABLE_NAME for
+	 * inferq.aws.table-name.
+	 */
+	private static String variable(String property) {
+		return property.replace('.', '_').replace('-', '_').toUpperCase();
+	}
+
+	private static String kebab(String component) {
+		return component.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
 	}
 
 	private static Object parameterDefault(String name) {
@@ -211,12 +212,20 @@ class CloudFormationTemplateTest {
 		return list(taskDefinition.get("ContainerDefinitions")).stream().map(CloudFormationTemplateTest::map).toList();
 	}
 
+	/**
+	 * The container's variables; of one set under a condition ({@code Fn::If: [c, {Name,
+	 * Value}, {Ref: AWS::NoValue}]}), every value it may take.
+	 */
 	private static Map<String, Object> environment(String container) {
 		Map<String, Object> environment = new LinkedHashMap<>();
 		containers(taskDefinitionOf(container)).stream()
 			.filter((c) -> container.equals(c.get("Name")))
 			.flatMap((c) -> list(c.get("Environment")).stream())
 			.map(CloudFormationTemplateTest::map)
+			.flatMap((entry) -> entry.containsKey("Fn::If") ? list(entry.get("Fn::If")).stream().skip(1)
+					: Stream.of(entry))
+			.map(CloudFormationTemplateTest::map)
+			.filter((variable) -> !variable.equals(ref("AWS::NoValue")))
 			.forEach((variable) -> environment.put((String) variable.get("Name"), variable.get("Value")));
 		return environment;
 	}
@@ -270,47 +279,6 @@ class CloudFormationTemplateTest {
 	@SuppressWarnings("unchecked")
 	private static List<Object> list(Object value) {
 		return (value != null) ? (List<Object>) value : List.of();
-	}
-
-	/**
-	 * A configuration properties record read from its source with the JDK's own parser:
-	 * its {@code PREFIX} and its components (a record's only instance fields).
-	 */
-	private record RecordSource(String prefix, List<String> components) {
-
-		static RecordSource parse(Path source) throws IOException {
-			JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-			assertThat(compiler).as("a JDK (not a JRE) runs the tests").isNotNull();
-			try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
-				JavacTask task = (JavacTask) compiler.getTask(null, files, null, List.of("-proc:none"), null,
-						files.getJavaFileObjects(source));
-				String prefix = null;
-				List<String> components = new ArrayList<>();
-				for (CompilationUnitTree unit : task.parse()) {
-					for (Tree type : unit.getTypeDecls()) {
-						if (type.getKind() != Tree.Kind.RECORD) {
-							continue;
-						}
-						for (Tree member : ((ClassTree) type).getMembers()) {
-							if (!(member instanceof VariableTree field)) {
-								continue;
-							}
-							if (!field.getModifiers().getFlags().contains(Modifier.STATIC)) {
-								components.add(field.getName().toString());
-							}
-							else if (field.getName().contentEquals("PREFIX")
-									&& field.getInitializer() instanceof LiteralTree literal) {
-								prefix = (String) literal.getValue();
-							}
-						}
-					}
-				}
-				assertThat(prefix).as("PREFIX of the record in %s", source).isNotBlank();
-				assertThat(components).as("components of the record in %s", source).isNotEmpty();
-				return new RecordSource(prefix, components);
-			}
-		}
-
 	}
 
 }
