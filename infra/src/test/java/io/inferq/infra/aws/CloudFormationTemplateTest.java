@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Holds the deployment template to the definitions in the code: the queue and table as
  * {@link JobQueues} and {@link JobTable} define them, the apps' configuration properties,
- * and who may invoke the endpoint. Parsing with a plain YAML parser also proves the
+ * who may invoke the endpoint, and the metric the worker publishes and the endpoint
+ * scales on; and to how it scales. Parsing with a plain YAML parser also proves the
  * template uses no short-form ({@code !Ref}) tags. Where {@code cfn-lint} is installed,
  * it must find nothing.
  */
@@ -41,6 +42,21 @@ class CloudFormationTemplateTest {
 
 	/** The worker's sources: infra does not depend on the worker module. */
 	private static final Path WORKER_SOURCES = Path.of("..", "worker", "src", "main", "java");
+
+	/**
+	 * The worker's cluster-wide concurrency settings, which come with its shared
+	 * in-flight budget. Taken on trust only while no worker property lies under
+	 * {@code inferq.worker.concurrency}; once one does, these are checked like every
+	 * other variable.
+	 */
+	private static final Map<String, String> AWAITED_WORKER_VARIABLES = Map.of("INFERQ_WORKER_CONCURRENCY_MODE",
+			"inferq.worker.concurrency.mode", "INFERQ_WORKER_CONCURRENCY_INSTANCES",
+			"inferq.worker.concurrency.instances", "INFERQ_WORKER_CONCURRENCY_REQUESTS_PER_INSTANCE",
+			"inferq.worker.concurrency.requests-per-instance", "INFERQ_WORKER_CONCURRENCY_CAP",
+			"inferq.worker.concurrency.cap");
+
+	/** The worker's class that writes the backlog metric, and names it. */
+	private static final String METRIC_WRITER = "CloudWatchBacklogMetricWriter";
 
 	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
 	private static final Map<String, String> SPRING_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT",
@@ -120,6 +136,9 @@ class CloudFormationTemplateTest {
 		List<String> workerProperties = worker.configurationProperties();
 		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
 		workerProperties.forEach((property) -> known.put(variable(property), property));
+		if (workerProperties.stream().noneMatch((property) -> property.startsWith("inferq.worker.concurrency."))) {
+			known.putAll(AWAITED_WORKER_VARIABLES);
+		}
 
 		List<String> set = Stream.of("api", "worker").flatMap((name) -> environment(name).keySet().stream()).toList();
 
@@ -148,6 +167,89 @@ class CloudFormationTemplateTest {
 	}
 
 	@Test
+	void workers_shouldShareTheEndpointWhateverTheirNumber() {
+		Map<String, Object> parameters = map(template.get("Parameters"));
+		assertThat(map(template.get("Rules"))).doesNotContainKey("FollowingWorkerRunsAlone");
+		assertThat(parameters).doesNotContainKeys("FollowEndpointCapacity", "WorkerDesiredCount");
+		assertThat(parameters.values()).map((parameter) -> String.valueOf(map(parameter).get("Description")))
+			.noneMatch((description) -> description.contains("EACH worker task"));
+		assertThat(environment("worker"))
+			.doesNotContainKeys("INFERQ_WORKER_INSTANCES", "INFERQ_WORKER_REQUESTS_PER_INSTANCE",
+					"INFERQ_WORKER_FOLLOW_ENDPOINT_CAPACITY")
+			.containsEntry("INFERQ_WORKER_CONCURRENCY_MODE", ref("ConcurrencyMode"));
+	}
+
+	@Test
+	void workerService_shouldScaleOnCpuFromTwoTasksUp() {
+		Map<String, Object> minCount = map(map(template.get("Parameters")).get("WorkerMinCount"));
+		assertThat(number(minCount.get("Default"))).isGreaterThanOrEqualTo(2);
+		assertThat(number(minCount.get("MinValue"))).isGreaterThanOrEqualTo(2);
+		assertThat(properties("WorkerService")).as("autoscaling, not the template, sets the worker count")
+			.doesNotContainKey("DesiredCount");
+
+		Map<String, Object> target = properties("WorkerScalableTarget");
+		assertThat(target).containsEntry("ServiceNamespace", "ecs")
+			.containsEntry("ScalableDimension", "ecs:service:DesiredCount")
+			.containsEntry("ResourceId", Map.of("Fn::Sub", "service/${Cluster}/${WorkerService.Name}"))
+			.containsEntry("MinCapacity", ref("WorkerMinCount"))
+			.containsEntry("MaxCapacity", ref("WorkerMaxCount"));
+		Map<String, Object> policy = targetTrackingOf("WorkerScalableTarget");
+		assertThat(policy).containsEntry("TargetValue", ref("WorkerCpuTarget"))
+			.containsEntry("PredefinedMetricSpecification",
+					Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization"));
+	}
+
+	@Test
+	void workerTaskRole_shouldPublishTheBacklogMetricOnlyInItsNamespace() {
+		Map<String, Object> role = taskRoleOf("worker");
+
+		assertThat(allowStatements(role))
+			.filteredOn(
+					(statement) -> actions(statement).stream().anyMatch((action) -> action.startsWith("cloudwatch:")))
+			.singleElement()
+			.satisfies((statement) -> {
+				assertThat(actions(statement)).containsExactly("cloudwatch:PutMetricData");
+				assertThat(statement.get("Condition")).isEqualTo(Map.of("StringEquals",
+						Map.of("cloudwatch:namespace", worker.constant(METRIC_WRITER, "NAMESPACE"))));
+			});
+		assertThat(allowStatements(role))
+			.filteredOn((statement) -> actions(statement).contains("sqs:GetQueueAttributes"))
+			.singleElement()
+			.satisfies((statement) -> assertThat(list(statement.get("Resource")))
+				.containsExactlyInAnyOrder(getAtt("JobsQueue", "Arn"), getAtt("BulkJobsQueue", "Arn")));
+		assertThat(environment("worker")).containsEntry("INFERQ_WORKER_BACKLOG_METRIC_ENABLED", "true");
+	}
+
+	@Test
+	void endpointScaling_shouldBeOptionalAndTrackTheWorkersBacklogMetric() {
+		assertThat(parameterDefault("EnableEndpointAutoScaling")).isEqualTo("false");
+		assertThat(map(template.get("Conditions")).get("ScalesEndpoint"))
+			.isEqualTo(Map.of("Fn::Equals", List.of(ref("EnableEndpointAutoScaling"), "true")));
+		assertThat(resourcesOfType("AWS::ApplicationAutoScaling::ScalableTarget")
+			.filter((resource) -> "sagemaker".equals(map(resource.get("Properties")).get("ServiceNamespace"))))
+			.isNotEmpty()
+			.allSatisfy((resource) -> assertThat(resource.get("Condition")).isEqualTo("ScalesEndpoint"));
+		assertThat(resource("EndpointBacklogScalingPolicy").get("Condition")).isEqualTo("ScalesEndpoint");
+
+		assertThat(properties("EndpointScalableTarget"))
+			.containsEntry("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
+			.containsEntry("ResourceId", Map.of("Fn::Sub", "endpoint/${EndpointName}/variant/${EndpointVariantName}"))
+			.containsEntry("MinCapacity", ref("EndpointMinInstances"))
+			.containsEntry("MaxCapacity", ref("EndpointMaxInstances"));
+		Map<String, Object> policy = targetTrackingOf("EndpointScalableTarget");
+		assertThat(policy).containsEntry("TargetValue", ref("TargetBacklogPerInstance"));
+		assertThat(policy.get("CustomizedMetricSpecification"))
+			.isEqualTo(Map.of("Namespace", worker.constant(METRIC_WRITER, "NAMESPACE"), "MetricName",
+					worker.constant(METRIC_WRITER, "METRIC_NAME"), "Dimensions", List.of(Map.of("Name",
+							worker.constant(METRIC_WRITER, "ENDPOINT_DIMENSION"), "Value", ref("EndpointName"))),
+					"Statistic", "Average"));
+		assertThat(list(map(map(template.get("Rules")).get("ScaledEndpointIsFollowed")).get("Assertions")))
+			.as("endpoint scaling needs workers that follow the endpoint")
+			.extracting((assertion) -> map(assertion).get("Assert"))
+			.containsExactly(Map.of("Fn::Equals", List.of(ref("ConcurrencyMode"), "endpoint")));
+	}
+
+	@Test
 	void cfnLint_shouldFindNothing() throws IOException, InterruptedException {
 		assumeTrue(CfnLint.runs(), "cfn-lint is not on the PATH (pip install cfn-lint to run this test)");
 
@@ -155,6 +257,19 @@ class CloudFormationTemplateTest {
 
 		assertThat(lint.exitCode()).as("cfn-lint's exit code; it said:%n%s", lint.output()).isZero();
 		assertThat(lint.output()).isEmpty();
+	}
+
+	/**
+	 * The target tracking configuration of the one scaling policy of a scalable target.
+	 */
+	private static Map<String, Object> targetTrackingOf(String scalableTarget) {
+		List<Map<String, Object>> policies = resourcesOfType("AWS::ApplicationAutoScaling::ScalingPolicy")
+			.map((resource) -> map(resource.get("Properties")))
+			.filter((policy) -> ref(scalableTarget).equals(policy.get("ScalingTargetId")))
+			.toList();
+		assertThat(policies).as("scaling policies of %s", scalableTarget).singleElement();
+		assertThat(policies.get(0).get("PolicyType")).isEqualTo("TargetTrackingScaling");
+		return map(policies.get(0).get("TargetTrackingScalingPolicyConfiguration"));
 	}
 
 	/** Whether Spring Boot's relaxed binding reads {@code property} from the variable. */
