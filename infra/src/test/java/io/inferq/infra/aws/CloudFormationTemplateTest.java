@@ -2,28 +2,15 @@ package io.inferq.infra.aws;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import javax.lang.model.element.Modifier;
-import javax.tools.JavaCompiler;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
-
-import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.Tree;
-import com.sun.source.tree.VariableTree;
-import com.sun.source.util.JavacTask;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.store.dynamodb.JobTable;
@@ -39,23 +26,37 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Holds the deployment template to the definitions in the code: the queue and table as
  * {@link JobQueues} and {@link JobTable} define them, the apps' configuration properties,
- * and who may invoke the endpoint. Parsing with a plain YAML parser also proves the
- * template uses no short-form ({@code !Ref}) tags.
+ * who may invoke the endpoint, and the metric the worker publishes and the endpoint
+ * scales on; and to how it scales. Parsing with a plain YAML parser also proves the
+ * template uses no short-form ({@code !Ref}) tags. Where {@code cfn-lint} is installed,
+ * it must find nothing.
  */
 class CloudFormationTemplateTest {
 
 	private static final Path TEMPLATE = Path.of("aws", "inferq.yaml");
 
+	/** The worker's sources: infra does not depend on the worker module. */
+	private static final Path WORKER_SOURCES = Path.of("..", "worker", "src", "main", "java");
+
 	/**
-	 * The worker's properties, read from source: infra does not depend on the worker
-	 * module.
+	 * The worker's cluster-wide concurrency settings, which come with its shared
+	 * in-flight budget. Taken on trust only while no worker property lies under
+	 * {@code inferq.worker.concurrency}; once one does, these are checked like every
+	 * other variable.
 	 */
-	private static final Path WORKER_PROPERTIES = Path.of("..", "worker", "src", "main", "java", "io", "inferq",
-			"worker", "config", "WorkerProperties.java");
+	private static final Map<String, String> AWAITED_WORKER_VARIABLES = Map.of("INFERQ_WORKER_CONCURRENCY_MODE",
+			"inferq.worker.concurrency.mode", "INFERQ_WORKER_CONCURRENCY_INSTANCES",
+			"inferq.worker.concurrency.instances", "INFERQ_WORKER_CONCURRENCY_REQUESTS_PER_INSTANCE",
+			"inferq.worker.concurrency.requests-per-instance", "INFERQ_WORKER_CONCURRENCY_CAP",
+			"inferq.worker.concurrency.cap");
+
+	/** The worker's class that writes the backlog metric, and names it. */
+	private static final String METRIC_WRITER = "CloudWatchBacklogMetricWriter";
 
 	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
 	private static final Map<String, String> SPRING_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT",
@@ -63,11 +64,14 @@ class CloudFormationTemplateTest {
 
 	private static Map<String, Object> template;
 
+	private static AppSources worker;
+
 	@BeforeAll
 	static void parseTemplate() throws IOException {
 		try (Reader reader = Files.newBufferedReader(TEMPLATE, StandardCharsets.UTF_8)) {
 			template = new Yaml().load(reader);
 		}
+		worker = AppSources.parse(WORKER_SOURCES);
 	}
 
 	@Test
@@ -124,19 +128,24 @@ class CloudFormationTemplateTest {
 	}
 
 	@Test
-	void taskDefinitions_shouldSetOnlyVariablesThatBindToRealProperties() throws IOException {
+	void taskDefinitions_shouldSetOnlyVariablesThatBindToRealProperties() {
 		Map<String, String> known = new LinkedHashMap<>(SPRING_VARIABLES);
-		known.putAll(variables(InferqAwsProperties.PREFIX,
-				Arrays.stream(InferqAwsProperties.class.getRecordComponents()).map(RecordComponent::getName).toList()));
-		RecordSource worker = RecordSource.parse(WORKER_PROPERTIES);
-		known.putAll(variables(worker.prefix(), worker.components()));
+		Arrays.stream(InferqAwsProperties.class.getRecordComponents())
+			.map((component) -> InferqAwsProperties.PREFIX + "." + kebab(component.getName()))
+			.forEach((property) -> known.put(variable(property), property));
+		List<String> workerProperties = worker.configurationProperties();
+		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
+		workerProperties.forEach((property) -> known.put(variable(property), property));
+		if (workerProperties.stream().noneMatch((property) -> property.startsWith("inferq.worker.concurrency."))) {
+			known.putAll(AWAITED_WORKER_VARIABLES);
+		}
 
 		List<String> set = Stream.of("api", "worker").flatMap((name) -> environment(name).keySet().stream()).toList();
 
 		assertThat(set).isNotEmpty().allSatisfy((variable) -> {
 			assertThat(known)
 				.as("%s is not the environment form of a property of InferqAwsProperties or "
-						+ "WorkerProperties (or a known Spring one)", variable)
+						+ "of the worker's configuration properties (or a known Spring one)", variable)
 				.containsKey(variable);
 			assertThat(bindsTo(variable, known.get(variable)))
 				.as("Spring Boot binds %s to %s", variable, known.get(variable))
@@ -157,6 +166,112 @@ class CloudFormationTemplateTest {
 		}
 	}
 
+	@Test
+	void workers_shouldShareTheEndpointWhateverTheirNumber() {
+		Map<String, Object> parameters = map(template.get("Parameters"));
+		assertThat(map(template.get("Rules"))).doesNotContainKey("FollowingWorkerRunsAlone");
+		assertThat(parameters).doesNotContainKeys("FollowEndpointCapacity", "WorkerDesiredCount");
+		assertThat(parameters.values()).map((parameter) -> String.valueOf(map(parameter).get("Description")))
+			.noneMatch((description) -> description.contains("EACH worker task"));
+		assertThat(environment("worker"))
+			.doesNotContainKeys("INFERQ_WORKER_INSTANCES", "INFERQ_WORKER_REQUESTS_PER_INSTANCE",
+					"INFERQ_WORKER_FOLLOW_ENDPOINT_CAPACITY")
+			.containsEntry("INFERQ_WORKER_CONCURRENCY_MODE", ref("ConcurrencyMode"));
+	}
+
+	@Test
+	void workerService_shouldScaleOnCpuFromTwoTasksUp() {
+		Map<String, Object> minCount = map(map(template.get("Parameters")).get("WorkerMinCount"));
+		assertThat(number(minCount.get("Default"))).isGreaterThanOrEqualTo(2);
+		assertThat(number(minCount.get("MinValue"))).isGreaterThanOrEqualTo(2);
+		assertThat(properties("WorkerService")).as("autoscaling, not the template, sets the worker count")
+			.doesNotContainKey("DesiredCount");
+
+		Map<String, Object> target = properties("WorkerScalableTarget");
+		assertThat(target).containsEntry("ServiceNamespace", "ecs")
+			.containsEntry("ScalableDimension", "ecs:service:DesiredCount")
+			.containsEntry("ResourceId", Map.of("Fn::Sub", "service/${Cluster}/${WorkerService.Name}"))
+			.containsEntry("MinCapacity", ref("WorkerMinCount"))
+			.containsEntry("MaxCapacity", ref("WorkerMaxCount"));
+		Map<String, Object> policy = targetTrackingOf("WorkerScalableTarget");
+		assertThat(policy).containsEntry("TargetValue", ref("WorkerCpuTarget"))
+			.containsEntry("PredefinedMetricSpecification",
+					Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization"));
+	}
+
+	@Test
+	void workerTaskRole_shouldPublishTheBacklogMetricOnlyInItsNamespace() {
+		Map<String, Object> role = taskRoleOf("worker");
+
+		assertThat(allowStatements(role))
+			.filteredOn(
+					(statement) -> actions(statement).stream().anyMatch((action) -> action.startsWith("cloudwatch:")))
+			.singleElement()
+			.satisfies((statement) -> {
+				assertThat(actions(statement)).containsExactly("cloudwatch:PutMetricData");
+				assertThat(statement.get("Condition")).isEqualTo(Map.of("StringEquals",
+						Map.of("cloudwatch:namespace", worker.constant(METRIC_WRITER, "NAMESPACE"))));
+			});
+		assertThat(allowStatements(role))
+			.filteredOn((statement) -> actions(statement).contains("sqs:GetQueueAttributes"))
+			.singleElement()
+			.satisfies((statement) -> assertThat(list(statement.get("Resource")))
+				.containsExactlyInAnyOrder(getAtt("JobsQueue", "Arn"), getAtt("BulkJobsQueue", "Arn")));
+		assertThat(environment("worker")).containsEntry("INFERQ_WORKER_BACKLOG_METRIC_ENABLED", "true");
+	}
+
+	@Test
+	void endpointScaling_shouldBeOptionalAndTrackTheWorkersBacklogMetric() {
+		assertThat(parameterDefault("EnableEndpointAutoScaling")).isEqualTo("false");
+		assertThat(map(template.get("Conditions")).get("ScalesEndpoint"))
+			.isEqualTo(Map.of("Fn::Equals", List.of(ref("EnableEndpointAutoScaling"), "true")));
+		assertThat(resourcesOfType("AWS::ApplicationAutoScaling::ScalableTarget")
+			.filter((resource) -> "sagemaker".equals(map(resource.get("Properties")).get("ServiceNamespace"))))
+			.isNotEmpty()
+			.allSatisfy((resource) -> assertThat(resource.get("Condition")).isEqualTo("ScalesEndpoint"));
+		assertThat(resource("EndpointBacklogScalingPolicy").get("Condition")).isEqualTo("ScalesEndpoint");
+
+		assertThat(properties("EndpointScalableTarget"))
+			.containsEntry("ScalableDimension", "sagemaker:variant:DesiredInstanceCount")
+			.containsEntry("ResourceId", Map.of("Fn::Sub", "endpoint/${EndpointName}/variant/${EndpointVariantName}"))
+			.containsEntry("MinCapacity", ref("EndpointMinInstances"))
+			.containsEntry("MaxCapacity", ref("EndpointMaxInstances"));
+		Map<String, Object> policy = targetTrackingOf("EndpointScalableTarget");
+		assertThat(policy).containsEntry("TargetValue", ref("TargetBacklogPerInstance"));
+		assertThat(policy.get("CustomizedMetricSpecification"))
+			.isEqualTo(Map.of("Namespace", worker.constant(METRIC_WRITER, "NAMESPACE"), "MetricName",
+					worker.constant(METRIC_WRITER, "METRIC_NAME"), "Dimensions", List.of(Map.of("Name",
+							worker.constant(METRIC_WRITER, "ENDPOINT_DIMENSION"), "Value", ref("EndpointName"))),
+					"Statistic", "Average"));
+		assertThat(list(map(map(template.get("Rules")).get("ScaledEndpointIsFollowed")).get("Assertions")))
+			.as("endpoint scaling needs workers that follow the endpoint")
+			.extracting((assertion) -> map(assertion).get("Assert"))
+			.containsExactly(Map.of("Fn::Equals", List.of(ref("ConcurrencyMode"), "endpoint")));
+	}
+
+	@Test
+	void cfnLint_shouldFindNothing() throws IOException, InterruptedException {
+		assumeTrue(CfnLint.runs(), "cfn-lint is not on the PATH (pip install cfn-lint to run this test)");
+
+		CfnLint.Result lint = CfnLint.check(TEMPLATE);
+
+		assertThat(lint.exitCode()).as("cfn-lint's exit code; it said:%n%s", lint.output()).isZero();
+		assertThat(lint.output()).isEmpty();
+	}
+
+	/**
+	 * The target tracking configuration of the one scaling policy of a scalable target.
+	 */
+	private static Map<String, Object> targetTrackingOf(String scalableTarget) {
+		List<Map<String, Object>> policies = resourcesOfType("AWS::ApplicationAutoScaling::ScalingPolicy")
+			.map((resource) -> map(resource.get("Properties")))
+			.filter((policy) -> ref(scalableTarget).equals(policy.get("ScalingTargetId")))
+			.toList();
+		assertThat(policies).as("scaling policies of %s", scalableTarget).singleElement();
+		assertThat(policies.get(0).get("PolicyType")).isEqualTo("TargetTrackingScaling");
+		return map(policies.get(0).get("TargetTrackingScalingPolicyConfiguration"));
+	}
+
 	/** Whether Spring Boot's relaxed binding reads {@code property} from the variable. */
 	private static boolean bindsTo(String variable, String property) {
 		SystemEnvironmentPropertySource environment = new SystemEnvironmentPropertySource(
@@ -165,15 +280,16 @@ class CloudFormationTemplateTest {
 			.getConfigurationProperty(ConfigurationPropertyName.of(property)) != null;
 	}
 
-	/** Environment variable (TABLE_NAME) to property (table-name) for each component. */
-	private static Map<String, String> variables(String prefix, List<String> components) {
-		Map<String, String> variables = new LinkedHashMap<>();
-		for (String component : components) {
-			String kebab = component.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-			String variable = (prefix + "." + kebab).replace('.', '_').replace('-', '_').toUpperCase();
-			variables.put(variable, prefix + "." + kebab);
-		}
-		return variables;
+	/**
+	 * The environment variable of a property: INFERQ_AWS_TABLE_NAME for
+	 * inferq.aws.table-name.
+	 */
+	private static String variable(String property) {
+		return property.replace('.', '_').replace('-', '_').toUpperCase();
+	}
+
+	private static String kebab(String component) {
+		return component.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
 	}
 
 	private static Object parameterDefault(String name) {
@@ -211,12 +327,20 @@ class CloudFormationTemplateTest {
 		return list(taskDefinition.get("ContainerDefinitions")).stream().map(CloudFormationTemplateTest::map).toList();
 	}
 
+	/**
+	 * The container's variables; of one set under a condition ({@code Fn::If: [c, {Name,
+	 * Value}, {Ref: AWS::NoValue}]}), every value it may take.
+	 */
 	private static Map<String, Object> environment(String container) {
 		Map<String, Object> environment = new LinkedHashMap<>();
 		containers(taskDefinitionOf(container)).stream()
 			.filter((c) -> container.equals(c.get("Name")))
 			.flatMap((c) -> list(c.get("Environment")).stream())
 			.map(CloudFormationTemplateTest::map)
+			.flatMap((entry) -> entry.containsKey("Fn::If") ? list(entry.get("Fn::If")).stream().skip(1)
+					: Stream.of(entry))
+			.map(CloudFormationTemplateTest::map)
+			.filter((variable) -> !variable.equals(ref("AWS::NoValue")))
 			.forEach((variable) -> environment.put((String) variable.get("Name"), variable.get("Value")));
 		return environment;
 	}
@@ -270,47 +394,6 @@ class CloudFormationTemplateTest {
 	@SuppressWarnings("unchecked")
 	private static List<Object> list(Object value) {
 		return (value != null) ? (List<Object>) value : List.of();
-	}
-
-	/**
-	 * A configuration properties record read from its source with the JDK's own parser:
-	 * its {@code PREFIX} and its components (a record's only instance fields).
-	 */
-	private record RecordSource(String prefix, List<String> components) {
-
-		static RecordSource parse(Path source) throws IOException {
-			JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-			assertThat(compiler).as("a JDK (not a JRE) runs the tests").isNotNull();
-			try (StandardJavaFileManager files = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
-				JavacTask task = (JavacTask) compiler.getTask(null, files, null, List.of("-proc:none"), null,
-						files.getJavaFileObjects(source));
-				String prefix = null;
-				List<String> components = new ArrayList<>();
-				for (CompilationUnitTree unit : task.parse()) {
-					for (Tree type : unit.getTypeDecls()) {
-						if (type.getKind() != Tree.Kind.RECORD) {
-							continue;
-						}
-						for (Tree member : ((ClassTree) type).getMembers()) {
-							if (!(member instanceof VariableTree field)) {
-								continue;
-							}
-							if (!field.getModifiers().getFlags().contains(Modifier.STATIC)) {
-								components.add(field.getName().toString());
-							}
-							else if (field.getName().contentEquals("PREFIX")
-									&& field.getInitializer() instanceof LiteralTree literal) {
-								prefix = (String) literal.getValue();
-							}
-						}
-					}
-				}
-				assertThat(prefix).as("PREFIX of the record in %s", source).isNotBlank();
-				assertThat(components).as("components of the record in %s", source).isNotEmpty();
-				return new RecordSource(prefix, components);
-			}
-		}
-
 	}
 
 }
