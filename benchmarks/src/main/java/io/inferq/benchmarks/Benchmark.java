@@ -31,9 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * latency T cannot finish in less than ceil(M / N) x T. Runs the scenarios on the
  * in-process stand-ins, prints a table and writes the figures as JSON.
  * <p>
- * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker] [--jobs M] [--instances N]
- * [--latency 200ms] [--out benchmarks/results]}; the options change the saturation
- * scenario, each scenario's own defaults are in {@link #main}.
+ * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker|cluster] [--jobs M]
+ * [--instances N] [--latency 200ms] [--workers W] [--out benchmarks/results]}; the
+ * options change the saturation scenario ({@code --workers}, {@code --cluster-*} the
+ * cluster scenario), each scenario's own defaults are in {@link #main}.
  */
 public final class Benchmark {
 
@@ -72,6 +73,14 @@ public final class Benchmark {
 		if (scenario.equals("all") || scenario.equals("worker")) {
 			benchmark.workerCost(Integer.parseInt(options.getOrDefault("worker-jobs", "3000")),
 					Integer.parseInt(options.getOrDefault("worker-instances", "256")));
+		}
+		if (scenario.equals("all") || scenario.equals("cluster")) {
+			benchmark.table
+				.add(new ClusterScenario(benchmark.aws).run(Integer.parseInt(options.getOrDefault("workers", "3")),
+						Integer.parseInt(options.getOrDefault("cluster-jobs", "600")),
+						Integer.parseInt(options.getOrDefault("cluster-instances", "4")),
+						DurationStyle.detectAndParse(options.getOrDefault("cluster-latency", "300ms")),
+						benchmark.results.putObject("cluster")));
 		}
 		benchmark.report(Path.of(options.getOrDefault("out", "benchmarks/results")));
 		System.exit(0);
@@ -271,7 +280,7 @@ public final class Benchmark {
 		return spec.name();
 	}
 
-	private static List<String> submitAll(JobsClient client, int jobs, int concurrency) {
+	static List<String> submitAll(JobsClient client, int jobs, int concurrency) {
 		Semaphore window = new Semaphore(concurrency);
 		List<CompletableFuture<String>> ids = new ArrayList<>();
 		for (int i = 0; i < jobs; i++) {
@@ -289,7 +298,7 @@ public final class Benchmark {
 	 * of the CPU it measures; times come from the jobs' own timestamps, not from when the
 	 * poller saw them.
 	 */
-	private static List<JsonNode> awaitAll(JobsClient client, List<String> ids) {
+	static List<JsonNode> awaitAll(JobsClient client, List<String> ids) {
 		long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
 		List<JsonNode> done = new ArrayList<>();
 		for (String id : ids) {
@@ -313,7 +322,7 @@ public final class Benchmark {
 		return done;
 	}
 
-	private static Instant lastFinished(List<JsonNode> jobs) {
+	static Instant lastFinished(List<JsonNode> jobs) {
 		return jobs.stream()
 			.map((job) -> Instant.parse(job.get("finishedAt").asString()))
 			.max(Instant::compareTo)
@@ -340,7 +349,7 @@ public final class Benchmark {
 		System.out.println("Figures written to " + file);
 	}
 
-	private static double ratio(Duration actual, Duration ideal) {
+	static double ratio(Duration actual, Duration ideal) {
 		return (double) actual.toNanos() / ideal.toNanos();
 	}
 

@@ -13,8 +13,8 @@ import io.inferq.infra.sagemaker.SageMakerEmulator;
 
 /**
  * Samples what an emulated endpoint has outstanding (requests received and not yet
- * answered) and in flight, every few milliseconds, from the emulator's own counters:
- * what the endpoint saw, whatever the workers believe.
+ * answered) and in flight, every few milliseconds, from the emulator's own counters: what
+ * the endpoint saw, whatever the workers believe.
  */
 public final class OutstandingSampler implements AutoCloseable {
 

@@ -92,8 +92,7 @@ public final class WorkerCluster implements AutoCloseable {
 		long total = 0;
 		for (int i = 0; i < this.workers.size(); i++) {
 			if (this.workers.get(i).isAlive()) {
-				HttpResponse<String> response = get(i,
-						"metrics/inferq.worker.dynamodb.requests?tag=purpose:budget");
+				HttpResponse<String> response = get(i, "metrics/inferq.worker.dynamodb.requests?tag=purpose:budget");
 				JsonNode body = JobsClient.mapper().readTree(response.body());
 				total += (long) body.get("measurements").get(0).get("value").asDouble();
 			}
@@ -103,9 +102,9 @@ public final class WorkerCluster implements AutoCloseable {
 
 	private HttpResponse<String> get(int index, String path) throws IOException {
 		try {
-			return this.http.send(
-					HttpRequest.newBuilder(this.metrics.get(index).resolve(path)).timeout(Duration.ofSeconds(5)).build(),
-					HttpResponse.BodyHandlers.ofString());
+			return this.http.send(HttpRequest.newBuilder(this.metrics.get(index).resolve(path))
+				.timeout(Duration.ofSeconds(5))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -60,20 +60,18 @@ class ClusterTest {
 
 	@Test
 	void threeWorkers_shouldKeepTheEndpointFull_andNeverOverIt() throws Exception {
-		String endpoint = define(endpoint("cluster-full")
-			.instances(4)
-			.latency(Duration.ofMillis(300))
-			.rejectWhenBusy(true)
-			.echo(true));
+		String endpoint = define(
+				endpoint("cluster-full").instances(4).latency(Duration.ofMillis(300)).rejectWhenBusy(true).echo(true));
 		List<String> ids = queue(endpoint, 4, Map.of(), 600);
 
 		startCluster("full", 3, Map.of());
 		List<JsonNode> finished = EndToEndTest.awaitTerminal(this.system.client(), ids, Duration.ofSeconds(120));
 
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
-		logger.info("3 workers, 600 jobs on 4 x 300 ms: {} invocations, {} throttles, at most {} outstanding, "
-				+ "instances busy {} while jobs waited", stats.invocations(), stats.rejections(),
-				stats.maxOutstanding(), stats.utilisationWhileStarting());
+		logger.info(
+				"3 workers, 600 jobs on 4 x 300 ms: {} invocations, {} throttles, at most {} outstanding, "
+						+ "instances busy {} while jobs waited",
+				stats.invocations(), stats.rejections(), stats.maxOutstanding(), stats.utilisationWhileStarting());
 		assertThat(finished).allSatisfy((job) -> {
 			assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
 			assertThat(job.get("attempts").asInt()).isEqualTo(1);
@@ -85,10 +83,8 @@ class ClusterTest {
 	}
 
 	@Test
-	void aKilledWorker_shouldLoseNoJob_andItsShareReturnToTheOthers_afterLeasePlusInvocationTimeout()
-			throws Exception {
-		String endpoint = define(endpoint("cluster-kill")
-			.instances(4)
+	void aKilledWorker_shouldLoseNoJob_andItsShareReturnToTheOthers_afterLeasePlusInvocationTimeout() throws Exception {
+		String endpoint = define(endpoint("cluster-kill").instances(4)
 			.latency(Duration.ofMillis(500))
 			.modelTimeout(Duration.ofSeconds(5))
 			.keepRunningAfterDisconnect(true)
@@ -101,7 +97,8 @@ class ClusterTest {
 		long invokedBefore = this.aws.sageMaker().stats(endpoint).invocations();
 		this.cluster.worker(0).kill();
 		Duration killedAt = this.sampler.elapsed();
-		// Lease 5 s + invocation timeout 5 s, then the others take the dead worker's share.
+		// Lease 5 s + invocation timeout 5 s, then the others take the dead worker's
+		// share.
 		Duration bound = Duration.ofSeconds(5 + 5 + 10);
 		await().atMost(bound.plusSeconds(5))
 			.pollInterval(Duration.ofMillis(100))
@@ -110,13 +107,15 @@ class ClusterTest {
 		List<JsonNode> finished = EndToEndTest.awaitTerminal(this.system.client(), ids, Duration.ofSeconds(120));
 
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
-		logger.info("Killed one of 3 workers after {} invocations: whole capacity used again {} ms after; "
-				+ "{} invocations for {} jobs; at most {} outstanding", invokedBefore, fullAgain.toMillis(),
-				stats.invocations(), ids.size(), stats.maxOutstanding());
+		logger.info(
+				"Killed one of 3 workers after {} invocations: whole capacity used again {} ms after; "
+						+ "{} invocations for {} jobs; at most {} outstanding",
+				invokedBefore, fullAgain.toMillis(), stats.invocations(), ids.size(), stats.maxOutstanding());
 		assertThat(fullAgain).isLessThanOrEqualTo(bound);
 		assertThat(stats.maxOutstanding()).isLessThanOrEqualTo(4);
 		assertThat(finished).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
-		// Only what the killed worker had in flight (at most the whole endpoint) ran twice.
+		// Only what the killed worker had in flight (at most the whole endpoint) ran
+		// twice.
 		assertThat(stats.invocations()).isBetween((long) ids.size(), (long) ids.size() + 4);
 	}
 
@@ -148,7 +147,7 @@ class ClusterTest {
 					}
 
 					@Override
-					public void end(WorkerProcess worker) {
+					public void end(WorkerProcess worker) throws Exception {
 						ClusterTest.this.proxy.restore();
 					}
 				});
@@ -158,8 +157,7 @@ class ClusterTest {
 
 	@Test
 	void theCapacity_shouldFollowTheEndpoint_4to8to2() throws Exception {
-		String endpoint = define(endpoint("cluster-scale")
-			.instances(4)
+		String endpoint = define(endpoint("cluster-scale").instances(4)
 			.latency(Duration.ofMillis(400))
 			.modelTimeout(Duration.ofSeconds(5))
 			.echo(true));
@@ -201,8 +199,7 @@ class ClusterTest {
 	 */
 	private Disrupted disruptOneOfTwo(String name, Map<String, String> disruptedProperties, Disruption disruption)
 			throws Exception {
-		String endpoint = define(endpoint("cluster-" + name)
-			.instances(4)
+		String endpoint = define(endpoint("cluster-" + name).instances(4)
 			.latency(Duration.ofMillis(300))
 			.modelTimeout(Duration.ofSeconds(3))
 			.keepRunningAfterDisconnect(true)
@@ -218,7 +215,8 @@ class ClusterTest {
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.aws.sageMaker().stats(endpoint).succeeded() >= 20);
 
 		disruption.start(victim);
-		// Share lease 3 s + invocation timeout 3 s + 1 s margin: the other worker takes over.
+		// Share lease 3 s + invocation timeout 3 s + 1 s margin: the other worker takes
+		// over.
 		Thread.sleep(9_000);
 		disruption.end(victim);
 		List<JsonNode> finished = EndToEndTest.awaitTerminal(this.system.client(), ids, Duration.ofSeconds(120));
@@ -274,8 +272,7 @@ class ClusterTest {
 		Map<String, String> all = new HashMap<>(this.system.workerProperties());
 		all.putAll(properties);
 		this.cluster = WorkerCluster.start(workers, all, this.logs.resolve(name));
-		this.sampler = OutstandingSampler.start(this.aws.sageMaker(), all.get("inferq.worker.endpoint-name"),
-				SAMPLING);
+		this.sampler = OutstandingSampler.start(this.aws.sageMaker(), all.get("inferq.worker.endpoint-name"), SAMPLING);
 	}
 
 	/**

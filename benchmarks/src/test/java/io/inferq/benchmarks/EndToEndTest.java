@@ -105,7 +105,7 @@ class EndToEndTest {
 	}
 
 	@Test
-	void transientErrors_shouldBeRetriedUntilEveryJobSucceeds() {
+	void throttling_shouldBeRetriedUntilEveryJobSucceeds_withoutUsingAttempts() {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName())
 			.instances(4)
 			.latency(Duration.ofMillis(20))
@@ -115,11 +115,28 @@ class EndToEndTest {
 		List<String> ids = submit(client, 40, "{\"input\":{\"n\":2}}");
 		List<JsonNode> jobs = awaitTerminal(client, ids, Duration.ofSeconds(90));
 
-		assertThat(jobs).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
+		assertThat(jobs).allSatisfy((job) -> {
+			assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+			assertThat(job.get("attempts").asInt()).as("a throttled request is not an attempt").isEqualTo(1);
+		});
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
-		assertThat(stats.invocations()).isGreaterThan(40);
-		assertThat(jobs.stream().mapToInt((job) -> job.get("attempts").asInt()).sum())
-			.isEqualTo((int) stats.invocations());
+		long throttled = stats.errors().getOrDefault(SageMakerError.THROTTLING_EXCEPTION.code(), 0L);
+		assertThat(throttled).isPositive();
+		assertThat(stats.invocations()).isEqualTo(40 + throttled);
+	}
+
+	@Test
+	void persistentOverload_shouldNeverUseAnAttempt_andExpireTheJobAtItsDeadline() {
+		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofMillis(10)));
+		JobsClient client = start(endpoint, 1, fastRetries(3));
+
+		String id = client.submit("{\"input\":{\"_emulator\":{\"error\":\"ServiceUnavailable\",\"times\":100,"
+				+ "\"key\":\"" + endpoint + "\"}},\"timeToStart\":\"PT5S\"}");
+		JsonNode job = awaitTerminal(client, List.of(id), Duration.ofSeconds(30)).get(0);
+
+		assertThat(job.get("status").asString()).isEqualTo("EXPIRED");
+		assertThat(job.get("attempts").asInt()).isZero();
+		assertThat(this.aws.sageMaker().stats(endpoint).invocations()).isGreaterThan(3);
 	}
 
 	@Test
@@ -127,7 +144,7 @@ class EndToEndTest {
 		String endpoint = endpoint(EndpointSpec.builder(uniqueName()).instances(1).latency(Duration.ofMillis(10)));
 		JobsClient client = start(endpoint, 1, fastRetries(3));
 
-		String id = client.submit("{\"input\":{\"_emulator\":{\"error\":\"ServiceUnavailable\",\"times\":100,"
+		String id = client.submit("{\"input\":{\"_emulator\":{\"error\":\"InternalFailure\",\"times\":100,"
 				+ "\"key\":\"" + endpoint + "\"}}}");
 		JsonNode job = awaitTerminal(client, List.of(id), Duration.ofSeconds(60)).get(0);
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The worker's own HTTP port: health for the orchestrator, metrics for the operator.
@@ -53,10 +54,15 @@ class WorkerHealthTest {
 	void metrics_shouldShowTheInvocationsInFlightPerLane() {
 		JobsClient worker = start();
 
-		JobsClient.Response limit = worker.exchange(HttpRequest.newBuilder().GET(),
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			JobsClient.Response capacity = worker.exchange(HttpRequest.newBuilder().GET(),
+					"/actuator/metrics/inferq.worker.budget.capacity");
+			assertThat(capacity.status()).as(capacity.body()).isEqualTo(200);
+			assertThat(capacity.json().at("/measurements/0/value").asDouble()).isEqualTo(2.0);
+		});
+		JobsClient.Response share = worker.exchange(HttpRequest.newBuilder().GET(),
 				"/actuator/metrics/inferq.worker.invocations.limit");
-		assertThat(limit.status()).as(limit.body()).isEqualTo(200);
-		assertThat(limit.json().at("/measurements/0/value").asDouble()).isEqualTo(2.0);
+		assertThat(share.status()).as("this worker's share, 0 while it has nothing to do").isEqualTo(200);
 		JobsClient.Response inFlight = worker.exchange(HttpRequest.newBuilder().GET(),
 				"/actuator/metrics/inferq.worker.invocations.in-flight?tag=lane:bulk");
 		assertThat(inFlight.status()).as(inFlight.body()).isEqualTo(200);

@@ -43,18 +43,6 @@ class CloudFormationTemplateTest {
 	/** The worker's sources: infra does not depend on the worker module. */
 	private static final Path WORKER_SOURCES = Path.of("..", "worker", "src", "main", "java");
 
-	/**
-	 * The worker's cluster-wide concurrency settings, which come with its shared
-	 * in-flight budget. Taken on trust only while no worker property lies under
-	 * {@code inferq.worker.concurrency}; once one does, these are checked like every
-	 * other variable.
-	 */
-	private static final Map<String, String> AWAITED_WORKER_VARIABLES = Map.of("INFERQ_WORKER_CONCURRENCY_MODE",
-			"inferq.worker.concurrency.mode", "INFERQ_WORKER_CONCURRENCY_INSTANCES",
-			"inferq.worker.concurrency.instances", "INFERQ_WORKER_CONCURRENCY_REQUESTS_PER_INSTANCE",
-			"inferq.worker.concurrency.requests-per-instance", "INFERQ_WORKER_CONCURRENCY_CAP",
-			"inferq.worker.concurrency.cap");
-
 	/** The worker's class that writes the backlog metric, and names it. */
 	private static final String METRIC_WRITER = "CloudWatchBacklogMetricWriter";
 
@@ -136,9 +124,8 @@ class CloudFormationTemplateTest {
 		List<String> workerProperties = worker.configurationProperties();
 		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
 		workerProperties.forEach((property) -> known.put(variable(property), property));
-		if (workerProperties.stream().noneMatch((property) -> property.startsWith("inferq.worker.concurrency."))) {
-			known.putAll(AWAITED_WORKER_VARIABLES);
-		}
+		assertThat(workerProperties).as("the worker's cluster-wide budget settings")
+			.contains("inferq.worker.concurrency.mode", "inferq.worker.concurrency.cap");
 
 		List<String> set = Stream.of("api", "worker").flatMap((name) -> environment(name).keySet().stream()).toList();
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.inferq.config.InferqAwsConfiguration;
@@ -157,6 +158,19 @@ class WorkerConfiguration {
 			.register(meters);
 		budget.start(limiter);
 		return limiter;
+	}
+
+	/**
+	 * The endpoint's instance count as the budget knows it now (its capacity divided by
+	 * the requests per instance), answered at once from the last budget seen: what the
+	 * backlog-per-instance metric divides by.
+	 */
+	@Bean
+	IntSupplier currentEndpointInstances(ClusterBudget budget, WorkerProperties properties) {
+		Concurrency concurrency = properties.concurrency();
+		return () -> budget.view()
+			.map((seen) -> Math.max(1, seen.capacity() / concurrency.requestsPerInstance()))
+			.orElse((concurrency.mode() == Mode.FIXED) ? concurrency.instances() : 1);
 	}
 
 	/** Runs heartbeats, lease renewals and waits; none blocks. */
