@@ -9,10 +9,13 @@ import java.util.Map;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.EndpointStats;
+import io.inferq.worker.concurrency.Budget;
+import io.inferq.worker.concurrency.dynamodb.DynamoDbBudgetStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,38 +88,56 @@ class ClusterTest {
 	@Test
 	void aKilledWorker_shouldLoseNoJob_andItsShareReturnToTheOthers_afterLeasePlusInvocationTimeout() throws Exception {
 		String endpoint = define(endpoint("cluster-kill").instances(4)
-			.latency(Duration.ofMillis(500))
+			.latency(Duration.ofMillis(400))
 			.modelTimeout(Duration.ofSeconds(5))
 			.keepRunningAfterDisconnect(true)
 			.echo(true));
 		Map<String, String> failFast = failFast("5s", "5s");
-		List<String> ids = queue(endpoint, 4, failFast, 200);
+		List<String> ids = queue(endpoint, 4, failFast, 300);
 		startCluster("kill", 3, failFast);
 		await().atMost(Duration.ofSeconds(60)).until(() -> this.aws.sageMaker().stats(endpoint).succeeded() >= 20);
 
-		long invokedBefore = this.aws.sageMaker().stats(endpoint).invocations();
-		this.cluster.worker(0).kill();
-		Duration killedAt = this.sampler.elapsed();
-		// Lease 5 s + invocation timeout 5 s, then the others take the dead worker's
-		// share.
-		Duration bound = Duration.ofSeconds(5 + 5 + 10);
-		await().atMost(bound.plusSeconds(5))
-			.pollInterval(Duration.ofMillis(100))
-			.until(() -> fullSince(killedAt) != null);
-		Duration fullAgain = fullSince(killedAt).minus(killedAt);
-		List<JsonNode> finished = EndToEndTest.awaitTerminal(this.system.client(), ids, Duration.ofSeconds(120));
+		try (DynamoDbAsyncClient dynamoDb = this.aws
+			.configure(DynamoDbAsyncClient.builder(), this.aws.dynamoDbEndpoint())
+			.build()) {
+			DynamoDbBudgetStore budgets = new DynamoDbBudgetStore(dynamoDb,
+					this.system.workerProperties().get("inferq.aws.table-name"));
+			String key = DynamoDbBudgetStore.key(endpoint, "all");
+			WorkerProcess killed = this.cluster.worker(0);
+			String killedWorker = "w-" + killed.pid() + "-";
+			long invokedBefore = this.aws.sageMaker().stats(endpoint).invocations();
+			killed.kill();
+			Duration killedAt = this.sampler.elapsed();
+			// Share lease 5 s + invocation timeout 5 s, then the others take the dead
+			// worker's share.
+			Duration bound = Duration.ofSeconds(5 + 5 + 10);
+			await().atMost(bound.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+				Budget budget = budgets.find(key).join().orElseThrow();
+				return budget.shares().keySet().stream().noneMatch((worker) -> worker.startsWith(killedWorker))
+						&& budget.totalHeld() == 4;
+			});
+			Duration fullAgain = this.sampler.elapsed().minus(killedAt);
+			Thread.sleep(2_000);
+			double busy = this.sampler.since(killedAt.plus(fullAgain))
+				.stream()
+				.mapToInt(OutstandingSampler.Sample::inFlight)
+				.average()
+				.orElse(0);
+			List<JsonNode> finished = EndToEndTest.awaitTerminal(this.system.client(), ids, Duration.ofSeconds(120));
 
-		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
-		logger.info(
-				"Killed one of 3 workers after {} invocations: whole capacity used again {} ms after; "
-						+ "{} invocations for {} jobs; at most {} outstanding",
-				invokedBefore, fullAgain.toMillis(), stats.invocations(), ids.size(), stats.maxOutstanding());
-		assertThat(fullAgain).isLessThanOrEqualTo(bound);
-		assertThat(stats.maxOutstanding()).isLessThanOrEqualTo(4);
-		assertThat(finished).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
-		// Only what the killed worker had in flight (at most the whole endpoint) ran
-		// twice.
-		assertThat(stats.invocations()).isBetween((long) ids.size(), (long) ids.size() + 4);
+			EndpointStats stats = this.aws.sageMaker().stats(endpoint);
+			logger.info("Killed one of 3 workers after {} invocations: the two others held the whole capacity {} ms "
+					+ "after, {} instances busy on average in the 2 s after that; {} invocations for {} jobs; at most "
+					+ "{} outstanding", invokedBefore, fullAgain.toMillis(), busy, stats.invocations(), ids.size(),
+					stats.maxOutstanding());
+			assertThat(fullAgain).isLessThanOrEqualTo(bound).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+			assertThat(busy).isGreaterThan(3.5);
+			assertThat(stats.maxOutstanding()).isLessThanOrEqualTo(4);
+			assertThat(finished).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
+			// Only what the killed worker had in flight (at most the whole endpoint) ran
+			// twice.
+			assertThat(stats.invocations()).isBetween((long) ids.size(), (long) ids.size() + 4);
+		}
 	}
 
 	@Test
@@ -228,27 +249,6 @@ class ClusterTest {
 		assertThat(finished).allSatisfy((job) -> assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED"));
 		assertThat(victim.isAlive()).isTrue();
 		return new Disrupted(Math.max(most, stats.maxOutstanding()));
-	}
-
-	/**
-	 * When, from {@code from} on, all 4 instances were in use in every sample for a
-	 * second; {@code null} if not yet.
-	 */
-	private Duration fullSince(Duration from) {
-		List<OutstandingSampler.Sample> samples = this.sampler.since(from);
-		Duration start = null;
-		for (OutstandingSampler.Sample sample : samples) {
-			if (sample.inFlight() < 4) {
-				start = null;
-			}
-			else if (start == null) {
-				start = sample.at();
-			}
-			else if (sample.at().minus(start).compareTo(Duration.ofSeconds(1)) >= 0) {
-				return start;
-			}
-		}
-		return null;
 	}
 
 	private String define(EndpointSpec.Builder builder) {

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * abandoned by then.</li>
  * <li><b>Leader.</b> One worker leads: it reads the endpoint's capacity every refresh
  * interval and writes it (the limit follows it), and raises the limit by one each quiet
- * interval after an overload cut it ({@link AimdLimit}). Any worker takes the lead when
- * the leader's share is gone.</li>
+ * interval after an overload cut it ({@link AimdLimit}), waiting twice as long after each
+ * raise that was cut back. Any worker takes the lead when the leader's share is
+ * gone.</li>
  * <li><b>Overload.</b> A request dropped for overload cuts the limit, once per limit
  * epoch: only requests started under the current limit count.</li>
  * </ul>
@@ -75,6 +76,9 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 	 * Added to a reclaim's wait, for monotonic clocks that run at slightly other rates.
 	 */
 	private static final long CLOCK_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** The most a failed raise of the limit doubles the wait for the next. */
+	private static final int MAX_PROBE_DOUBLINGS = 4;
 
 	/** How long a stopping worker waits to give its share back. */
 	private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(5);
@@ -121,6 +125,17 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 	private Integer capacityRead;
 
 	private long droppedEpoch = -1;
+
+	/** The limit as last seen, to tell a cut from a raise when the epoch moves. */
+	private int lastLimit = -1;
+
+	/** Whether the leader's last raise of the limit has not been cut yet. */
+	private boolean probing;
+
+	/** Raises of the limit that were cut back in a row: each doubles the next wait. */
+	private int failedProbes;
+
+	private int lastCapacity = -1;
 
 	private int failures;
 
@@ -368,8 +383,13 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 			readCapacity(now);
 		}
 		if (this.settings.adaptive() && budget.limit() < budget.capacity()
-				&& now - this.epochSeenNanos >= this.settings.increaseInterval().toNanos()) {
+				&& now - this.epochSeenNanos >= increaseIntervalNanos()) {
 			int raised = AimdLimit.increase(budget.limit(), budget.capacity());
+			if (this.probing) {
+				// The last raise held for a whole interval: the endpoint took it.
+				this.failedProbes = 0;
+			}
+			this.probing = true;
 			logger.debug("Budget {} quiet: limit {} -> {}", this.settings.key(), budget.limit(), raised);
 			return versioned("increase", mine.held(), interactive, bulk, Change.limit(raised));
 		}
@@ -466,9 +486,19 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 		});
 		this.observed.keySet().retainAll(budget.shares().keySet());
 		if (budget.limitEpoch() != this.generation || this.epochSeenNanos == 0) {
+			if (this.probing && budget.limit() < this.lastLimit) {
+				// A raise was cut back: wait twice as long before the next one.
+				this.probing = false;
+				this.failedProbes = Math.min(this.failedProbes + 1, MAX_PROBE_DOUBLINGS);
+			}
+			if (budget.capacity() != this.lastCapacity) {
+				this.failedProbes = 0;
+				this.lastCapacity = budget.capacity();
+			}
 			this.generation = budget.limitEpoch();
 			this.epochSeenNanos = now;
 		}
+		this.lastLimit = budget.limit();
 	}
 
 	/**
@@ -523,7 +553,7 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 			if (this.view.isLedBy(this.worker)) {
 				delay = Math.min(delay, this.settings.refresh().toNanos() - (now - this.capacityReadNanos));
 				if (this.settings.adaptive() && this.view.limit() < this.view.capacity()) {
-					delay = Math.min(delay, this.settings.increaseInterval().toNanos() - (now - this.epochSeenNanos));
+					delay = Math.min(delay, increaseIntervalNanos() - (now - this.epochSeenNanos));
 				}
 			}
 		}
@@ -561,6 +591,15 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 
 	private long heartbeatNanos(int held, int demand) {
 		return ((held > 0 || demand > 0) ? this.settings.busyHeartbeat() : this.settings.idleHeartbeat()).toNanos();
+	}
+
+	/**
+	 * How long the limit must stay uncut before the leader raises it: the configured
+	 * interval, doubled for each raise in a row that overloaded the endpoint, so that a
+	 * limit just below what the endpoint serves touches it ever more rarely.
+	 */
+	private long increaseIntervalNanos() {
+		return this.settings.increaseInterval().toNanos() << this.failedProbes;
 	}
 
 	private long reclaimAfterNanos() {
