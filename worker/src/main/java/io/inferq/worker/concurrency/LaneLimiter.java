@@ -1,14 +1,13 @@
 package io.inferq.worker.concurrency;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * This worker's permits, shared by two lanes, handed out without blocking a thread:
@@ -21,14 +20,15 @@ import java.util.function.Supplier;
  * rest the {@link Lane#BULK bulk} lane's. A lane may borrow what the other does not use,
  * so no permit is ever idle while a task waits; a permit that comes back goes to the lane
  * that is below its share and has waiters, interactive first, and within a lane to the
- * longest-waiting task.
+ * longest-waiting task of the tenant whose turn it is: tenants share a lane's permits by
+ * weight ({@link TenantQueue}).
  * <p>
  * Raising the limit admits waiters at once; lowering it lets running tasks finish and
  * admits no one until the count falls below the new limit.
  */
 public class LaneLimiter implements Limiter {
 
-	private final Map<Lane, Queue<CompletableFuture<Permit>>> waiters = new EnumMap<>(Lane.class);
+	private final Map<Lane, TenantQueue<CompletableFuture<Permit>>> waiters = new EnumMap<>(Lane.class);
 
 	private final Map<Lane, Integer> inUse = new EnumMap<>(Lane.class);
 
@@ -56,6 +56,19 @@ public class LaneLimiter implements Limiter {
 	 * (rounded up to whole permits) when {@link #setLimit(int)} is given no share
 	 */
 	public LaneLimiter(LimitAuthority authority, int limit, double interactiveShare) {
+		this(authority, limit, interactiveShare, (tenant) -> 1.0);
+	}
+
+	/**
+	 * @param authority what stands behind the limit
+	 * @param limit the limit at start; 0 admits no one
+	 * @param interactiveShare the share of the limit, from 0 to 1, for interactive tasks
+	 * (rounded up to whole permits) when {@link #setLimit(int)} is given no share
+	 * @param tenantWeights each tenant's weight within a lane, above 0: the permits a
+	 * lane hands out go to the tenants waiting in it in proportion
+	 */
+	public LaneLimiter(LimitAuthority authority, int limit, double interactiveShare,
+			ToDoubleFunction<String> tenantWeights) {
 		if (interactiveShare < 0 || interactiveShare > 1) {
 			throw new IllegalArgumentException(
 					"The interactive share must be between 0 and 1, not " + interactiveShare);
@@ -63,7 +76,7 @@ public class LaneLimiter implements Limiter {
 		this.authority = authority;
 		this.interactiveShare = interactiveShare;
 		for (Lane lane : Lane.values()) {
-			this.waiters.put(lane, new ArrayDeque<>());
+			this.waiters.put(lane, new TenantQueue<>(tenantWeights));
 			this.inUse.put(lane, 0);
 		}
 		setLimit(limit);
@@ -88,7 +101,7 @@ public class LaneLimiter implements Limiter {
 	}
 
 	@Override
-	public CompletableFuture<Permit> acquire(Lane lane) {
+	public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
 		CompletableFuture<Permit> waiter;
 		synchronized (this) {
 			// A free permit means no task of either lane waits (see admitWaiters).
@@ -96,7 +109,7 @@ public class LaneLimiter implements Limiter {
 				return CompletableFuture.completedFuture(grant(lane));
 			}
 			waiter = new CompletableFuture<>();
-			this.waiters.get(lane).add(waiter);
+			this.waiters.get(lane).add(tenant, waiter);
 		}
 		this.authority.demandChanged();
 		return waiter;

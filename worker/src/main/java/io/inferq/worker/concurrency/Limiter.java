@@ -15,8 +15,19 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Limiter {
 
-	/** A permit, now if one is free to {@code lane}, otherwise once one is. */
-	CompletableFuture<Permit> acquire(Lane lane);
+	/** The tenant of work that names none. */
+	String DEFAULT_TENANT = "default";
+
+	/**
+	 * A permit for work of {@code tenant}, now if one is free to {@code lane}, otherwise
+	 * once one is; the tenants waiting in a lane share its permits by weight.
+	 */
+	CompletableFuture<Permit> acquire(Lane lane, String tenant);
+
+	/** A permit for work of the default tenant. */
+	default CompletableFuture<Permit> acquire(Lane lane) {
+		return acquire(lane, DEFAULT_TENANT);
+	}
 
 	/**
 	 * The right to have one request outstanding at the endpoint.

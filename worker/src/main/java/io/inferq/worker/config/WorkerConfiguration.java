@@ -132,7 +132,8 @@ class WorkerConfiguration {
 	@Bean
 	@DependsOn("inferqResources")
 	LaneLimiter laneLimiter(ClusterBudget budget, WorkerProperties properties, MeterRegistry meters) {
-		LaneLimiter limiter = new LaneLimiter(budget, 0, properties.concurrency().interactiveShare());
+		LaneLimiter limiter = new LaneLimiter(budget, 0, properties.concurrency().interactiveShare(),
+				properties.concurrency()::tenantWeight);
 		for (Lane lane : Lane.values()) {
 			String tag = lane.name().toLowerCase(Locale.ROOT);
 			Gauge.builder("inferq.worker.invocations.in-flight", limiter, (limit) -> limit.inUse(lane))

@@ -2,6 +2,7 @@ package io.inferq.worker.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -119,7 +120,7 @@ public record WorkerProperties(String endpointName, @DefaultValue Concurrency co
 			@DefaultValue("30s") Duration refresh, @DefaultValue("0.25") double interactiveShare, Integer prefetch,
 			@DefaultValue("10s") Duration shareLease, @DefaultValue("1s") Duration heartbeat,
 			@DefaultValue("3s") Duration idleHeartbeat, @DefaultValue("5s") Duration increaseInterval,
-			@DefaultValue("true") boolean adaptive) {
+			@DefaultValue("true") boolean adaptive, Map<String, Double> tenantWeights) {
 
 		/** The default cap with mode {@code endpoint}. */
 		static final int DEFAULT_ENDPOINT_CAP = 1024;
@@ -130,6 +131,9 @@ public record WorkerProperties(String endpointName, @DefaultValue Concurrency co
 					"concurrency.requests-per-instance must be at least 1, not " + requestsPerInstance);
 			require(cap == null || cap >= 1, "concurrency.cap must be at least 1, not " + cap);
 			require(prefetch == null || prefetch >= 0, "concurrency.prefetch must not be negative");
+			tenantWeights = (tenantWeights != null) ? Map.copyOf(tenantWeights) : Map.of();
+			tenantWeights.forEach((tenant, weight) -> require(weight > 0,
+					"concurrency.tenant-weights." + tenant + " must be above 0, not " + weight));
 			require(interactiveShare >= 0 && interactiveShare <= 1,
 					"concurrency.interactive-share must be between 0 and 1, not " + interactiveShare);
 			require(positive(refresh) && positive(increaseInterval),
@@ -140,6 +144,11 @@ public record WorkerProperties(String endpointName, @DefaultValue Concurrency co
 					"concurrency.share-lease (" + shareLease + ") must be at least twice heartbeat (" + heartbeat
 							+ ") and idle-heartbeat (" + idleHeartbeat
 							+ "), so that one lost renewal does not stop a worker");
+		}
+
+		/** The weight of {@code tenant}'s jobs within a lane. */
+		public double tenantWeight(String tenant) {
+			return this.tenantWeights.getOrDefault(tenant, 1.0);
 		}
 
 		/**

@@ -206,7 +206,7 @@ class JobRunner {
 	 */
 	private CompletableFuture<Outcome> whenAdmitted(Job job, Lane lane, int decision, int overloads) {
 		logger.debug("Job {} is waiting for a free instance", job.id());
-		return this.limiter.acquire(lane).thenCompose((permit) -> {
+		return this.limiter.acquire(lane, tenantOf(job)).thenCompose((permit) -> {
 			CompletableFuture<Outcome> outcome;
 			try {
 				outcome = admitted(job, lane, decision, overloads, permit);
@@ -377,6 +377,11 @@ class JobRunner {
 				? CompletableFuture.completedFuture(stale.current()) : this.store.find(attempted.id());
 		return current.thenCompose((job) -> job.map((stored) -> decide(stored, lane, decision + 1))
 			.orElseGet(() -> CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE)));
+	}
+
+	/** The tenant whose share of a lane's permits the job waits in. */
+	private static String tenantOf(Job job) {
+		return Limiter.DEFAULT_TENANT;
 	}
 
 	private static JobError gaveUp(JobError last, int attempts) {

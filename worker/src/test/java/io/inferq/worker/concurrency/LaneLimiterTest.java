@@ -193,6 +193,45 @@ class LaneLimiterTest {
 		assertThat(limiter.reserved()).isEqualTo(2);
 	}
 
+	@Test
+	void permits_shouldGoToTheTenantsWaitingInALane_byWeight_interleaved() {
+		LaneLimiter limiter = new LaneLimiter(LimitAuthority.NONE, 1, 0, (tenant) -> tenant.equals("acme") ? 2.0 : 1.0);
+		java.util.Deque<Permit> running = new java.util.ArrayDeque<>(List.of(limiter.acquire(Lane.BULK, "x").join()));
+		List<String> granted = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			for (String tenant : List.of("beta", "acme")) {
+				limiter.acquire(Lane.BULK, tenant).thenAccept((permit) -> {
+					granted.add(tenant);
+					running.add(permit);
+				});
+			}
+		}
+
+		for (int i = 0; i < 9; i++) {
+			running.poll().onSuccess();
+		}
+
+		assertThat(granted).hasSize(9);
+		assertThat(granted.stream().filter("acme"::equals).count()).isEqualTo(6);
+		assertThat(String.join(",", granted)).doesNotContain("beta,beta").doesNotContain("acme,acme,acme");
+	}
+
+	@Test
+	void aTenantWithABacklog_shouldNotKeepAnothersFirstJobWaiting() {
+		LaneLimiter limiter = new LaneLimiter(LimitAuthority.NONE, 1, 0);
+		Permit held = limiter.acquire(Lane.BULK, "big").join();
+		List<CompletableFuture<Permit>> backlog = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			backlog.add(limiter.acquire(Lane.BULK, "big"));
+		}
+		CompletableFuture<Permit> small = limiter.acquire(Lane.BULK, "small");
+
+		held.onSuccess();
+		backlog.get(0).join().onSuccess();
+
+		assertThat(small).isCompleted();
+	}
+
 	/** An authority whose gate and generation the test sets. */
 	private static final class Gate implements LimitAuthority {
 
