@@ -20,6 +20,10 @@ import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.Lane;
 import io.inferq.worker.inference.SageMakerEndpointCapacity;
 import io.inferq.worker.inference.SageMakerInferenceClient;
+import io.inferq.worker.payloads.ByteBudget;
+import io.inferq.worker.payloads.ClaimCheckInferenceClient;
+import io.inferq.payload.PayloadStore;
+import io.inferq.config.InferqAwsProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -90,9 +94,24 @@ class WorkerConfiguration {
 			.build();
 	}
 
+	/**
+	 * The SageMaker endpoint, with inputs and outputs kept in S3 fetched and stored
+	 * around each invocation within the worker's payload memory.
+	 */
 	@Bean
-	InferenceClient inferenceClient(SageMakerRuntimeAsyncClient sageMaker, WorkerProperties properties) {
-		return new SageMakerInferenceClient(sageMaker, properties.endpointName());
+	InferenceClient inferenceClient(SageMakerRuntimeAsyncClient sageMaker, WorkerProperties properties,
+			PayloadStore payloads, ByteBudget payloadBudget, InferqAwsProperties aws) {
+		return new ClaimCheckInferenceClient(new SageMakerInferenceClient(sageMaker, properties.endpointName()),
+				payloads, payloadBudget, aws.payloads().maxSize().toBytes(),
+				aws.payloads().inlineThreshold().toBytes());
+	}
+
+	@Bean
+	ByteBudget payloadBudget(WorkerProperties properties, MeterRegistry meters) {
+		ByteBudget budget = new ByteBudget(properties.payloadMemory().toBytes());
+		Gauge.builder("inferq.worker.payloads.bytes-held", budget, ByteBudget::held).register(meters);
+		Gauge.builder("inferq.worker.payloads.waiting", budget, ByteBudget::waiting).register(meters);
+		return budget;
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How the worker drives its SageMaker endpoint.
@@ -37,6 +38,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollTimeout how long one receive waits for messages (SQS long polling; it
  * returns at once when there are some); a stopping worker waits for its current receive
  * to end
+ * @param payloadMemory the most bytes of inputs and outputs the worker holds at once: an
+ * input kept in S3 is fetched only once its bytes fit, and an output counts until it is
+ * stored
  */
 @ConfigurationProperties(WorkerProperties.PREFIX)
 public record WorkerProperties(String endpointName, @DefaultValue("1") int instances,
@@ -45,7 +49,7 @@ public record WorkerProperties(String endpointName, @DefaultValue("1") int insta
 		URI sagemakerEndpoint, @DefaultValue("65s") Duration invocationTimeout, @DefaultValue("180s") Duration lease,
 		@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration initialBackoff,
 		@DefaultValue("5m") Duration maxBackoff, @DefaultValue("6h") Duration timeToStart,
-		@DefaultValue("10s") Duration pollTimeout) {
+		@DefaultValue("10s") Duration pollTimeout, @DefaultValue("256MB") DataSize payloadMemory) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.worker";
@@ -65,6 +69,8 @@ public record WorkerProperties(String endpointName, @DefaultValue("1") int insta
 						+ "): a prefetched job may wait for one invocation before its own");
 		require(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
 				"max-backoff must be at least initial-backoff");
+		require(payloadMemory.toBytes() >= 1,
+				"payload-memory must be positive: the most bytes of inputs and outputs held at once, e.g. 256MB");
 	}
 
 	/** The most invocations in flight at once: what the endpoint's instances serve. */
