@@ -155,8 +155,7 @@ class WriteUnitsTest {
 			item.put("attempts", AttributeValue.fromN("1"));
 			item.put("version", AttributeValue.fromN("1"));
 			if (job.output() != null) {
-				item.put("output", software.amazon.awssdk.services.dynamodb.model.AttributeValue
-					.fromB(SdkBytes.fromByteArray(job.output().bytes())));
+				item.put("output", AttributeValue.fromB(SdkBytes.fromByteArray(job.output().bytes())));
 			}
 			dynamoDb.putItem(PutItemRequest.builder().tableName(JobTable.DEFAULT_NAME).item(item).build()).join();
 		}
