@@ -37,17 +37,15 @@ final class Payloads {
 		StringBuilder json = new StringBuilder(size + 200);
 		json.append("{\n  \"price\": 1.10,\n  \"big\": 12345678901234567890.123456789,\n  \"tiny\": 1e-400,\n")
 			.append("  \"text\": \"caf\\u00e9 \u2028 line\\nbreak \u00e9\",\n  \"rows\": [\n");
-		int row = 0;
-		while (json.length() < size - 100) {
-			json.append("    {\"n\": ").append(row).append(", \"v\": 0.").append(row * 7919L).append("000}");
-			json.append((json.length() < size - 200) ? ",\n" : "\n");
-			row++;
+		for (int row = 0; json.length() < size - 100; row++) {
+			json.append((row > 0) ? ",\n" : "")
+				.append("    {\"n\": ")
+				.append(row)
+				.append(", \"v\": 0.")
+				.append(row * 7919L)
+				.append("000}");
 		}
-		if (json.charAt(json.length() - 2) == ',') {
-			json.setLength(json.length() - 2);
-			json.append('\n');
-		}
-		return json.append("  ]\n}").toString();
+		return json.append("\n  ]\n}").toString();
 	}
 
 	static byte[] utf8(String text) {

@@ -154,11 +154,13 @@ public class SubmitRequestReader {
 	private byte[] bytes(InputStream body, long declaredLength) {
 		long limit = this.properties.maxRequestBytes();
 		if (declaredLength > limit) {
+			Bodies.discard(body, declaredLength);
 			throw bodyTooLarge(limit);
 		}
 		try {
 			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
 			if (bytes.length > limit) {
+				Bodies.discard(body, -1);
 				throw bodyTooLarge(limit);
 			}
 			return bytes;
