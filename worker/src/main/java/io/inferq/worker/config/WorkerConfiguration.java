@@ -19,6 +19,7 @@ import io.inferq.worker.inference.ConcurrencyLimiter;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.Lane;
 import io.inferq.worker.inference.SageMakerEndpointCapacity;
+import io.inferq.worker.inference.OutputGateInterceptor;
 import io.inferq.worker.inference.SageMakerInferenceClient;
 import io.inferq.worker.payloads.ByteBudget;
 import io.inferq.worker.payloads.ClaimCheckInferenceClient;
@@ -90,7 +91,9 @@ class WorkerConfiguration {
 			// Retries go through the queue with backoff; SDK retries on top would
 			// multiply them.
 			.overrideConfiguration((client) -> client.apiCallTimeout(properties.invocationTimeout())
-				.retryStrategy(AwsRetryStrategy.doNotRetry()))
+				.retryStrategy(AwsRetryStrategy.doNotRetry())
+				// Outputs are read once the payload budget has room for them.
+				.addExecutionInterceptor(new OutputGateInterceptor()))
 			.build();
 	}
 

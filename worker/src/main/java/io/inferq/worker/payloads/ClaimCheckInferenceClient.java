@@ -9,6 +9,7 @@ import io.inferq.payload.PayloadStore;
 import io.inferq.payload.PayloadStoreException;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
+import io.inferq.worker.inference.OutputGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,12 @@ import org.slf4j.LoggerFactory;
  * An {@link InferenceClient} that resolves claim checks around another: it fetches an
  * input kept in the payload store (inferq's, or a client's {@code inputLocation}) before
  * the invocation, and stores an output above the inline threshold there, answering with
- * the reference. Whatever it holds counts against a {@link ByteBudget}: an input is
- * fetched only once its bytes are reserved, and an output counts from the moment it
- * arrives until it is stored.
+ * the reference. Whatever it holds counts against a {@link ByteBudget}, through the
+ * invocation's {@link OutputGate}: an input is fetched only once its bytes are reserved;
+ * an output's bytes are read only once they are counted, and count until the output is
+ * stored. An invocation with an inline input (at most the inline threshold) waits for
+ * room for its output; one that holds a fetched input counts its output at once, room or
+ * not, since waiting while holding could leave every invocation waiting for the others.
  * <p>
  * Inputs and outputs above the largest payload size fail at once, never retried:
  * {@code InputTooLarge} (looked at before it is read) and {@code OutputTooLarge}. An
@@ -57,37 +61,42 @@ public class ClaimCheckInferenceClient implements InferenceClient {
 	public CompletableFuture<Payload> invoke(Payload input, String accept) {
 		CompletableFuture<Payload> sized = (input.isStored() && !input.ref().isSizeKnown())
 				? this.payloads.describe(input, this.maxSize) : CompletableFuture.completedFuture(input);
+		Call call = new Call();
 		CompletableFuture<Payload> output = Futures.recover(sized, (failure) -> Futures.failed(inputFailure(failure)))
 			.thenCompose((known) -> {
 				if (known.size() > this.maxSize) {
 					return Futures.failed(permanent("InputTooLarge", "The input is " + known.size()
 							+ " bytes; a job's input may be " + this.maxSize + " bytes at most"));
 				}
-				return known.isStored() ? invokeStored(known, accept) : this.delegate.invoke(known, accept);
+				return known.isStored() ? invokeStored(known, accept, call)
+						: this.delegate.invoke(known, accept, call::admit);
 			})
-			.thenCompose(this::keep);
-		return Futures.recover(output, (failure) -> Futures.failed(InferenceException.from(failure)));
+			.thenCompose((answer) -> keep(answer, call));
+		return Futures.recover(output.whenComplete((answer, failure) -> call.release()),
+				(failure) -> Futures.failed(InferenceException.from(failure)));
 	}
 
-	private CompletableFuture<Payload> invokeStored(Payload input, String accept) {
+	private CompletableFuture<Payload> invokeStored(Payload input, String accept, Call call) {
 		return this.budget.reserve(input.size()).thenCompose((grant) -> {
-			CompletableFuture<Payload> invoked = Futures
+			call.input = grant;
+			return Futures
 				.recover(this.payloads.get(input, this.maxSize), (failure) -> Futures.failed(inputFailure(failure)))
-				.thenCompose((fetched) -> this.delegate.invoke(fetched, accept));
-			return invoked.whenComplete((answer, failure) -> grant.release());
+				.thenCompose((fetched) -> this.delegate.invoke(fetched, accept, call::admit));
 		});
 	}
 
 	/** Refuses an output that is too large; stores one above the inline threshold. */
-	private CompletableFuture<Payload> keep(Payload output) {
+	private CompletableFuture<Payload> keep(Payload output, Call call) {
 		if (output.size() > this.maxSize) {
-			return Futures.failed(permanent("OutputTooLarge", "The model answered " + output.size()
-					+ " bytes; a job's output may be " + this.maxSize + " bytes at most"));
+			return Futures.failed(outputTooLarge(output.size()));
 		}
 		if (output.isStored() || output.size() <= this.inlineThreshold) {
 			return CompletableFuture.completedFuture(output);
 		}
-		ByteBudget.Grant held = this.budget.hold(output.size());
+		if (call.output == null) {
+			// The client read it without asking the gate.
+			call.output = this.budget.hold(output.size());
+		}
 		return Futures.recover(this.payloads.put(output), (failure) -> {
 			PayloadStoreException stored = asPayloadFailure(failure);
 			logger.warn("An output of {} bytes could not be stored: {}", output.size(), stored.getMessage());
@@ -96,7 +105,43 @@ public class ClaimCheckInferenceClient implements InferenceClient {
 						new JobError(stored.isPermanent() ? "OutputNotStored" : PayloadStoreException.UNAVAILABLE,
 								"The output could not be stored: " + stored.getMessage()),
 						!stored.isPermanent(), stored));
-		}).whenComplete((stored, failure) -> held.release());
+		});
+	}
+
+	private InferenceException outputTooLarge(long size) {
+		return permanent("OutputTooLarge",
+				"The model answered " + size + " bytes; a job's output may be " + this.maxSize + " bytes at most");
+	}
+
+	/** What one invocation holds of the budget. */
+	private final class Call {
+
+		private volatile ByteBudget.Grant input;
+
+		private volatile ByteBudget.Grant output;
+
+		/** The {@link OutputGate} of this invocation. */
+		CompletableFuture<Void> admit(long length) {
+			if (length > ClaimCheckInferenceClient.this.maxSize) {
+				return Futures.failed(outputTooLarge(length));
+			}
+			long bytes = (length >= 0) ? length : ClaimCheckInferenceClient.this.maxSize;
+			if (this.input != null) {
+				this.output = ClaimCheckInferenceClient.this.budget.hold(bytes);
+				return CompletableFuture.completedFuture(null);
+			}
+			return ClaimCheckInferenceClient.this.budget.reserve(bytes).thenAccept((grant) -> this.output = grant);
+		}
+
+		void release() {
+			if (this.input != null) {
+				this.input.release();
+			}
+			if (this.output != null) {
+				this.output.release();
+			}
+		}
+
 	}
 
 	private static InferenceException inputFailure(Throwable failure) {

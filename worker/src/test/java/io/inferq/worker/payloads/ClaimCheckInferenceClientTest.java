@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import io.inferq.job.Payload;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
+import io.inferq.worker.inference.OutputGate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,11 +28,22 @@ class ClaimCheckInferenceClientTest {
 
 	private final List<Payload> inputs = new ArrayList<>();
 
-	private final InferenceClient echo = (input, accept) -> {
-		this.inputs.add(input);
-		CompletableFuture<Payload> answer = new CompletableFuture<>();
-		this.invocations.add(answer);
-		return answer;
+	private final InferenceClient echo = new InferenceClient() {
+
+		@Override
+		public CompletableFuture<Payload> invoke(Payload input, String accept) {
+			return invoke(input, accept, (length) -> CompletableFuture.completedFuture(null));
+		}
+
+		/** Asks the gate with the answer's length once the test gives the answer. */
+		@Override
+		public CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+			ClaimCheckInferenceClientTest.this.inputs.add(input);
+			CompletableFuture<Payload> answer = new CompletableFuture<>();
+			ClaimCheckInferenceClientTest.this.invocations.add(answer);
+			return answer.thenCompose((output) -> gate.admit(output.size()).thenApply((admitted) -> output));
+		}
+
 	};
 
 	@Test
@@ -81,6 +93,22 @@ class ClaimCheckInferenceClientTest {
 		assertThat(this.invocations).hasSize(2);
 		assertThat(budget.held()).isEqualTo(300_000);
 		this.invocations.get(1).complete(Payload.json("{}"));
+		assertThat(budget.held()).isZero();
+	}
+
+	@Test
+	void invoke_shouldReadAnOutputOnlyOnceTheBudgetHasRoomForIt() {
+		ByteBudget budget = new ByteBudget(1_000_000);
+		ByteBudget.Grant taken = budget.reserve(900_000).join();
+		ClaimCheckInferenceClient client = client(budget);
+
+		CompletableFuture<Payload> output = client.invoke(Payload.json("{}"), null);
+		this.invocations.get(0).complete(new Payload(bytes(200_000), "x/y"));
+
+		assertThat(output).isNotDone();
+		assertThat(budget.waiting()).isEqualTo(1);
+		taken.release();
+		assertThat(output.join().isStored()).isTrue();
 		assertThat(budget.held()).isZero();
 	}
 
