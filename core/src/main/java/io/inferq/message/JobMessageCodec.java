@@ -38,6 +38,19 @@ public final class JobMessageCodec {
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
+	/**
+	 * The most metadata entries, and the longest keys and values (in characters): the
+	 * API's defaults ({@code inferq.api.metadata.*}), so that a message carries no more
+	 * than a submit may, and its job always fits one record.
+	 */
+	static final int MAX_METADATA_ENTRIES = 16;
+
+	static final int MAX_METADATA_KEY_LENGTH = 64;
+
+	static final int MAX_METADATA_VALUE_LENGTH = 256;
+
+	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + MAX_METADATA_KEY_LENGTH + "}");
+
 	/** The longest media type SageMaker accepts in its ContentType header. */
 	private static final int MAX_MEDIA_TYPE_LENGTH = 1024;
 
@@ -175,10 +188,23 @@ public final class JobMessageCodec {
 		}
 		Map<String, String> pairs = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
+			if (pairs.size() == MAX_METADATA_ENTRIES) {
+				throw new IllegalArgumentException("'metadata' has more than " + MAX_METADATA_ENTRIES + " entries");
+			}
+			if (!METADATA_KEY.matcher(entry.getKey()).matches()) {
+				throw new IllegalArgumentException("Metadata keys are 1 to " + MAX_METADATA_KEY_LENGTH
+						+ " characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+			}
 			if (!entry.getValue().isString()) {
 				throw new IllegalArgumentException("'metadata." + entry.getKey() + "' must be a string");
 			}
-			pairs.put(entry.getKey(), entry.getValue().stringValue());
+			String value = entry.getValue().stringValue();
+			if (value.codePointCount(0, value.length()) > MAX_METADATA_VALUE_LENGTH || value.codePoints()
+				.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+				throw new IllegalArgumentException("'metadata." + entry.getKey() + "' must be text of at most "
+						+ MAX_METADATA_VALUE_LENGTH + " characters without control characters");
+			}
+			pairs.put(entry.getKey(), value);
 		}
 		return pairs;
 	}

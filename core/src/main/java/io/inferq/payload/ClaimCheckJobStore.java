@@ -46,7 +46,8 @@ public class ClaimCheckJobStore implements JobStore {
 
 	@Override
 	public CompletableFuture<Job> create(Job job) {
-		return offload(job).thenCompose((offloaded) -> undoOnFailure(job, offloaded, this.jobs.create(offloaded)));
+		return offload(job, true)
+			.thenCompose((offloaded) -> undoOnFailure(job, offloaded, this.jobs.create(offloaded)));
 	}
 
 	@Override
@@ -54,14 +55,19 @@ public class ClaimCheckJobStore implements JobStore {
 		return this.jobs.find(id);
 	}
 
+	/**
+	 * Stores the changed job, with its output offloaded if it is large; its input,
+	 * written once when the job was created, is left as it is.
+	 */
 	@Override
 	public CompletableFuture<Job> update(Job job) {
-		return offload(job).thenCompose((offloaded) -> undoOnFailure(job, offloaded, this.jobs.update(offloaded)));
+		return offload(job, false)
+			.thenCompose((offloaded) -> undoOnFailure(job, offloaded, this.jobs.update(offloaded)));
 	}
 
 	@Override
 	public CompletableFuture<List<Job>> createAll(List<Job> jobs) {
-		List<CompletableFuture<Job>> offloading = jobs.stream().map(this::offload).toList();
+		List<CompletableFuture<Job>> offloading = jobs.stream().map((job) -> offload(job, true)).toList();
 		return CompletableFuture.allOf(offloading.toArray(CompletableFuture[]::new)).handle((all, failure) -> {
 			List<Job> offloaded = new ArrayList<>(jobs.size());
 			for (CompletableFuture<Job> job : offloading) {
@@ -83,9 +89,12 @@ public class ClaimCheckJobStore implements JobStore {
 		return this.jobs.findAll(ids);
 	}
 
-	/** The job with its large inline payloads stored and referenced. */
-	private CompletableFuture<Job> offload(Job job) {
-		CompletableFuture<Job> withInput = isLarge(job.input())
+	/**
+	 * The job with its large inline output, and input if {@code input}, stored and
+	 * referenced.
+	 */
+	private CompletableFuture<Job> offload(Job job, boolean input) {
+		CompletableFuture<Job> withInput = (input && isLarge(job.input()))
 				? this.payloads.put(job.input()).thenApply(job::withInput) : CompletableFuture.completedFuture(job);
 		if (!isLarge(job.output())) {
 			return withInput;

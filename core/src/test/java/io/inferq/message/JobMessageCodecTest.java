@@ -74,6 +74,8 @@ class JobMessageCodecTest {
 			"{\"jobId\":\"job-0000000001\",\"input\":1,\"inputBase64\":\"AAAA\",\"contentType\":\"x/y\"}",
 			"{\"jobId\":\"job-0000000001\",\"metadata\":{\"k\":1}}",
 			"{\"jobId\":\"job-0000000001\",\"input\":1,\"input\":2}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"bad key\":\"v\"}}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"k\":\"line\\nbreak\"}}",
 			"{\"jobId\":\"job-0000000001\",\"jobId\":\"job-0000000002\"}",
 			"{\"jobId\":\"job-0000000001\",\"input\":null}",
 			"{\"jobId\":\"job-0000000001\",\"input\":{},\"contentType\":\"x/y\"}",
@@ -85,6 +87,21 @@ class JobMessageCodecTest {
 			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"AAAA\",\"contentType\":\"not a type\"}" })
 	void decode_shouldRejectMalformedMessages(String body) {
 		assertThatThrownBy(() -> JobMessageCodec.decode(body)).isInstanceOf(MalformedJobMessageException.class);
+	}
+
+	@Test
+	void decode_shouldHoldMetadataToTheApisLimits() {
+		String tooMany = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{"
+				+ String.join(",",
+						java.util.stream.IntStream.range(0, 17).mapToObj((i) -> "\"k" + i + "\":\"v\"").toList())
+				+ "}}";
+		String tooLong = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"k\":\"" + "v".repeat(257) + "\"}}";
+		String longest = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"" + "k".repeat(64) + "\":\""
+				+ "v".repeat(256) + "\"}}";
+
+		assertThatThrownBy(() -> JobMessageCodec.decode(tooMany)).isInstanceOf(MalformedJobMessageException.class);
+		assertThatThrownBy(() -> JobMessageCodec.decode(tooLong)).isInstanceOf(MalformedJobMessageException.class);
+		assertThat(JobMessageCodec.decode(longest).metadata()).hasSize(1);
 	}
 
 	@Test
