@@ -1,6 +1,6 @@
 #!/bin/bash
-# LocalStack ready hook (/etc/localstack/init/ready.d): creates inferq's jobs table and queues exactly as
-# core's JobTable and JobQueues define them. Idempotent: existing resources are left as they are.
+# LocalStack ready hook (/etc/localstack/init/ready.d): creates inferq's jobs table, queues and payloads bucket
+# exactly as core's JobTable, JobQueues and PayloadBucket define them. Idempotent: existing resources are left as they are.
 set -euo pipefail
 
 TABLE=inferq-jobs        # JobTable.DEFAULT_NAME
@@ -10,6 +10,9 @@ DLQ=inferq-jobs-dlq      # JobQueues.DEFAULT_DLQ_NAME
 MAX_RECEIVE_COUNT=10     # JobQueues.MAX_RECEIVE_COUNT
 VISIBILITY_TIMEOUT=180   # JobQueues.VISIBILITY_TIMEOUT
 DLQ_RETENTION=1209600    # 14 days
+BUCKET=inferq-payloads   # PayloadBucket.DEFAULT_NAME
+PAYLOAD_PREFIX=payloads/ # PayloadBucket.DEFAULT_PREFIX
+PAYLOAD_DAYS=9           # PayloadBucket.expirationDays(7 days of retention)
 
 awslocal sqs create-queue --queue-name "$DLQ" --attributes "MessageRetentionPeriod=$DLQ_RETENTION" >/dev/null
 dlq_url=$(awslocal sqs get-queue-url --queue-name "$DLQ" --query QueueUrl --output text)
@@ -34,4 +37,11 @@ if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; the
 		--time-to-live-specification Enabled=true,AttributeName=ttl >/dev/null
 fi
 
-echo "inferq: queues $QUEUE and $BULK_QUEUE (dead letters to $DLQ) and table $TABLE are ready"
+if ! awslocal s3api head-bucket --bucket "$BUCKET" >/dev/null 2>&1; then
+	awslocal s3api create-bucket --bucket "$BUCKET" >/dev/null
+fi
+awslocal s3api put-bucket-lifecycle-configuration --bucket "$BUCKET" --lifecycle-configuration "{\"Rules\": [
+	{\"ID\": \"inferq-payloads-expire\", \"Status\": \"Enabled\", \"Filter\": {\"Prefix\": \"$PAYLOAD_PREFIX\"},
+	 \"Expiration\": {\"Days\": $PAYLOAD_DAYS}, \"AbortIncompleteMultipartUpload\": {\"DaysAfterInitiation\": 1}}]}"
+
+echo "inferq: queues $QUEUE and $BULK_QUEUE (dead letters to $DLQ), table $TABLE and bucket $BUCKET are ready"

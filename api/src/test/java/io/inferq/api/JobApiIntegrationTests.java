@@ -180,7 +180,7 @@ class JobApiIntegrationTests {
 	void aBodyDeclaredTooLarge_isRefusedBeforeItIsRead() {
 		HttpResponse<byte[]> response = this.api.send(HttpRequest.newBuilder(this.api.url("/v1/jobs"))
 			.header("Content-Type", "application/json")
-			.POST(BodyPublishers.ofByteArray(new byte[2 * 1024 * 1024])));
+			.POST(BodyPublishers.ofByteArray(new byte[10 * 1024 * 1024])));
 
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

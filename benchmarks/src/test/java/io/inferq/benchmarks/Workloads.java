@@ -40,7 +40,7 @@ final class Workloads {
 		return EndpointSpec.builder(name + "-" + System.nanoTime()).instances(instances).latency(latency);
 	}
 
-	private static String define(LocalAws aws, EndpointSpec.Builder builder) {
+	static String define(LocalAws aws, EndpointSpec.Builder builder) {
 		EndpointSpec spec = builder.build();
 		aws.sageMaker().define(spec);
 		return spec.name();

@@ -2,6 +2,7 @@ package io.inferq.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -124,6 +125,10 @@ final class BatchesClient {
 				ApiException::isRetryable));
 		try (InputStream body = response.body()) {
 			copyUnlessIdle(body, out, this.retries.requestTimeout());
+		}
+		catch (ResultsFile.InvalidResultsException ex) {
+			// Not a broken connection: fetching again would get the same.
+			throw new UncheckedIOException(ex);
 		}
 		catch (IOException ex) {
 			throw new ApiUnavailableException("The results of batch " + batchId + " broke off: " + ex, ex);

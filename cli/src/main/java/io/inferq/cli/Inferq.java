@@ -70,7 +70,8 @@ public final class Inferq {
 	}
 
 	private int failed(Exception ex, CommandLine commandLine, ParseResult parseResult) {
-		if (ex instanceof InvalidInputException || ex instanceof RejectedLinesException || ex instanceof ApiException) {
+		if (ex instanceof InvalidInputException || ex instanceof RejectedLinesException || ex instanceof ApiException
+				|| ex instanceof ResultsFile.InvalidResultsException) {
 			this.err.println("Error: " + ex.getMessage());
 			return REFUSED;
 		}

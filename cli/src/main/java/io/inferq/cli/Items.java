@@ -10,10 +10,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns a line of the input file into a batch item.
  * <p>
  * A line holding a JSON object with a {@code customId} field is a complete item
- * ({@code customId}, {@code input} or {@code inputBase64} + {@code contentType},
- * {@code accept}, {@code metadata}) and is sent byte for byte. Any other JSON line is the
- * input of one job whose {@code customId} is the line's number in the file (1-based,
- * blank lines counted): {@code {"customId":"<line>","input":<the line>}}.
+ * ({@code customId}, {@code input}, or {@code inputBase64} or {@code inputLocation} +
+ * {@code contentType}, {@code accept}, {@code metadata}) and is sent byte for byte. Any
+ * other JSON line is the input of one job whose {@code customId} is the line's number in
+ * the file (1-based, blank lines counted): {@code {"customId":"<line>","input":<the
+ * line>}}.
  */
 final class Items {
 

@@ -1,6 +1,8 @@
 package io.inferq.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -10,12 +12,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Writes the results of batches into one JSONL file, one line per job, in batch order,
- * streamed: memory holds none of them. The file appears complete or not at all: it is
- * written beside its name and moved there at the end. A batch whose results break off, or
- * end with fewer lines than it has jobs (the API ends the stream early when its job store
- * fails midway), is fetched again from its start.
+ * streamed: memory holds one line at a time. Every line must be one JSON object, or the
+ * results are refused ({@link InvalidResultsException}) before the line is written. The
+ * file appears complete or not at all: it is written beside its name and moved there at
+ * the end. A batch whose results break off, or end with fewer lines than it has jobs (the
+ * API ends the stream early when its job store fails midway), is fetched again from its
+ * start.
  */
 final class ResultsFile {
 
@@ -70,8 +79,16 @@ final class ResultsFile {
 	 * @return the number of lines copied
 	 */
 	static long copy(BatchesClient client, Batch batch, OutputStream out) throws IOException {
-		LineCountingStream lines = new LineCountingStream(out);
-		client.results(batch.id(), lines);
+		LineCountingStream lines = new LineCountingStream(out, batch.id());
+		try {
+			client.results(batch.id(), lines);
+		}
+		catch (UncheckedIOException ex) {
+			if (ex.getCause() instanceof InvalidResultsException invalid) {
+				throw invalid;
+			}
+			throw ex;
+		}
 		lines.endLine();
 		return lines.count();
 	}
@@ -90,46 +107,77 @@ final class ResultsFile {
 	}
 
 	/**
-	 * Counts the lines passing through, without closing the stream beneath (a channel's
-	 * stream would close the channel).
+	 * Checks and counts the lines passing through, each written once it is whole and
+	 * found to be one JSON object, without closing the stream beneath (a channel's stream
+	 * would close the channel).
 	 */
 	private static final class LineCountingStream extends OutputStream {
 
+		private static final JsonMapper mapper = JsonMapper.builder().build();
+
 		private final OutputStream out;
+
+		private final String batchId;
+
+		private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
 		private long count;
 
-		private int last = '\n';
-
-		LineCountingStream(OutputStream out) {
+		LineCountingStream(OutputStream out, String batchId) {
 			this.out = out;
+			this.batchId = batchId;
 		}
 
 		@Override
 		public void write(int b) throws IOException {
-			this.out.write(b);
-			count(b);
+			if (b == '\n') {
+				endLine();
+			}
+			else {
+				this.line.write(b);
+			}
 		}
 
 		@Override
 		public void write(byte[] bytes, int offset, int length) throws IOException {
-			this.out.write(bytes, offset, length);
+			int from = offset;
 			for (int i = offset; i < offset + length; i++) {
-				count(bytes[i]);
+				if (bytes[i] == '\n') {
+					this.line.write(bytes, from, i - from);
+					endLine();
+					from = i + 1;
+				}
 			}
+			this.line.write(bytes, from, offset + length - from);
 		}
 
-		private void count(int b) {
-			if (b == '\n') {
-				this.count++;
-			}
-			this.last = b;
-		}
-
-		/** Ends a last line that has no newline. */
+		/** Checks and writes the line so far, if any, ended. */
 		void endLine() throws IOException {
-			if (this.last != '\n') {
-				write('\n');
+			if (this.line.size() == 0) {
+				return;
+			}
+			byte[] whole = this.line.toByteArray();
+			this.line.reset();
+			long number = this.count + 1;
+			if (!isJsonObject(whole)) {
+				throw new InvalidResultsException("The results of batch " + this.batchId
+						+ " are not valid NDJSON: line " + number + " is not one JSON object");
+			}
+			this.out.write(whole);
+			this.out.write('\n');
+			this.count = number;
+		}
+
+		private static boolean isJsonObject(byte[] line) {
+			try (JsonParser parser = mapper.createParser(line)) {
+				if (parser.nextToken() != JsonToken.START_OBJECT) {
+					return false;
+				}
+				parser.skipChildren();
+				return parser.nextToken() == null;
+			}
+			catch (JacksonException ex) {
+				return false;
 			}
 		}
 
@@ -139,6 +187,15 @@ final class ResultsFile {
 
 		@Override
 		public void close() {
+		}
+
+	}
+
+	/** Results that are not one JSON object per line, as the API promises. */
+	static final class InvalidResultsException extends IOException {
+
+		InvalidResultsException(String message) {
+			super(message);
 		}
 
 	}

@@ -16,6 +16,8 @@ import io.inferq.cli.StubApi.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -207,6 +209,23 @@ class EnqueueCommandTest {
 		assertThat(Files.readAllLines(results)).hasSize(25)
 			.doesNotHaveDuplicates()
 			.allMatch((line) -> line.endsWith("}"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{\"customId\":\"1\",\"output\":{\n  \"pretty\": true\n}}\n",
+			"{\"customId\":\"1\"} {\"customId\":\"2\"}\n", "[1, 2]\n", "not json\n",
+			"{\"customId\":\"1\",\"output\":\"\u00ff\n" })
+	void results_shouldRefuseAnExportThatIsNotOneJsonObjectPerLine(String export) {
+		run("enqueue", this.file.toString());
+		this.api.thenAnswer((request) -> request.path().endsWith("/results"),
+				(request) -> new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), export));
+		Path out = this.directory.resolve("out.jsonl");
+
+		assertThat(run("results", "b1", "-o", out.toString())).isEqualTo(2);
+		assertThat(this.err)
+			.contains("Error: The results of batch b1 are not valid NDJSON: line 1 is not one JSON object");
+		assertThat(out).doesNotExist();
+		assertThat(this.api.requests()).filteredOn((request) -> request.path().endsWith("/results")).hasSize(1);
 	}
 
 	@Test

@@ -5,10 +5,15 @@ import java.util.concurrent.CompletableFuture;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.autoconfigure.dynamodb.DynamoDbProperties;
+import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
 import io.inferq.message.JobLanes;
 import io.inferq.message.JobQueue;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.message.sqs.SqsJobQueue;
+import io.inferq.payload.ClaimCheckJobStore;
+import io.inferq.payload.PayloadStore;
+import io.inferq.payload.s3.PayloadBucket;
+import io.inferq.payload.s3.S3PayloadStore;
 import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStore;
@@ -18,8 +23,11 @@ import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -29,13 +37,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The job, batch and idempotency stores and the job queues of both lanes on DynamoDB and
- * SQS, for both apps. The SQS client is Spring Cloud AWS's; the asynchronous DynamoDB
- * client, which Spring Cloud AWS does not provide, is built here from the same
- * {@code spring.cloud.aws.*} and {@code spring.cloud.aws.dynamodb.*} properties.
+ * The job, batch and idempotency stores, the payload store and the job queues of both
+ * lanes on DynamoDB, S3 and SQS, for both apps. The SQS client is Spring Cloud AWS's; the
+ * asynchronous DynamoDB and S3 clients, which Spring Cloud AWS does not provide, are
+ * built here from the same {@code spring.cloud.aws.*} and
+ * {@code spring.cloud.aws.dynamodb.*} / {@code spring.cloud.aws.s3.*} properties.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ InferqAwsProperties.class, DynamoDbProperties.class })
+@EnableConfigurationProperties({ InferqAwsProperties.class, DynamoDbProperties.class, S3Properties.class })
 public class InferqAwsConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(InferqAwsConfiguration.class);
@@ -54,9 +63,34 @@ public class InferqAwsConfiguration {
 			.build();
 	}
 
+	/**
+	 * The asynchronous S3 client. The SDK's own checksums are off unless S3 requires
+	 * them: the payload store checks SHA-256 itself, and S3-compatible stand-ins do not
+	 * all take the SDK's trailing checksums.
+	 */
+	@Bean(destroyMethod = "close")
+	S3AsyncClient s3AsyncClient(AwsClientBuilderConfigurer configurer, S3Properties properties) {
+		return configurer.configure(S3AsyncClient.builder(), properties, null)
+			.forcePathStyle(Boolean.TRUE.equals(properties.getPathStyleAccessEnabled()))
+			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+			.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+			.build();
+	}
+
 	@Bean
-	JobStore jobStore(DynamoDbAsyncClient dynamoDb, InferqAwsProperties properties) {
-		return new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention());
+	PayloadStore payloadStore(S3AsyncClient s3, InferqAwsProperties properties) {
+		InferqAwsProperties.Payloads payloads = properties.payloads();
+		return new S3PayloadStore(s3, payloads.bucketName(), payloads.keyPrefix(), payloads.inputLocations());
+	}
+
+	/**
+	 * The job store: DynamoDB, with inputs and outputs above the inline threshold kept in
+	 * the payload store.
+	 */
+	@Bean
+	JobStore jobStore(DynamoDbAsyncClient dynamoDb, PayloadStore payloads, InferqAwsProperties properties) {
+		return new ClaimCheckJobStore(new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention()),
+				payloads, properties.payloads().inlineThreshold().toBytes());
 	}
 
 	@Bean
@@ -87,17 +121,21 @@ public class InferqAwsConfiguration {
 	 * apps.
 	 */
 	@Bean
-	InitializingBean inferqResources(InferqAwsProperties properties, DynamoDbAsyncClient dynamoDb, SqsAsyncClient sqs) {
+	InitializingBean inferqResources(InferqAwsProperties properties, DynamoDbAsyncClient dynamoDb, SqsAsyncClient sqs,
+			S3AsyncClient s3) {
 		return () -> {
 			if (!properties.createResources()) {
 				return;
 			}
-			logger.info("Creating table {} and queues {}, {} / {} if absent", properties.tableName(),
-					properties.queueName(), properties.bulkQueueName(), properties.deadLetterQueueName());
+			logger.info("Creating table {}, queues {}, {} / {} and bucket {} if absent", properties.tableName(),
+					properties.queueName(), properties.bulkQueueName(), properties.deadLetterQueueName(),
+					properties.payloads().bucketName());
 			CompletableFuture
 				.allOf(JobTable.createIfAbsent(dynamoDb, properties.tableName()),
 						JobQueues.createIfAbsent(sqs, properties.queueName(), properties.bulkQueueName(),
-								properties.deadLetterQueueName()))
+								properties.deadLetterQueueName()),
+						PayloadBucket.createIfAbsent(s3, properties.payloads().bucketName(),
+								properties.payloads().keyPrefix(), properties.retention()))
 				.get(RESOURCE_CREATION_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 		};
 	}

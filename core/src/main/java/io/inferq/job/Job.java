@@ -190,6 +190,27 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 				this.error, this.batch, this.status);
 	}
 
+	/**
+	 * This job with its input kept elsewhere: {@code sameInput} must be the same content
+	 * as the input, inline or stored; not a change of state.
+	 */
+	public Job withInput(Payload sameInput) {
+		Objects.requireNonNull(sameInput, "sameInput");
+		return new Job(this.id, this.status, this.version, sameInput, this.accept, this.metadata, this.createdAt,
+				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, this.output,
+				this.error, this.batch, this.storedStatus);
+	}
+
+	/**
+	 * This job with its output kept elsewhere: {@code sameOutput} must be the same
+	 * content as the output, inline or stored; not a change of state.
+	 */
+	public Job withOutput(Payload sameOutput) {
+		return new Job(this.id, this.status, this.version, this.input, this.accept, this.metadata, this.createdAt,
+				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, sameOutput,
+				this.error, this.batch, this.storedStatus);
+	}
+
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
 			int newAttempts, Payload newOutput, JobError newError) {
 		if (!this.status.canBecome(next)) {

@@ -3,13 +3,19 @@ package io.inferq.message;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
+import io.inferq.job.PayloadRef;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The JSON form of a {@link JobMessage}, version 1:
@@ -18,13 +24,38 @@ import tools.jackson.databind.node.ObjectNode;
  * {"jobId": "…"}                                                        a job that is stored already
  * {"jobId": "…", "input": {…any JSON…}, "accept": "…", "metadata": {…}}  a new job with JSON input
  * {"jobId": "…", "inputBase64": "…", "contentType": "…"}                  a new job with binary input
+ * {"jobId": "…", "inputLocation": "s3://bucket/key", "contentType": "…"}  a new job with input in S3
  * </pre>
  *
- * Unknown fields are ignored so that newer senders do not break older workers.
+ * JSON input is kept as the exact text of the {@code input} value, as the API keeps it:
+ * numbers of any precision reach the model as written. A message with the same field
+ * twice is malformed. Unknown fields are ignored so that newer senders do not break older
+ * workers.
  */
 public final class JobMessageCodec {
 
-	private static final JsonMapper mapper = JsonMapper.builder().build();
+	private static final JsonMapper mapper = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
+
+	/**
+	 * The most metadata entries, and the longest keys and values (in characters): the
+	 * API's defaults ({@code inferq.api.metadata.*}), so that a message carries no more
+	 * than a submit may, and its job always fits one record.
+	 */
+	static final int MAX_METADATA_ENTRIES = 16;
+
+	static final int MAX_METADATA_KEY_LENGTH = 64;
+
+	static final int MAX_METADATA_VALUE_LENGTH = 256;
+
+	private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.:-]{1," + MAX_METADATA_KEY_LENGTH + "}");
+
+	/** The longest media type SageMaker accepts in its ContentType header. */
+	private static final int MAX_MEDIA_TYPE_LENGTH = 1024;
+
+	private static final Pattern MEDIA_TYPE = Pattern
+		.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\\s*;[\\x20-\\x7E]*)?");
 
 	private JobMessageCodec() {
 	}
@@ -34,8 +65,12 @@ public final class JobMessageCodec {
 		ObjectNode node = mapper.createObjectNode();
 		node.put("jobId", message.jobId().value());
 		Payload input = message.input();
-		if (input != null && input.isJson()) {
-			node.set("input", mapper.readTree(input.bytes()));
+		if (input != null && input.isStored()) {
+			node.put("inputLocation", input.ref().uri());
+			node.put("contentType", input.contentType());
+		}
+		else if (input != null && input.isJson()) {
+			node.putRawValue("input", new RawValue(input.text()));
 		}
 		else if (input != null) {
 			node.put("inputBase64", Base64.getEncoder().encodeToString(input.bytes()));
@@ -75,25 +110,72 @@ public final class JobMessageCodec {
 			throw new MalformedJobMessageException(ex.getMessage(), ex);
 		}
 		try {
-			return new JobMessage(jobId, input(node), optionalText(node, "accept"), metadata(node));
+			return new JobMessage(jobId, input(node, body), optionalText(node, "accept"), metadata(node));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);
 		}
 	}
 
-	private static Payload input(JsonNode node) {
-		if (node.has("input") && node.has("inputBase64")) {
-			throw new IllegalArgumentException("A job message has either 'input' or 'inputBase64', not both");
+	private static Payload input(JsonNode node, String body) {
+		int inputs = (node.has("input") ? 1 : 0) + (node.has("inputBase64") ? 1 : 0)
+				+ (node.has("inputLocation") ? 1 : 0);
+		if (inputs > 1) {
+			throw new IllegalArgumentException(
+					"A job message has one of 'input', 'inputBase64' and 'inputLocation', not several");
 		}
 		if (node.has("input")) {
-			return Payload.json(mapper.writeValueAsString(node.get("input")));
+			if (node.get("input").isNull()) {
+				throw new IllegalArgumentException("'input' is null; send the model's input as any other JSON value");
+			}
+			if (node.has("contentType")) {
+				throw new IllegalArgumentException("'contentType' goes with 'inputBase64' or 'inputLocation' only");
+			}
+			return Payload.json(rawInput(body));
 		}
 		if (node.has("inputBase64")) {
 			byte[] bytes = Base64.getDecoder().decode(requiredText(node, "inputBase64"));
-			return new Payload(bytes, requiredText(node, "contentType"));
+			return new Payload(bytes, mediaType(requiredText(node, "contentType")));
+		}
+		if (node.has("inputLocation")) {
+			return Payload.stored(PayloadRef.clientObject(requiredText(node, "inputLocation")),
+					mediaType(requiredText(node, "contentType")));
 		}
 		return null;
+	}
+
+	/** The exact text of the top-level {@code input} value of a well-formed message. */
+	private static String rawInput(String body) {
+		try (JsonParser parser = mapper.createParser(body)) {
+			parser.nextToken();
+			for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+				JsonToken token = parser.nextToken();
+				if (!name.equals("input")) {
+					parser.skipChildren();
+					continue;
+				}
+				int start = Math.toIntExact(parser.currentTokenLocation().getCharOffset());
+				if (token.isStructStart()) {
+					parser.skipChildren();
+				}
+				else {
+					parser.finishToken();
+				}
+				int end = Math.toIntExact(parser.currentLocation().getCharOffset());
+				return body.substring(start, end);
+			}
+		}
+		throw new IllegalStateException("The message has no 'input'");
+	}
+
+	/** A concrete media type such as {@code image/png}, as SageMaker takes it. */
+	private static String mediaType(String value) {
+		if (value.length() > MAX_MEDIA_TYPE_LENGTH || !MEDIA_TYPE.matcher(value).matches()
+				|| value.split(";", 2)[0].contains("*")) {
+			throw new IllegalArgumentException("'contentType' must be a media type such as image/png, in at most "
+					+ MAX_MEDIA_TYPE_LENGTH + " printable ASCII characters");
+		}
+		return value;
 	}
 
 	private static Map<String, String> metadata(JsonNode node) {
@@ -106,10 +188,23 @@ public final class JobMessageCodec {
 		}
 		Map<String, String> pairs = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> entry : metadata.properties()) {
+			if (pairs.size() == MAX_METADATA_ENTRIES) {
+				throw new IllegalArgumentException("'metadata' has more than " + MAX_METADATA_ENTRIES + " entries");
+			}
+			if (!METADATA_KEY.matcher(entry.getKey()).matches()) {
+				throw new IllegalArgumentException("Metadata keys are 1 to " + MAX_METADATA_KEY_LENGTH
+						+ " characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'");
+			}
 			if (!entry.getValue().isString()) {
 				throw new IllegalArgumentException("'metadata." + entry.getKey() + "' must be a string");
 			}
-			pairs.put(entry.getKey(), entry.getValue().stringValue());
+			String value = entry.getValue().stringValue();
+			if (value.codePointCount(0, value.length()) > MAX_METADATA_VALUE_LENGTH || value.codePoints()
+				.anyMatch((c) -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+				throw new IllegalArgumentException("'metadata." + entry.getKey() + "' must be text of at most "
+						+ MAX_METADATA_VALUE_LENGTH + " characters without control characters");
+			}
+			pairs.put(entry.getKey(), value);
 		}
 		return pairs;
 	}

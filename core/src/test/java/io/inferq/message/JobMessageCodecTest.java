@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
+import io.inferq.job.PayloadRef;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -40,13 +41,67 @@ class JobMessageCodecTest {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "{\"price\":1.10,\"big\":12345678901234567890.123456789,\"tiny\":1e-400}",
+			"[1.0, 2E+3, -0.0, 1e400]", "\"caf\\u00e9 \u2028 \\n\"", "12345678901234567890123456789",
+			"{\n  \"pretty\": [\n    true,\n    null\n  ]\n}", "false" })
+	void decode_shouldKeepJsonInputExactlyAsWritten(String input) {
+		String body = "{\"metadata\":{\"k\":\"v\"},\"input\": " + input + " ,\"jobId\":\"job-0000000001\"}";
+
+		JobMessage message = JobMessageCodec.decode(body);
+
+		assertThat(message.input().text()).isEqualTo(input);
+		assertThat(message.input().contentType()).isEqualTo(Payload.JSON);
+		assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message))).isEqualTo(message);
+	}
+
+	@Test
+	void decode_shouldReadAnInputLocationAsAClientObjectOfUnknownSize() {
+		JobMessage message = JobMessageCodec.decode(
+				"{\"jobId\":\"job-0000000001\",\"inputLocation\":\"s3://photos/2026/cat.jpg\",\"contentType\":\"image/jpeg\"}");
+
+		assertThat(message.input().isStored()).isTrue();
+		assertThat(message.input().ref()).isEqualTo(PayloadRef.clientObject("s3://photos/2026/cat.jpg"));
+		assertThat(message.input().ref().owned()).isFalse();
+		assertThat(message.input().ref().isSizeKnown()).isFalse();
+		assertThat(message.input().contentType()).isEqualTo("image/jpeg");
+		assertThat(JobMessageCodec.decode(JobMessageCodec.encode(message))).isEqualTo(message);
+	}
+
+	@ParameterizedTest
 	@ValueSource(strings = { "", "not json", "[]", "42", "{}", "{\"jobId\":7}", "{\"jobId\":\"bad/id\"}",
 			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"@@@\",\"contentType\":\"x/y\"}",
 			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"AAAA\"}",
 			"{\"jobId\":\"job-0000000001\",\"input\":1,\"inputBase64\":\"AAAA\",\"contentType\":\"x/y\"}",
-			"{\"jobId\":\"job-0000000001\",\"metadata\":{\"k\":1}}" })
+			"{\"jobId\":\"job-0000000001\",\"metadata\":{\"k\":1}}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"input\":2}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"bad key\":\"v\"}}",
+			"{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"k\":\"line\\nbreak\"}}",
+			"{\"jobId\":\"job-0000000001\",\"jobId\":\"job-0000000002\"}",
+			"{\"jobId\":\"job-0000000001\",\"input\":null}",
+			"{\"jobId\":\"job-0000000001\",\"input\":{},\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputLocation\":\"s3://b/k\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputLocation\":\"https://b/k\",\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputLocation\":\"s3://b/\",\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputLocation\":\"s3://b/k\",\"input\":1,\"contentType\":\"x/y\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"AAAA\",\"contentType\":\"*/*\"}",
+			"{\"jobId\":\"job-0000000001\",\"inputBase64\":\"AAAA\",\"contentType\":\"not a type\"}" })
 	void decode_shouldRejectMalformedMessages(String body) {
 		assertThatThrownBy(() -> JobMessageCodec.decode(body)).isInstanceOf(MalformedJobMessageException.class);
+	}
+
+	@Test
+	void decode_shouldHoldMetadataToTheApisLimits() {
+		String tooMany = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{"
+				+ String.join(",",
+						java.util.stream.IntStream.range(0, 17).mapToObj((i) -> "\"k" + i + "\":\"v\"").toList())
+				+ "}}";
+		String tooLong = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"k\":\"" + "v".repeat(257) + "\"}}";
+		String longest = "{\"jobId\":\"job-0000000001\",\"input\":1,\"metadata\":{\"" + "k".repeat(64) + "\":\""
+				+ "v".repeat(256) + "\"}}";
+
+		assertThatThrownBy(() -> JobMessageCodec.decode(tooMany)).isInstanceOf(MalformedJobMessageException.class);
+		assertThatThrownBy(() -> JobMessageCodec.decode(tooLong)).isInstanceOf(MalformedJobMessageException.class);
+		assertThat(JobMessageCodec.decode(longest).metadata()).hasSize(1);
 	}
 
 	@Test

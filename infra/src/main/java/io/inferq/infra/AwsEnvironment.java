@@ -11,9 +11,10 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Stand-ins for the AWS services inferq uses, running somewhere local: SQS, DynamoDB and
- * a SageMaker endpoint emulator, with the jobs table and queues created. Test scenarios
- * written against this interface run against every implementation.
+ * Stand-ins for the AWS services inferq uses, running somewhere local: SQS, DynamoDB, S3
+ * and a SageMaker endpoint emulator, with the jobs table, queues and payloads bucket
+ * created. Test scenarios written against this interface run against every
+ * implementation.
  */
 public interface AwsEnvironment {
 
@@ -22,6 +23,9 @@ public interface AwsEnvironment {
 
 	/** The DynamoDB endpoint URL. */
 	URI dynamoDbEndpoint();
+
+	/** The S3 endpoint URL (path-style addressing). */
+	URI s3Endpoint();
 
 	/** The SageMaker (Runtime and control plane) endpoint URL. */
 	URI sageMakerEndpoint();
@@ -37,8 +41,8 @@ public interface AwsEnvironment {
 
 	/**
 	 * The properties that point the inferq apps at these stand-ins, for
-	 * {@code @DynamicPropertySource}; they also make the apps create the table and queues
-	 * if missing.
+	 * {@code @DynamicPropertySource}; they also make the apps create the table, queues
+	 * and bucket if missing.
 	 */
 	default Map<String, String> springProperties() {
 		AwsCredentials credentials = credentialsProvider().resolveCredentials();
@@ -48,6 +52,8 @@ public interface AwsEnvironment {
 		properties.put("spring.cloud.aws.credentials.secret-key", credentials.secretAccessKey());
 		properties.put("spring.cloud.aws.sqs.endpoint", sqsEndpoint().toString());
 		properties.put("spring.cloud.aws.dynamodb.endpoint", dynamoDbEndpoint().toString());
+		properties.put("spring.cloud.aws.s3.endpoint", s3Endpoint().toString());
+		properties.put("spring.cloud.aws.s3.path-style-access-enabled", "true");
 		properties.put("inferq.worker.sagemaker-endpoint", sageMakerEndpoint().toString());
 		properties.put("inferq.aws.create-resources", "true");
 		return properties;

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.jobs.JobSubmission;
+import io.inferq.api.jobs.LocatedInputs;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchItem;
@@ -25,6 +28,9 @@ import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponse;
 
 /**
  * Enqueues the items of one batch, in two passes over bounded parallel work:
@@ -72,9 +78,12 @@ final class BatchIngest {
 
 	private CompletableFuture<?> leaseRenewal = CompletableFuture.completedFuture(null);
 
+	private final LocatedInputs locatedInputs;
+
 	BatchIngest(Batch batch, JobStore jobs, BatchStore batches, JobQueue queue, Clock clock,
-			ApiProperties.Batches limits) {
+			ApiProperties.Batches limits, LocatedInputs locatedInputs) {
 		this.batch = batch;
+		this.locatedInputs = locatedInputs;
 		this.jobs = jobs;
 		this.batches = batches;
 		this.queue = queue;
@@ -114,10 +123,10 @@ final class BatchIngest {
 						"customId is used by an earlier item; customIds are unique " + "within a batch", item.line(),
 						"/customId");
 			}
-			chunk.add(Job.submitInBatch(new BatchItem(id, seq, item.customId()), item.submission().input(),
-					item.submission().accept(), item.submission().metadata(), this.clock.instant(),
-					item.submission().timeToStart()));
-			chunkBytes += item.submission().input().size();
+			JobSubmission submission = described(item);
+			chunk.add(Job.submitInBatch(new BatchItem(id, seq, item.customId()), submission.input(),
+					submission.accept(), submission.metadata(), this.clock.instant(), submission.timeToStart()));
+			chunkBytes += submission.input().isStored() ? 0 : submission.input().size();
 			seq++;
 			if (chunk.size() == this.limits.chunkSize() || chunkBytes >= this.limits.chunkBytes().toBytes()) {
 				storeChunk(chunk);
@@ -133,6 +142,24 @@ final class BatchIngest {
 		}
 		awaitAll();
 		return seq;
+	}
+
+	/**
+	 * The item's submission, with the object its {@code inputLocation} names looked at
+	 * (on this thread: the item's line is refused if it is missing, refused or too
+	 * large).
+	 */
+	private JobSubmission described(BatchItemSource.Item item) {
+		try {
+			return this.locatedInputs.describe(item.submission()).join();
+		}
+		catch (CompletionException ex) {
+			if (Futures.unwrap(ex) instanceof ErrorResponse refused
+					&& refused.getStatusCode().value() != HttpStatus.SERVICE_UNAVAILABLE.value()) {
+				throw InvalidBatchException.item(refused, item.line());
+			}
+			throw new IngestFailedException("The payload store failed while the batch was read", Futures.unwrap(ex));
+		}
 	}
 
 	private void storeChunk(List<Job> chunk) {

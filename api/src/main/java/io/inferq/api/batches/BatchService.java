@@ -24,6 +24,8 @@ import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.jobs.JobResponse;
 import io.inferq.api.jobs.MetadataReader;
 import io.inferq.api.jobs.ServiceUnavailableException;
+import io.inferq.api.jobs.LocatedInputs;
+import io.inferq.api.jobs.Outputs;
 import io.inferq.api.jobs.SubmitRequestReader;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
@@ -86,8 +88,15 @@ class BatchService {
 
 	private final ApiProperties properties;
 
+	private final LocatedInputs locatedInputs;
+
+	private final Outputs outputs;
+
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
-			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties) {
+			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
+			LocatedInputs locatedInputs, Outputs outputs) {
+		this.locatedInputs = locatedInputs;
+		this.outputs = outputs;
 		this.jobs = jobs;
 		this.batches = batches;
 		this.idempotency = idempotency;
@@ -126,7 +135,7 @@ class BatchService {
 				this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
 		try {
 			long total = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
-					this.properties.batches())
+					this.properties.batches(), this.locatedInputs)
 				.run(source);
 			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), this.clock.instant()), id);
 			logger.info("Batch {} enqueued: {} jobs", id, total);
@@ -237,7 +246,9 @@ class BatchService {
 	/**
 	 * Writes one NDJSON line per job of the batch, in item order, reading the next jobs
 	 * while the last ones are written: memory holds two reads' worth of jobs whatever the
-	 * batch's size. Jobs that do not exist (any more) are left out. If the job store
+	 * batch's size. Jobs that do not exist (any more) are left out. Outputs kept in the
+	 * payload store are fetched to be embedded, a read's worth at a time, when they are
+	 * small enough; larger ones are given by URL. If the job store or the payload store
 	 * fails midway, the export stops there with an {@link IOException} whose cause says
 	 * why; the server has sent what filled its buffer by then, and breaks the connection
 	 * off (see {@code ApiExceptionHandler}).
@@ -250,8 +261,12 @@ class BatchService {
 			if (from + READ_SIZE < total) {
 				next = read(ids(batch, from + READ_SIZE, total));
 			}
-			for (Job job : page.values()) {
-				out.write(this.mapper.writeValueAsBytes(ResultLine.of(asOfNow(job))));
+			List<CompletableFuture<Job>> embeddable = page.values()
+				.stream()
+				.map((job) -> this.outputs.embeddable(asOfNow(job)))
+				.toList();
+			for (CompletableFuture<Job> job : embeddable) {
+				out.write(this.mapper.writeValueAsBytes(ResultLine.of(awaitRead(job))));
 				out.write('\n');
 			}
 		}
@@ -267,12 +282,12 @@ class BatchService {
 		return Futures.recover(this.jobs.findAll(ids), (failure) -> Futures.failed(unavailable("job store", failure)));
 	}
 
-	private Map<JobId, Job> awaitRead(CompletableFuture<Map<JobId, Job>> read) throws IOException {
+	private <T> T awaitRead(CompletableFuture<T> read) throws IOException {
 		try {
 			return read.get(this.properties.awsCallTimeout().multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new IOException("The job store failed during the export", Futures.unwrap(ex));
+			throw new IOException("The job store or payload store failed during the export", Futures.unwrap(ex));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

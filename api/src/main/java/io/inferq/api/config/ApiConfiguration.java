@@ -4,8 +4,10 @@ import java.time.Clock;
 
 import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
 import io.inferq.config.InferqAwsConfiguration;
+import io.inferq.config.InferqAwsProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -18,6 +20,21 @@ import org.springframework.context.annotation.Import;
 @Import(InferqAwsConfiguration.class)
 @EnableConfigurationProperties(ApiProperties.class)
 class ApiConfiguration {
+
+	/**
+	 * Refuses to start with an input limit above the one the worker holds inputs to,
+	 * which would accept jobs that can only fail.
+	 */
+	@Bean
+	InitializingBean inputLimitWithinPayloadLimit(ApiProperties api, InferqAwsProperties aws) {
+		return () -> {
+			if (api.maxInputSize().toBytes() > aws.payloads().maxSize().toBytes()) {
+				throw new IllegalStateException(ApiProperties.PREFIX + ".max-input-size (" + api.maxInputSize()
+						+ ") must be at most " + InferqAwsProperties.PREFIX + ".payloads.max-size ("
+						+ aws.payloads().maxSize() + "), the largest input the worker takes");
+			}
+		};
+	}
 
 	@Bean
 	Clock clock() {

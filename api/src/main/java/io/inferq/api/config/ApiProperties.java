@@ -2,8 +2,6 @@ package io.inferq.api.config;
 
 import java.time.Duration;
 
-import io.inferq.store.dynamodb.DynamoDbJobStore;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -11,8 +9,14 @@ import org.springframework.util.unit.DataSize;
 /**
  * How the job API accepts and answers requests.
  *
- * @param maxInputSize the largest job input: the JSON text of {@code input}, or the
- * decoded bytes of {@code inputBase64}
+ * @param maxInputSize the largest job input: the JSON text of {@code input}, the decoded
+ * bytes of {@code inputBase64}, a raw body, or the object {@code inputLocation} names; at
+ * most {@code inferq.aws.payloads.max-size}, which the worker holds inputs to
+ * @param maxBufferedBytes the most bytes of submit bodies the API holds at once (each is
+ * read whole); a submit beyond it answers 503 with {@code Retry-After}
+ * @param maxEmbeddedOutput the largest output embedded in {@code GET /v1/jobs/{id}} and
+ * in a batch's results export; larger ones are given as a URL
+ * ({@code /v1/jobs/{id}/result})
  * @param defaultTimeToStart how long a job may wait in the queue when the request does
  * not say
  * @param maxTimeToStart the longest {@code timeToStart} a request may ask for
@@ -28,7 +32,8 @@ import org.springframework.util.unit.DataSize;
  * @param batches how batches are enqueued and read
  */
 @ConfigurationProperties(ApiProperties.PREFIX)
-public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
+public record ApiProperties(@DefaultValue("6MB") DataSize maxInputSize,
+		@DefaultValue("256MB") DataSize maxBufferedBytes, @DefaultValue("256KB") DataSize maxEmbeddedOutput,
 		@DefaultValue("6h") Duration defaultTimeToStart, @DefaultValue("24h") Duration maxTimeToStart,
 		@DefaultValue("2s") Duration expectedLatency, @DefaultValue("5s") Duration unavailableRetryAfter,
 		@DefaultValue("5s") Duration awsCallTimeout, @DefaultValue Metadata metadata,
@@ -43,9 +48,16 @@ public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 	private static final int MAX_JSON_BYTES_PER_CHARACTER = 12;
 
 	public ApiProperties {
-		if (maxInputSize.toBytes() <= 0 || maxInputSize.toBytes() >= DynamoDbJobStore.MAX_ITEM_BYTES) {
-			throw new IllegalArgumentException(PREFIX + ".max-input-size must be positive and below DynamoDB's "
-					+ DynamoDbJobStore.MAX_ITEM_BYTES + "-byte item limit, for example 256KB; was " + maxInputSize);
+		if (maxInputSize.toBytes() <= 0 || maxInputSize.toBytes() > Integer.MAX_VALUE / 2) {
+			throw new IllegalArgumentException(
+					PREFIX + ".max-input-size must be positive and below 1 GB, for example 6MB; was " + maxInputSize);
+		}
+		if (maxBufferedBytes.toBytes() < maxInputSize.toBytes()) {
+			throw new IllegalArgumentException(PREFIX + ".max-buffered-bytes must be at least " + ".max-input-size ("
+					+ maxInputSize + "), for example 256MB; was " + maxBufferedBytes);
+		}
+		if (maxEmbeddedOutput.toBytes() < 0) {
+			throw new IllegalArgumentException(PREFIX + ".max-embedded-output must not be negative");
 		}
 		requirePositive("max-time-to-start", maxTimeToStart, "24h");
 		if (!isPositive(defaultTimeToStart) || defaultTimeToStart.compareTo(maxTimeToStart) > 0) {

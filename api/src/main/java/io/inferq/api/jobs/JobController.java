@@ -21,6 +21,9 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -30,7 +33,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -53,14 +58,25 @@ class JobController {
 
 	private final ApiProperties properties;
 
-	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties) {
+	private final RawSubmitReader rawReader;
+
+	private final BodyBudget budget;
+
+	private final Outputs outputs;
+
+	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties,
+			BodyBudget budget, Outputs outputs) {
 		this.jobs = jobs;
 		this.reader = reader;
 		this.metrics = metrics;
 		this.properties = properties;
+		this.rawReader = new RawSubmitReader(reader, properties);
+		this.budget = budget;
+		this.outputs = outputs;
 	}
 
-	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE,
+			params = "!" + RawSubmitReader.RAW)
 	@Operation(summary = "Submit a job",
 			description = "Stores the job and queues it. Unknown fields are refused. 'timeToStart' is an ISO-8601 "
 					+ "duration or a number of seconds; the job expires if no worker starts it within that time.",
@@ -81,9 +97,11 @@ class JobController {
 	@ApiResponse(responseCode = "400",
 			description = "Not a valid job request or Idempotency-Key; the detail says what to fix")
 	@ApiResponse(responseCode = "413", description = "The body or the input is too large")
-	@ApiResponse(responseCode = "415", description = "The body is not application/json")
+	@ApiResponse(responseCode = "415", description = "The body is a form")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
-	@ApiResponse(responseCode = "503", description = "The job store or queue is unavailable; retry after Retry-After")
+	@ApiResponse(responseCode = "503",
+			description = "The job store, payload store or queue is unavailable, or the API holds as many large "
+					+ "bodies as it may; retry after Retry-After")
 	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
@@ -95,22 +113,80 @@ class JobController {
 		long declaredLength = (contentLength != null) ? contentLength : -1;
 		return this.metrics.record(() -> {
 			Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey);
-			byte[] bytes = this.reader.body(body, declaredLength);
-			JobSubmission submission = this.reader.read(bytes);
-			if (key.isEmpty()) {
-				return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
+			BodyBudget.Grant grant = this.budget.reserve(bounded(declaredLength, this.properties.maxRequestBytes()));
+			try {
+				byte[] bytes = this.reader.body(body, declaredLength);
+				JobSubmission submission = this.reader.read(bytes);
+				return submit(submission, key, Fingerprint.of("POST", PATH, contentType, bytes))
+					.whenComplete((done, failure) -> grant.release());
 			}
-			return this.jobs.submit(submission, key.get().stored("POST " + PATH),
-					Fingerprint.of("POST", PATH, contentType, bytes));
-		}).thenApply((submitted) -> {
-			ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
-				.location(URI.create(PATH + "/" + submitted.job().id()))
-				.header(HttpHeaders.RETRY_AFTER, retryAfter());
-			if (submitted.replayed()) {
-				response.header(IdempotencyKey.REPLAYED_HEADER, "true");
+			catch (RuntimeException ex) {
+				grant.release();
+				throw ex;
 			}
-			return response.body(JobResponse.of(submitted.job()));
-		});
+		}).thenApply(this::accepted);
+	}
+
+	@PostMapping(
+			consumes = { "!" + MediaType.APPLICATION_FORM_URLENCODED_VALUE, "!" + MediaType.MULTIPART_FORM_DATA_VALUE },
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Submit a job whose input is the body",
+			description = "The body, with its own Content-Type, is the model's input, byte for byte: for example "
+					+ "curl --data-binary @cat.jpg -H 'Content-Type: image/jpeg'. Any Content-Type but "
+					+ "application/json is a raw input; a raw JSON input is sent with '?raw'. Job options are query "
+					+ "parameters: accept, timeToStart, and metadata.KEY=VALUE for each metadata entry.")
+	@ApiResponse(responseCode = "202", description = "Accepted and queued, as for a JSON request")
+	@ApiResponse(responseCode = "400", description = "No Content-Type, or an invalid option; the detail says which")
+	@ApiResponse(responseCode = "413", description = "The input is too large")
+	@ApiResponse(responseCode = "503",
+			description = "The job store, payload store or queue is unavailable, or the API holds as many large "
+					+ "bodies as it may; retry after Retry-After")
+	CompletableFuture<ResponseEntity<JobResponse>> submitRaw(InputStream body,
+			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
+					required = false) Long contentLength,
+			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE,
+					required = false) String contentType,
+			@Parameter(description = "Makes retries safe, as for a JSON request") @RequestHeader(
+					name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
+			@Parameter(hidden = true) @RequestParam MultiValueMap<String, String> options) {
+		long declaredLength = (contentLength != null) ? contentLength : -1;
+		return this.metrics.record(() -> {
+			Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey);
+			long maxInput = this.properties.maxInputSize().toBytes();
+			BodyBudget.Grant grant = this.budget.reserve(bounded(declaredLength, maxInput));
+			try {
+				RawSubmitReader.RawSubmission raw = this.rawReader.read(body, declaredLength, contentType, options);
+				return submit(raw.submission(), key, raw.fingerprint(PATH))
+					.whenComplete((done, failure) -> grant.release());
+			}
+			catch (RuntimeException ex) {
+				grant.release();
+				throw ex;
+			}
+		}).thenApply(this::accepted);
+	}
+
+	private CompletableFuture<JobService.Submitted> submit(JobSubmission submission, Optional<IdempotencyKey> key,
+			String fingerprint) {
+		if (key.isEmpty()) {
+			return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
+		}
+		return this.jobs.submit(submission, key.get().stored("POST " + PATH), fingerprint);
+	}
+
+	/** The most a body can hold: its declared length, or else the limit. */
+	private static long bounded(long declaredLength, long limit) {
+		return (declaredLength >= 0) ? Math.min(declaredLength, limit + 1) : limit + 1;
+	}
+
+	private ResponseEntity<JobResponse> accepted(JobService.Submitted submitted) {
+		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
+			.location(URI.create(PATH + "/" + submitted.job().id()))
+			.header(HttpHeaders.RETRY_AFTER, retryAfter());
+		if (submitted.replayed()) {
+			response.header(IdempotencyKey.REPLAYED_HEADER, "true");
+		}
+		return response.body(JobResponse.of(submitted.job()));
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -119,18 +195,20 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
 	CompletableFuture<ResponseEntity<JobResponse>> get(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenApply(this::job);
+		return this.jobs.find(jobId(id)).thenCompose(this.outputs::embeddable).thenApply(this::job);
 	}
 
 	@GetMapping("/{id}/result")
-	@Operation(summary = "Get a job's result", description = "The model's output, as it answered, once SUCCEEDED.")
+	@Operation(summary = "Get a job's result",
+			description = "The model's output, as it answered, once SUCCEEDED, with its content type and length, "
+					+ "streamed whatever its size.")
 	@ApiResponse(responseCode = "200", description = "The output, with the model's content type")
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
 	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<byte[]>> result(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenApply(this::result);
+	CompletableFuture<ResponseEntity<Resource>> result(@PathVariable String id) {
+		return this.jobs.find(jobId(id)).thenCompose(this::result);
 	}
 
 	@DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -152,12 +230,23 @@ class JobController {
 		return response.body(JobResponse.of(job));
 	}
 
-	private ResponseEntity<byte[]> result(Job job) {
+	private CompletableFuture<ResponseEntity<Resource>> result(Job job) {
 		return switch (job.status()) {
-			case SUCCEEDED -> ResponseEntity.ok().contentType(mediaType(job.output())).body(job.output().bytes());
+			case SUCCEEDED -> output(job);
 			case QUEUED, RUNNING -> throw JobStatusException.resultNotReady(job, this.properties.expectedLatency());
 			case FAILED, CANCELLED, EXPIRED -> throw JobStatusException.noResult(job);
 		};
+	}
+
+	private CompletableFuture<ResponseEntity<Resource>> output(Job job) {
+		Payload output = job.output();
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+			.contentType(mediaType(output))
+			.contentLength(output.size());
+		if (!output.isStored()) {
+			return CompletableFuture.completedFuture(response.body(new ByteArrayResource(output.bytes())));
+		}
+		return this.outputs.open(job).thenApply((stream) -> response.body(new InputStreamResource(stream)));
 	}
 
 	private String retryAfter() {

@@ -14,8 +14,9 @@ import io.inferq.job.Payload;
 
 /**
  * A job as clients see it. The output is embedded as JSON when the model answered with
- * well-formed JSON, and given in base64 otherwise; {@code outputContentType} is the
- * model's content type either way.
+ * well-formed JSON, and given in base64 otherwise; an output too large to embed is given
+ * by its size and URL instead. {@code outputContentType} is the model's content type
+ * every way.
  *
  * @param id the job's ID
  * @param status where the job is in its life
@@ -27,6 +28,8 @@ import io.inferq.job.Payload;
  * @param output the model's JSON answer
  * @param outputBase64 the model's answer in base64, when it is not JSON
  * @param outputContentType the media type of the model's answer
+ * @param outputSize the size of an answer too large to embed, in bytes
+ * @param outputUrl where an answer too large to embed is served ({@code GET}, streamed)
  * @param error why the job failed, or why its last attempt failed while it waits for a
  * retry
  * @param metadata the client's key-value pairs
@@ -36,17 +39,26 @@ import io.inferq.job.Payload;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
 		Instant deadline, int attempts, @JsonRawValue String output, String outputBase64, String outputContentType,
-		JobError error, Map<String, String> metadata, String batchId, String customId) {
+		Long outputSize, String outputUrl, JobError error, Map<String, String> metadata, String batchId,
+		String customId) {
+
+	/** Where the result of job {@code id} is served. */
+	public static String resultUrl(String id) {
+		return JobController.PATH + "/" + id + "/result";
+	}
 
 	/** The job as clients see it. */
 	public static JobResponse of(Job job) {
 		Payload output = job.output();
-		Optional<String> json = (output != null && output.isJson()) ? StrictJson.text(output.bytes())
+		boolean stored = output != null && output.isStored();
+		Optional<String> json = (output != null && !stored && output.isJson()) ? StrictJson.text(output.bytes())
 				: Optional.empty();
-		String base64 = (output != null && json.isEmpty()) ? Base64.getEncoder().encodeToString(output.bytes()) : null;
+		String base64 = (output != null && !stored && json.isEmpty())
+				? Base64.getEncoder().encodeToString(output.bytes()) : null;
 		return new JobResponse(job.id().value(), job.status(), job.createdAt(), job.startedAt(), job.finishedAt(),
 				job.deadline(), job.attempts(), json.orElse(null), base64,
-				(output != null) ? output.contentType() : null, job.error(), job.metadata(),
+				(output != null) ? output.contentType() : null, stored ? output.size() : null,
+				stored ? resultUrl(job.id().value()) : null, job.error(), job.metadata(),
 				job.isInBatch() ? job.batch().batchId().value() : null,
 				job.isInBatch() ? job.batch().customId() : null);
 	}

@@ -12,6 +12,7 @@ import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobQueue;
+import io.inferq.payload.PayloadStoreException;
 import io.inferq.store.IdempotencyRecord;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobAlreadyExistsException;
@@ -52,12 +53,16 @@ class JobService {
 
 	private final IdempotencyStore idempotency;
 
-	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, Clock clock, ApiProperties properties) {
+	private final LocatedInputs locatedInputs;
+
+	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, Clock clock, ApiProperties properties,
+			LocatedInputs locatedInputs) {
 		this.store = store;
 		this.queue = queue;
 		this.idempotency = idempotency;
 		this.clock = clock;
 		this.properties = properties;
+		this.locatedInputs = locatedInputs;
 	}
 
 	/**
@@ -66,9 +71,11 @@ class JobService {
 	 * message, and the problem names it ({@code jobId}).
 	 */
 	CompletableFuture<Job> submit(JobSubmission submission) {
-		Job job = Job.submit(JobId.random(), submission.input(), submission.accept(), submission.metadata(),
-				this.clock.instant(), submission.timeToStart());
-		return create(job).thenCompose((created) -> enqueue(created, null));
+		return this.locatedInputs.describe(submission).thenCompose((described) -> {
+			Job job = Job.submit(JobId.random(), described.input(), described.accept(), described.metadata(),
+					this.clock.instant(), described.timeToStart());
+			return create(job).thenCompose((created) -> enqueue(created, null));
+		});
 	}
 
 	/**
@@ -81,6 +88,11 @@ class JobService {
 	 * @param fingerprint the request's fingerprint
 	 */
 	CompletableFuture<Submitted> submit(JobSubmission submission, String key, String fingerprint) {
+		return this.locatedInputs.describe(submission)
+			.thenCompose((described) -> submitOnce(described, key, fingerprint));
+	}
+
+	private CompletableFuture<Submitted> submitOnce(JobSubmission submission, String key, String fingerprint) {
 		Instant now = this.clock.instant();
 		JobId id = JobId.random();
 		IdempotencyRecord claim = new IdempotencyRecord(key, id.value(), fingerprint, now,
@@ -151,6 +163,10 @@ class JobService {
 			if (failure instanceof JobTooLargeException) {
 				return Futures.failed(new RequestTooLargeException(
 						"The job does not fit in one stored record; send a smaller input or less metadata"));
+			}
+			if (failure instanceof PayloadStoreException payload) {
+				logger.warn("Job {}: the payload store failed: {}", job.id(), payload.toString());
+				return Futures.failed(unavailable("payload store", payload));
 			}
 			return Futures.failed(storeUnavailable(job.id(), failure));
 		});

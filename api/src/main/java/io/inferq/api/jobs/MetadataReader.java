@@ -51,6 +51,26 @@ public final class MetadataReader {
 		return metadata;
 	}
 
+	/**
+	 * Metadata given as key-value pairs (a raw-body submit's {@code metadata.KEY} query
+	 * parameters), by the same rules.
+	 */
+	public Map<String, String> read(Map<String, String> pairs) {
+		if (pairs.size() > this.limits.maxEntries()) {
+			throw new InvalidJobRequestException(
+					"'metadata' has more than " + this.limits.maxEntries() + " entries; send fewer", "/metadata");
+		}
+		Map<String, String> metadata = new LinkedHashMap<>();
+		pairs.forEach((key, value) -> {
+			if (key.length() > this.limits.maxKeyLength() || !KEY.matcher(key).matches()) {
+				throw new InvalidJobRequestException("Metadata keys are 1 to " + this.limits.maxKeyLength()
+						+ " characters of A-Z, a-z, 0-9, '_', '-', '.' or ':'", "/metadata");
+			}
+			metadata.put(key, value(value, "/metadata/" + key));
+		});
+		return metadata;
+	}
+
 	private String value(String value, String pointer) {
 		if (value.codePointCount(0, value.length()) > this.limits.maxValueLength()) {
 			throw new InvalidJobRequestException(

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.job.Payload;
+import io.inferq.job.PayloadRef;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -42,11 +43,13 @@ public class SubmitRequestReader {
 
 	private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-	private static final String FIELDS = "a job request has 'input' (any JSON value) or 'inputBase64' with "
-			+ "'contentType', and optionally 'accept', 'metadata' and 'timeToStart'";
+	private static final String FIELDS = "a job request has 'input' (any JSON value), or 'inputBase64' or "
+			+ "'inputLocation' (s3://bucket/key) with 'contentType', and optionally 'accept', 'metadata' and "
+			+ "'timeToStart'";
 
 	private static final String ITEM_FIELDS = "a batch item has 'customId' and, as a job request, 'input' (any JSON "
-			+ "value) or 'inputBase64' with 'contentType', and optionally 'accept', 'metadata' and 'timeToStart'";
+			+ "value), or 'inputBase64' or 'inputLocation' (s3://bucket/key) with 'contentType', and optionally "
+			+ "'accept', 'metadata' and 'timeToStart'";
 
 	private final ApiProperties properties;
 
@@ -151,11 +154,13 @@ public class SubmitRequestReader {
 	private byte[] bytes(InputStream body, long declaredLength) {
 		long limit = this.properties.maxRequestBytes();
 		if (declaredLength > limit) {
+			Bodies.discard(body, declaredLength);
 			throw bodyTooLarge(limit);
 		}
 		try {
 			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
 			if (bytes.length > limit) {
+				Bodies.discard(body, -1);
 				throw bodyTooLarge(limit);
 			}
 			return bytes;
@@ -186,6 +191,7 @@ public class SubmitRequestReader {
 			switch (name) {
 				case "input" -> fields.input = rawJson(parser, token, text);
 				case "inputBase64" -> fields.inputBase64 = string(parser, token, name);
+				case "inputLocation" -> fields.inputLocation = string(parser, token, name);
 				case "contentType" -> fields.contentType = mediaType(string(parser, token, name), name, true);
 				case "accept" -> fields.accept = mediaType(string(parser, token, name), name, false);
 				case "metadata" -> fields.metadata = this.metadata.read(parser, token);
@@ -218,28 +224,58 @@ public class SubmitRequestReader {
 	}
 
 	private JobSubmission submission(Fields fields) {
-		if (fields.input != null && fields.inputBase64 != null) {
+		int inputs = ((fields.input != null) ? 1 : 0) + ((fields.inputBase64 != null) ? 1 : 0)
+				+ ((fields.inputLocation != null) ? 1 : 0);
+		if (inputs > 1) {
 			throw new InvalidJobRequestException(
-					"Send either 'input' (JSON) or 'inputBase64' (binary with 'contentType'), not both", "");
+					"Send one of 'input' (JSON), 'inputBase64' (binary with "
+							+ "'contentType') and 'inputLocation' (s3://bucket/key with 'contentType'), not several",
+					"");
 		}
-		if (fields.input == null && fields.inputBase64 == null) {
+		if (inputs == 0) {
 			throw new InvalidJobRequestException("The job has no input; " + FIELDS, "/input");
 		}
-		Payload input = (fields.input != null) ? jsonInput(fields) : binaryInput(fields);
+		Payload input = (fields.input != null) ? jsonInput(fields)
+				: (fields.inputBase64 != null) ? binaryInput(fields) : locatedInput(fields);
+		return submission(input, fields.accept, fields.metadata, fields.timeToStart);
+	}
+
+	/**
+	 * A submission of {@code input} within the size limit; a located input's size is
+	 * checked when the object is looked at.
+	 */
+	JobSubmission submission(Payload input, String accept, Map<String, String> metadata, Duration timeToStart) {
 		long maxInputBytes = this.properties.maxInputSize().toBytes();
 		if (input.size() > maxInputBytes) {
-			throw new RequestTooLargeException(
-					"The job's input is " + input.size() + " bytes; it may be " + maxInputBytes + " bytes at most");
+			throw inputTooLarge(input.size(), maxInputBytes);
 		}
-		Duration timeToStart = (fields.timeToStart != null) ? fields.timeToStart : this.properties.defaultTimeToStart();
-		return new JobSubmission(input, fields.accept, fields.metadata, timeToStart);
+		return new JobSubmission(input, accept, metadata,
+				(timeToStart != null) ? timeToStart : this.properties.defaultTimeToStart());
+	}
+
+	static RequestTooLargeException inputTooLarge(long size, long maxInputBytes) {
+		return new RequestTooLargeException(
+				"The job's input is " + size + " bytes; it may be " + maxInputBytes + " bytes at most");
+	}
+
+	private static Payload locatedInput(Fields fields) {
+		if (fields.contentType == null) {
+			throw new InvalidJobRequestException(
+					"'inputLocation' needs 'contentType', the media type of the object, for example image/jpeg",
+					"/contentType");
+		}
+		try {
+			return Payload.stored(PayloadRef.clientObject(fields.inputLocation), fields.contentType);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidJobRequestException("'inputLocation' must be an s3://bucket/key URI", "/inputLocation");
+		}
 	}
 
 	private static Payload jsonInput(Fields fields) {
 		if (fields.contentType != null) {
-			throw new InvalidJobRequestException(
-					"'contentType' goes with 'inputBase64' only; JSON 'input' is always application/json",
-					"/contentType");
+			throw new InvalidJobRequestException("'contentType' goes with 'inputBase64' or 'inputLocation' only; "
+					+ "JSON 'input' is always application/json", "/contentType");
 		}
 		return Payload.json(fields.input);
 	}
@@ -287,7 +323,7 @@ public class SubmitRequestReader {
 		return parser.getString();
 	}
 
-	private static String mediaType(String value, String name, boolean concrete) {
+	static String mediaType(String value, String name, boolean concrete) {
 		if (value != null && !isMediaType(value, concrete)) {
 			throw new InvalidJobRequestException("'" + name + "' must be a media type such as "
 					+ (concrete ? "image/png" : "application/json or */*") + ", in at most " + MAX_MEDIA_TYPE_LENGTH
@@ -307,6 +343,14 @@ public class SubmitRequestReader {
 		catch (InvalidMediaTypeException ex) {
 			return false;
 		}
+	}
+
+	/** A {@code timeToStart} given as text: whole seconds or an ISO-8601 duration. */
+	Duration timeToStart(String value) {
+		if (value.matches("[0-9]{1,18}")) {
+			return withinBounds(Duration.ofSeconds(Long.parseLong(value)));
+		}
+		return withinBounds(isoDuration(value));
 	}
 
 	private Duration timeToStart(JsonParser parser, JsonToken token) {
@@ -354,6 +398,8 @@ public class SubmitRequestReader {
 		private String input;
 
 		private String inputBase64;
+
+		private String inputLocation;
 
 		private String contentType;
 

@@ -20,7 +20,7 @@ class ApiPropertiesTests {
 	void defaults() {
 		ApiProperties properties = bind(Map.of());
 
-		assertThat(properties.maxInputSize()).isEqualTo(DataSize.ofKilobytes(256));
+		assertThat(properties.maxInputSize()).isEqualTo(DataSize.ofMegabytes(6));
 		assertThat(properties.defaultTimeToStart()).isEqualTo(Duration.ofHours(6));
 		assertThat(properties.maxTimeToStart()).isEqualTo(Duration.ofHours(24));
 		assertThat(properties.metadata()).isEqualTo(new ApiProperties.Metadata(16, 64, 256));
@@ -35,9 +35,8 @@ class ApiPropertiesTests {
 	}
 
 	@Test
-	void maxInputSize_mustFitInADynamoDbItem() {
-		assertInvalid(Map.of("inferq.api.max-input-size", "400KB"),
-				"inferq.api.max-input-size must be positive and below DynamoDB's 409600-byte item limit");
+	void maxInputSize_mustBePositiveAndFitTheBufferedBytes() {
+		assertInvalid(Map.of("inferq.api.max-input-size", "300MB"), "inferq.api.max-buffered-bytes must be at least");
 		assertInvalid(Map.of("inferq.api.max-input-size", "0B"), "inferq.api.max-input-size must be positive");
 	}
 

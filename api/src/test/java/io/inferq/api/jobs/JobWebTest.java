@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.payload.PayloadStore;
 import io.inferq.store.IdempotencyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,13 +23,14 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * A {@link WebMvcTest} of {@link JobController} with the real service, reader and error
  * handling, a clock fixed at {@link JobFixtures#NOW}, and the ports left to mock (the
- * idempotency store is mocked here, for the tests that do not use it).
+ * idempotency and payload stores are mocked here, for the tests that do not use them).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(JobController.class)
-@MockitoBean(types = IdempotencyStore.class)
-@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, JobWebTest.Configuration.class })
+@MockitoBean(types = { IdempotencyStore.class, PayloadStore.class })
+@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, LocatedInputs.class, Outputs.class,
+		BodyBudget.class, JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)

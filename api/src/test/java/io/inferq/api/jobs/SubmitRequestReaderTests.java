@@ -67,7 +67,7 @@ class SubmitRequestReaderTests {
 	}
 
 	@Test
-	void read_refusesABodyDeclaredTooLargeWithoutReadingIt() {
+	void read_refusesABodyDeclaredFarTooLargeWithoutReadingIt() {
 		InputStream unreadable = new InputStream() {
 
 			@Override
@@ -78,7 +78,25 @@ class SubmitRequestReaderTests {
 		};
 
 		assertThatExceptionOfType(RequestTooLargeException.class)
-			.isThrownBy(() -> this.reader.read(unreadable, this.properties.maxRequestBytes() + 1));
+			.isThrownBy(() -> this.reader.read(unreadable, 16 * 1024 * 1024 + 1));
+	}
+
+	/** Tomcat drops the connection after a 413: a client still sending would miss it. */
+	@Test
+	void read_refusesABodyDeclaredTooLargeOnceItIsDrainedWithoutKeepingIt() {
+		long declared = this.properties.maxRequestBytes() + 1;
+		long[] read = new long[1];
+		InputStream body = new InputStream() {
+
+			@Override
+			public int read() {
+				return (read[0] < declared) ? (int) (read[0]++ % 128) : -1;
+			}
+
+		};
+
+		assertThatExceptionOfType(RequestTooLargeException.class).isThrownBy(() -> this.reader.read(body, declared));
+		assertThat(read[0]).isEqualTo(declared);
 	}
 
 	@Test

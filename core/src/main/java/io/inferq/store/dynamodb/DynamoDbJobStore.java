@@ -1,12 +1,15 @@
 package io.inferq.store.dynamodb;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -39,12 +42,15 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@link JobStore} on a DynamoDB table defined by {@link JobTable}: one item per job,
- * written whole with {@code PutItem} under a condition on the {@code version} attribute.
+ * created whole with a conditional {@code PutItem}; every later change is an
+ * {@code UpdateItem} of the state attributes alone ({@link JobItems#STATE}) under a
+ * condition on the {@code version} attribute, so the input is written once. A job past
+ * its retention reads as gone, whether or not TTL has deleted it yet.
  * <p>
  * A write that changes the status of a job of a batch is a {@code TransactWriteItems} of
- * that {@code Put} and an {@code Update} of the batch's record that moves one from the
- * old status's counter to the new one's; a transaction that loses to a concurrent one on
- * the batch's record is tried again. Bulk writes ({@code BatchWriteItem}) and reads
+ * that write and an {@code Update} of the batch's record that moves one from the old
+ * status's counter to the new one's; a transaction that loses to a concurrent one on the
+ * batch's record is tried again. Bulk writes ({@code BatchWriteItem}) and reads
  * ({@code BatchGetItem}) retry what DynamoDB left unprocessed until all is done or the
  * backoff gives up, and then fail: nothing is dropped silently.
  */
@@ -90,7 +96,7 @@ public class DynamoDbJobStore implements JobStore {
 
 	@Override
 	public CompletableFuture<Job> create(Job job) {
-		return write(job, 1, null, "attribute_not_exists(#id)", Map.of("#id", JobTable.KEY), Map.of(),
+		return write(job, 1, null, true, "attribute_not_exists(#id)", Map.of("#id", JobTable.KEY), Map.of(),
 				(current) -> new JobAlreadyExistsException(job.id()));
 	}
 
@@ -99,12 +105,13 @@ public class DynamoDbJobStore implements JobStore {
 		return this.dynamoDb
 			.getItem((request) -> request.tableName(this.tableName).key(JobItems.key(id)).consistentRead(true))
 			.thenApply((response) -> response.hasItem() && !response.item().isEmpty()
-					? Optional.of(JobItems.fromItem(response.item())) : Optional.empty());
+					&& !JobItems.isExpired(response.item(), Instant.now())
+							? Optional.of(JobItems.fromItem(response.item())) : Optional.empty());
 	}
 
 	@Override
 	public CompletableFuture<Job> update(Job job) {
-		return write(job, job.version() + 1, job.storedStatus(), "#version = :expected",
+		return write(job, job.version() + 1, job.storedStatus(), false, "#version = :expected",
 				Map.of("#version", JobItems.VERSION), Map.of(":expected", JobItems.n(job.version())),
 				(current) -> new StaleJobException(job.id(), job.version(), current));
 	}
@@ -199,7 +206,11 @@ public class DynamoDbJobStore implements JobStore {
 			.batchGetItem((request) -> request.requestItems(
 					Map.of(this.tableName, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())))
 			.thenCompose((response) -> {
+				Instant now = Instant.now();
 				for (Map<String, AttributeValue> item : response.responses().getOrDefault(this.tableName, List.of())) {
+					if (JobItems.isExpired(item, now)) {
+						continue;
+					}
 					Job job = JobItems.fromItem(item);
 					found.put(job.id().value(), job);
 				}
@@ -217,20 +228,22 @@ public class DynamoDbJobStore implements JobStore {
 	}
 
 	/**
-	 * Puts the job under {@code condition}; in a transaction with its batch's counters if
-	 * its status changes from {@code storedStatus} (a create counts from nothing to
-	 * QUEUED).
+	 * Writes the job under {@code condition}: whole if {@code whole} (a create), its
+	 * state attributes alone otherwise; in a transaction with its batch's counters if its
+	 * status changes from {@code storedStatus} (a create counts from nothing to QUEUED).
 	 */
-	private CompletableFuture<Job> write(Job job, long newVersion, JobStatus storedStatus, String condition,
-			Map<String, String> names, Map<String, AttributeValue> values, Function<Job, RuntimeException> onConflict) {
+	private CompletableFuture<Job> write(Job job, long newVersion, JobStatus storedStatus, boolean whole,
+			String condition, Map<String, String> names, Map<String, AttributeValue> values,
+			Function<Job, RuntimeException> onConflict) {
 		Map<String, AttributeValue> item = this.items.toItem(job, newVersion);
 		long size = JobItems.size(item);
 		if (size > MAX_ITEM_BYTES) {
 			return Futures.failed(new JobTooLargeException(job.id(), size, MAX_ITEM_BYTES));
 		}
+		Change change = whole ? Change.put(item, condition, names, values)
+				: Change.update(job.id(), this.items.state(job, newVersion), condition, names, values);
 		boolean counted = job.isInBatch() && storedStatus != job.status();
-		CompletableFuture<Void> written = counted ? transact(job, item, storedStatus, condition, names, values)
-				: put(item, condition, names, values);
+		CompletableFuture<Void> written = counted ? transact(job, change, storedStatus) : write(change);
 		return Futures.recover(written.thenApply((done) -> job.withVersion(newVersion)), (failure) -> {
 			if (failure instanceof ConditionalCheckFailedException conflict) {
 				return Futures.failed(onConflict.apply(jobOf(conflict.hasItem() ? conflict.item() : null)));
@@ -244,36 +257,21 @@ public class DynamoDbJobStore implements JobStore {
 				// should have ended): the job is written without counting.
 				logger.warn("Job {}: its batch {} has no record any more; writing the job without counting it",
 						job.id(), job.batch().batchId());
-				return put(item, condition, names, values).thenApply((done) -> job.withVersion(newVersion));
+				return write(change).thenApply((done) -> job.withVersion(newVersion));
 			}
 			return Futures.failed(failure);
 		});
 	}
 
-	private CompletableFuture<Void> put(Map<String, AttributeValue> item, String condition, Map<String, String> names,
-			Map<String, AttributeValue> values) {
-		PutItemRequest request = PutItemRequest.builder()
-			.tableName(this.tableName)
-			.item(item)
-			.conditionExpression(condition)
-			.expressionAttributeNames(names)
-			.expressionAttributeValues(values.isEmpty() ? null : values)
-			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-			.build();
-		return Conflicts.BACKOFF.retry((attempt) -> this.dynamoDb.putItem(request), Conflicts::isRetryable)
+	private CompletableFuture<Void> write(Change change) {
+		return Conflicts.BACKOFF.retry((attempt) -> (change.put() != null)
+				? this.dynamoDb.putItem(change.putItemRequest(this.tableName)).thenApply((response) -> null)
+				: this.dynamoDb.updateItem(change.updateItemRequest(this.tableName)).thenApply((response) -> null),
+				Conflicts::isRetryable)
 			.thenApply((response) -> null);
 	}
 
-	private CompletableFuture<Void> transact(Job job, Map<String, AttributeValue> item, JobStatus storedStatus,
-			String condition, Map<String, String> names, Map<String, AttributeValue> values) {
-		Put put = Put.builder()
-			.tableName(this.tableName)
-			.item(item)
-			.conditionExpression(condition)
-			.expressionAttributeNames(names)
-			.expressionAttributeValues(values.isEmpty() ? null : values)
-			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-			.build();
+	private CompletableFuture<Void> transact(Job job, Change change, JobStatus storedStatus) {
 		Map<String, String> counterNames = new HashMap<>(
 				Map.of("#id", JobTable.KEY, "#new", BatchItems.counter(job.status())));
 		Map<String, AttributeValue> counterValues = new HashMap<>(Map.of(":one", JobItems.n(1)));
@@ -295,13 +293,102 @@ public class DynamoDbJobStore implements JobStore {
 			.expressionAttributeNames(counterNames)
 			.expressionAttributeValues(counterValues)
 			.build();
-		return Conflicts.BACKOFF
-			.retry((attempt) -> this.dynamoDb
-				.transactWriteItems((request) -> request.clientRequestToken(UUID.randomUUID().toString())
-					.transactItems(TransactWriteItem.builder().put(put).build(),
-							TransactWriteItem.builder().update(update).build())),
-					Conflicts::isRetryable)
+		TransactWriteItem jobWrite = (change.put() != null)
+				? TransactWriteItem.builder().put(change.transactPut(this.tableName)).build()
+				: TransactWriteItem.builder().update(change.transactUpdate(this.tableName)).build();
+		return Conflicts.BACKOFF.retry(
+				(attempt) -> this.dynamoDb
+					.transactWriteItems((request) -> request.clientRequestToken(UUID.randomUUID().toString())
+						.transactItems(jobWrite, TransactWriteItem.builder().update(update).build())),
+				Conflicts::isRetryable)
 			.thenApply((response) -> null);
+	}
+
+	/**
+	 * One conditional write of a job: a whole item ({@code put}) or an update of its
+	 * state attributes ({@code key}, {@code expression}).
+	 */
+	private record Change(Map<String, AttributeValue> put, Map<String, AttributeValue> key, String expression,
+			String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+
+		static Change put(Map<String, AttributeValue> item, String condition, Map<String, String> names,
+				Map<String, AttributeValue> values) {
+			return new Change(item, null, null, condition, names, values);
+		}
+
+		/**
+		 * Sets the state attributes {@code state} has and removes the others, so that the
+		 * item's state is exactly {@code state}.
+		 */
+		static Change update(JobId id, Map<String, AttributeValue> state, String condition,
+				Map<String, String> conditionNames, Map<String, AttributeValue> conditionValues) {
+			Map<String, String> names = new HashMap<>(conditionNames);
+			Map<String, AttributeValue> values = new HashMap<>(conditionValues);
+			List<String> set = new ArrayList<>();
+			List<String> remove = new ArrayList<>();
+			Set<String> present = new HashSet<>(state.keySet());
+			for (int i = 0; i < JobItems.STATE.size(); i++) {
+				String attribute = JobItems.STATE.get(i);
+				names.put("#s" + i, attribute);
+				if (present.contains(attribute)) {
+					values.put(":s" + i, state.get(attribute));
+					set.add("#s" + i + " = :s" + i);
+				}
+				else {
+					remove.add("#s" + i);
+				}
+			}
+			String expression = "SET " + String.join(", ", set)
+					+ (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+			return new Change(null, JobItems.key(id), expression, condition, names, values);
+		}
+
+		PutItemRequest putItemRequest(String tableName) {
+			return PutItemRequest.builder()
+				.tableName(tableName)
+				.item(this.put)
+				.conditionExpression(this.condition)
+				.expressionAttributeNames(this.names)
+				.expressionAttributeValues(this.values.isEmpty() ? null : this.values)
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+				.build();
+		}
+
+		UpdateItemRequest updateItemRequest(String tableName) {
+			return UpdateItemRequest.builder()
+				.tableName(tableName)
+				.key(this.key)
+				.updateExpression(this.expression)
+				.conditionExpression(this.condition)
+				.expressionAttributeNames(this.names)
+				.expressionAttributeValues(this.values)
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+				.build();
+		}
+
+		Put transactPut(String tableName) {
+			return Put.builder()
+				.tableName(tableName)
+				.item(this.put)
+				.conditionExpression(this.condition)
+				.expressionAttributeNames(this.names)
+				.expressionAttributeValues(this.values.isEmpty() ? null : this.values)
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+				.build();
+		}
+
+		Update transactUpdate(String tableName) {
+			return Update.builder()
+				.tableName(tableName)
+				.key(this.key)
+				.updateExpression(this.expression)
+				.conditionExpression(this.condition)
+				.expressionAttributeNames(this.names)
+				.expressionAttributeValues(this.values)
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+				.build();
+		}
+
 	}
 
 	private static Job jobOf(Map<String, AttributeValue> item) {

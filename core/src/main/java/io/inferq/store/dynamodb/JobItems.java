@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -14,6 +15,7 @@ import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
+import io.inferq.job.PayloadRef;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -29,6 +31,8 @@ final class JobItems {
 	private static final String INPUT = "input";
 
 	private static final String INPUT_TYPE = "inputType";
+
+	private static final String INPUT_REF = "inputRef";
 
 	private static final String ACCEPT = "accept";
 
@@ -50,6 +54,8 @@ final class JobItems {
 
 	private static final String OUTPUT_TYPE = "outputType";
 
+	private static final String OUTPUT_REF = "outputRef";
+
 	private static final String ERROR_TYPE = "errorType";
 
 	private static final String ERROR_MESSAGE = "errorMessage";
@@ -59,6 +65,23 @@ final class JobItems {
 	private static final String BATCH_SEQ = "batchSeq";
 
 	private static final String CUSTOM_ID = "customId";
+
+	/**
+	 * The attributes a change of state writes; the rest (the input, the request, the
+	 * batch) are written once, when the job is created.
+	 */
+	static final List<String> STATE = List.of(STATUS, VERSION, STARTED_AT, FINISHED_AT, LEASE_EXPIRES_AT, ATTEMPTS,
+			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, JobTable.TTL_ATTRIBUTE);
+
+	private static final String REF_BUCKET = "bucket";
+
+	private static final String REF_KEY = "key";
+
+	private static final String REF_SIZE = "size";
+
+	private static final String REF_SHA256 = "sha256";
+
+	private static final String REF_OWNED = "owned";
 
 	private final Duration retention;
 
@@ -77,10 +100,7 @@ final class JobItems {
 	Map<String, AttributeValue> toItem(Job job, long version) {
 		Map<String, AttributeValue> item = new HashMap<>();
 		item.put(JobTable.KEY, s(job.id().value()));
-		item.put(STATUS, s(job.status().name()));
-		item.put(VERSION, n(version));
-		item.put(INPUT, b(job.input().bytes()));
-		item.put(INPUT_TYPE, s(job.input().contentType()));
+		putPayload(item, INPUT, INPUT_TYPE, INPUT_REF, job.input());
 		putIfPresent(item, ACCEPT, job.accept());
 		if (!job.metadata().isEmpty()) {
 			item.put(METADATA,
@@ -90,32 +110,81 @@ final class JobItems {
 						.collect(Collectors.toMap(Map.Entry::getKey, (entry) -> s(entry.getValue())))));
 		}
 		item.put(CREATED_AT, instant(job.createdAt()));
-		putIfPresent(item, STARTED_AT, job.startedAt());
-		putIfPresent(item, FINISHED_AT, job.finishedAt());
 		item.put(DEADLINE, instant(job.deadline()));
-		putIfPresent(item, LEASE_EXPIRES_AT, job.leaseExpiresAt());
-		item.put(ATTEMPTS, n(job.attempts()));
-		if (job.output() != null) {
-			item.put(OUTPUT, b(job.output().bytes()));
-			item.put(OUTPUT_TYPE, s(job.output().contentType()));
-		}
-		if (job.error() != null) {
-			item.put(ERROR_TYPE, s(job.error().type()));
-			item.put(ERROR_MESSAGE, s(job.error().message()));
-		}
 		if (job.batch() != null) {
 			item.put(BATCH_ID, s(job.batch().batchId().value()));
 			item.put(BATCH_SEQ, n(job.batch().seq()));
 			item.put(CUSTOM_ID, s(job.batch().customId()));
 		}
-		Instant deleteAfter = ((job.finishedAt() != null) ? job.finishedAt() : job.deadline()).plus(this.retention);
-		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter.getEpochSecond()));
+		item.putAll(state(job, version));
 		return item;
 	}
 
+	/**
+	 * The attributes of {@link #STATE} the job has at {@code version}; those it lacks are
+	 * absent.
+	 */
+	Map<String, AttributeValue> state(Job job, long version) {
+		Map<String, AttributeValue> item = new HashMap<>();
+		item.put(STATUS, s(job.status().name()));
+		item.put(VERSION, n(version));
+		putIfPresent(item, STARTED_AT, job.startedAt());
+		putIfPresent(item, FINISHED_AT, job.finishedAt());
+		putIfPresent(item, LEASE_EXPIRES_AT, job.leaseExpiresAt());
+		item.put(ATTEMPTS, n(job.attempts()));
+		if (job.output() != null) {
+			putPayload(item, OUTPUT, OUTPUT_TYPE, OUTPUT_REF, job.output());
+		}
+		if (job.error() != null) {
+			item.put(ERROR_TYPE, s(job.error().type()));
+			item.put(ERROR_MESSAGE, s(job.error().message()));
+		}
+		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter(job).getEpochSecond()));
+		return item;
+	}
+
+	/** When DynamoDB may delete the job, and after which it reads as gone. */
+	private Instant deleteAfter(Job job) {
+		return ((job.finishedAt() != null) ? job.finishedAt() : job.deadline()).plus(this.retention);
+	}
+
+	/** Whether the item is past its retention: DynamoDB's TTL deletes late, if at all. */
+	static boolean isExpired(Map<String, AttributeValue> item, Instant now) {
+		AttributeValue ttl = item.get(JobTable.TTL_ATTRIBUTE);
+		return ttl != null && ttl.n() != null && Long.parseLong(ttl.n()) < now.getEpochSecond();
+	}
+
+	private static void putPayload(Map<String, AttributeValue> item, String bytes, String type, String ref,
+			Payload payload) {
+		item.put(type, s(payload.contentType()));
+		if (!payload.isStored()) {
+			item.put(bytes, b(payload.bytes()));
+			return;
+		}
+		PayloadRef stored = payload.ref();
+		Map<String, AttributeValue> attributes = new HashMap<>();
+		attributes.put(REF_BUCKET, s(stored.bucket()));
+		attributes.put(REF_KEY, s(stored.key()));
+		attributes.put(REF_SIZE, n(stored.size()));
+		attributes.put(REF_OWNED, AttributeValue.fromBool(stored.owned()));
+		if (stored.sha256() != null) {
+			attributes.put(REF_SHA256, s(stored.sha256()));
+		}
+		item.put(ref, AttributeValue.fromM(attributes));
+	}
+
+	private static Payload payload(Map<String, AttributeValue> item, String bytes, String type, String ref) {
+		if (item.containsKey(ref)) {
+			Map<String, AttributeValue> stored = item.get(ref).m();
+			return Payload.stored(new PayloadRef(stored.get(REF_BUCKET).s(), stored.get(REF_KEY).s(),
+					Long.parseLong(stored.get(REF_SIZE).n()), string(stored, REF_SHA256), stored.get(REF_OWNED).bool()),
+					item.get(type).s());
+		}
+		return item.containsKey(bytes) ? new Payload(item.get(bytes).b().asByteArray(), item.get(type).s()) : null;
+	}
+
 	static Job fromItem(Map<String, AttributeValue> item) {
-		Payload output = item.containsKey(OUTPUT)
-				? new Payload(item.get(OUTPUT).b().asByteArray(), item.get(OUTPUT_TYPE).s()) : null;
+		Payload output = payload(item, OUTPUT, OUTPUT_TYPE, OUTPUT_REF);
 		JobError error = item.containsKey(ERROR_TYPE)
 				? new JobError(item.get(ERROR_TYPE).s(), string(item, ERROR_MESSAGE)) : null;
 		Map<String, String> metadata = item.containsKey(METADATA) ? item.get(METADATA)
@@ -127,10 +196,10 @@ final class JobItems {
 				Long.parseLong(item.get(BATCH_SEQ).n()), item.get(CUSTOM_ID).s()) : null;
 		JobStatus status = JobStatus.valueOf(item.get(STATUS).s());
 		return new Job(new JobId(item.get(JobTable.KEY).s()), status, Long.parseLong(item.get(VERSION).n()),
-				new Payload(item.get(INPUT).b().asByteArray(), item.get(INPUT_TYPE).s()), string(item, ACCEPT),
-				metadata, instant(item, CREATED_AT), instant(item, STARTED_AT), instant(item, FINISHED_AT),
-				instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT), Integer.parseInt(item.get(ATTEMPTS).n()),
-				output, error, batch, status);
+				payload(item, INPUT, INPUT_TYPE, INPUT_REF), string(item, ACCEPT), metadata, instant(item, CREATED_AT),
+				instant(item, STARTED_AT), instant(item, FINISHED_AT), instant(item, DEADLINE),
+				instant(item, LEASE_EXPIRES_AT), Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch,
+				status);
 	}
 
 	/**

@@ -19,7 +19,7 @@ import io.inferq.infra.sagemaker.SageMakerError;
  * The launcher's options, from {@code --name value} flags or, when a flag is absent, the
  * environment variable {@code LOCAL_AWS_NAME} (upper case, dashes as underscores).
  *
- * @param ports where SQS, DynamoDB and SageMaker listen (0 for a free port)
+ * @param ports where SQS, DynamoDB, SageMaker and S3 listen (0 for a free port)
  * @param bindAddress the address the emulator listens on with {@code onlySageMaker}
  * @param onlySageMaker start the SageMaker emulator alone
  * @param endpoint the endpoint to define
@@ -31,6 +31,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			  --sqs-port N             SQS (ElasticMQ) port, default 9324
 			  --dynamodb-port N        DynamoDB Local port, default 8000
 			  --sagemaker-port N       SageMaker emulator port, default 8090
+			  --s3-port N              S3 (S3Proxy) port, default 9000
 			  --only-sagemaker         start the SageMaker emulator alone
 			  --bind-address A         address of the emulator with --only-sagemaker, default 127.0.0.1
 			  --endpoint-name NAME     default sagemaker-endpoint-test
@@ -90,7 +91,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		});
 		LauncherOptions parsed = new LauncherOptions(
 				new LocalAws.Ports(options.integer("sqs-port", 9324), options.integer("dynamodb-port", 8000),
-						options.integer("sagemaker-port", 8090)),
+						options.integer("sagemaker-port", 8090), options.integer("s3-port", 9000)),
 				options.string("bind-address", "127.0.0.1"), options.flag("only-sagemaker"), endpoint.build());
 		options.rejectUnknown();
 		return parsed;

@@ -15,9 +15,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * SQS (ElasticMQ), DynamoDB (DynamoDB Local) and the SageMaker emulator, all in this JVM
- * on {@code 127.0.0.1}, with the jobs table and queues created. Starts in a few seconds,
- * needs no Docker.
+ * SQS (ElasticMQ), DynamoDB (DynamoDB Local), S3 (S3Proxy) and the SageMaker emulator,
+ * all in this JVM on {@code 127.0.0.1}, with the jobs table, queues and payloads bucket
+ * created. Starts in a few seconds, needs no Docker.
  * <p>
  * Tests share one set per JVM through {@link #shared()}, typically from
  * {@code @DynamicPropertySource}: <pre>{@code
@@ -48,13 +48,16 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 
 	private final DynamoDbLocal dynamoDb;
 
+	private final S3Proxy s3;
+
 	private final SageMakerEmulator sageMaker;
 
 	private final boolean shared;
 
-	private LocalAws(ElasticMq sqs, DynamoDbLocal dynamoDb, SageMakerEmulator sageMaker, boolean shared) {
+	private LocalAws(ElasticMq sqs, DynamoDbLocal dynamoDb, S3Proxy s3, SageMakerEmulator sageMaker, boolean shared) {
 		this.sqs = sqs;
 		this.dynamoDb = dynamoDb;
+		this.s3 = s3;
 		this.sageMaker = sageMaker;
 		this.shared = shared;
 	}
@@ -78,7 +81,7 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 
 	/**
 	 * Starts a set of stand-ins on the given ports (0 picks a free one), with
-	 * {@code endpoint} defined, and creates the jobs table and queues.
+	 * {@code endpoint} defined, and creates the jobs table, queues and payloads bucket.
 	 * @throws IllegalStateException if a stand-in does not start
 	 */
 	public static LocalAws start(Ports ports, EndpointSpec endpoint) {
@@ -89,21 +92,23 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 		long started = System.nanoTime();
 		ElasticMq sqs = null;
 		DynamoDbLocal dynamoDb = null;
+		S3Proxy s3 = null;
 		SageMakerEmulator sageMaker = null;
 		try {
 			sqs = ElasticMq.start(HOST, ports.sqs(), REGION);
 			dynamoDb = DynamoDbLocal.start(HOST, ports.dynamoDb());
+			s3 = S3Proxy.start(HOST, ports.s3());
 			sageMaker = SageMakerEmulator.start(HOST, ports.sageMaker());
 			sageMaker.define(endpoint);
-			LocalAws aws = new LocalAws(sqs, dynamoDb, sageMaker, shared);
+			LocalAws aws = new LocalAws(sqs, dynamoDb, s3, sageMaker, shared);
 			JobResources.createIfAbsent(aws);
-			logger.info("Local AWS stand-ins started in {} ms: SQS {}, DynamoDB {}, SageMaker {}",
+			logger.info("Local AWS stand-ins started in {} ms: SQS {}, DynamoDB {}, S3 {}, SageMaker {}",
 					Duration.ofNanos(System.nanoTime() - started).toMillis(), aws.sqsEndpoint(), aws.dynamoDbEndpoint(),
-					aws.sageMakerEndpoint());
+					aws.s3Endpoint(), aws.sageMakerEndpoint());
 			return aws;
 		}
 		catch (Exception ex) {
-			closeQuietly(sageMaker, dynamoDb, sqs);
+			closeQuietly(sageMaker, s3, dynamoDb, sqs);
 			throw new IllegalStateException("Could not start the local AWS stand-ins", ex);
 		}
 	}
@@ -121,6 +126,11 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	@Override
 	public URI dynamoDbEndpoint() {
 		return this.dynamoDb.endpoint();
+	}
+
+	@Override
+	public URI s3Endpoint() {
+		return this.s3.endpoint();
 	}
 
 	@Override
@@ -156,7 +166,7 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	}
 
 	private void stop() {
-		closeQuietly(this.sageMaker, this.dynamoDb, this.sqs);
+		closeQuietly(this.sageMaker, this.s3, this.dynamoDb, this.sqs);
 		logger.info("Local AWS stand-ins stopped");
 	}
 
@@ -179,11 +189,17 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	 * @param sqs the SQS port (ElasticMQ)
 	 * @param dynamoDb the DynamoDB port (DynamoDB Local)
 	 * @param sageMaker the SageMaker emulator's port
+	 * @param s3 the S3 port (S3Proxy)
 	 */
-	public record Ports(int sqs, int dynamoDb, int sageMaker) {
+	public record Ports(int sqs, int dynamoDb, int sageMaker, int s3) {
 
-		/** Free ports for all three. */
-		public static final Ports FREE = new Ports(0, 0, 0);
+		/** Free ports for all four. */
+		public static final Ports FREE = new Ports(0, 0, 0, 0);
+
+		/** The given ports, and a free one for S3. */
+		public Ports(int sqs, int dynamoDb, int sageMaker) {
+			this(sqs, dynamoDb, sageMaker, 0);
+		}
 
 	}
 

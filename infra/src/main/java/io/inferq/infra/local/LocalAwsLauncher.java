@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.SageMakerEmulator;
 import io.inferq.message.sqs.JobQueues;
+import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +81,13 @@ public final class LocalAwsLauncher {
 			.reduce("", (all, property) -> all + "  " + property + "\n");
 		return "Local AWS stand-ins are running (Ctrl-C stops them):\n" + "  SQS        " + aws.sqsEndpoint()
 				+ "   queues " + JobQueues.DEFAULT_NAME + ", " + JobQueues.DEFAULT_DLQ_NAME + "\n" + "  DynamoDB   "
-				+ aws.dynamoDbEndpoint() + "   table " + JobTable.DEFAULT_NAME + "\n"
+				+ aws.dynamoDbEndpoint() + "   table " + JobTable.DEFAULT_NAME + "\n" + "  S3         "
+				+ aws.s3Endpoint() + "   bucket " + PayloadBucket.DEFAULT_NAME + "\n"
 				+ sageMakerLine(aws.sageMaker(), endpoint) + "Region " + aws.region()
 				+ "; any credentials, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n\nTry:\n"
 				+ sageMakerExamples(aws.sageMaker(), endpoint) + "  aws --endpoint-url " + aws.sqsEndpoint()
 				+ " sqs list-queues\n" + "  aws --endpoint-url " + aws.dynamoDbEndpoint() + " dynamodb list-tables\n"
+				+ "  aws --endpoint-url " + aws.s3Endpoint() + " s3 ls s3://" + PayloadBucket.DEFAULT_NAME + "/\n"
 				+ "\nSpring properties for the apps:\n" + properties;
 	}
 

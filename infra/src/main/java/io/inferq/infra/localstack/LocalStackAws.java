@@ -13,7 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * SQS and DynamoDB in a LocalStack container (Testcontainers), with the SageMaker
+ * SQS, DynamoDB and S3 in a LocalStack container (Testcontainers), with the SageMaker
  * emulator in this JVM and the jobs table and queues created: the same
  * {@link AwsEnvironment} as {@code LocalAws}, closer to AWS, but needing Docker. Gate its
  * tests with {@code @Testcontainers(disabledWithoutDocker = true)}.
@@ -33,12 +33,12 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 	}
 
 	/**
-	 * Starts LocalStack (SQS and DynamoDB) and an emulator on a free port with
+	 * Starts LocalStack (SQS, DynamoDB and S3) and an emulator on a free port with
 	 * {@code endpoint} defined, then creates the jobs table and queues.
 	 */
 	@SuppressWarnings("resource") // closed by close(), or here if the start fails
 	public static LocalStackAws start(EndpointSpec endpoint) {
-		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb");
+		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb", "s3");
 		SageMakerEmulator sageMaker = null;
 		try {
 			localStack.start();
@@ -64,6 +64,11 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 
 	@Override
 	public URI dynamoDbEndpoint() {
+		return this.localStack.getEndpoint();
+	}
+
+	@Override
+	public URI s3Endpoint() {
 		return this.localStack.getEndpoint();
 	}
 

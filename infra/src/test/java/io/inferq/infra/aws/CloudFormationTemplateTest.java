@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.message.sqs.JobQueues;
+import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -120,6 +122,9 @@ class CloudFormationTemplateTest {
 		Map<String, String> known = new LinkedHashMap<>(SPRING_VARIABLES);
 		Arrays.stream(InferqAwsProperties.class.getRecordComponents())
 			.map((component) -> InferqAwsProperties.PREFIX + "." + kebab(component.getName()))
+			.forEach((property) -> known.put(variable(property), property));
+		Arrays.stream(InferqAwsProperties.Payloads.class.getRecordComponents())
+			.map((component) -> InferqAwsProperties.PREFIX + ".payloads." + kebab(component.getName()))
 			.forEach((property) -> known.put(variable(property), property));
 		List<String> workerProperties = worker.configurationProperties();
 		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
@@ -257,6 +262,43 @@ class CloudFormationTemplateTest {
 		assertThat(policies).as("scaling policies of %s", scalableTarget).singleElement();
 		assertThat(policies.get(0).get("PolicyType")).isEqualTo("TargetTrackingScaling");
 		return map(policies.get(0).get("TargetTrackingScalingPolicyConfiguration"));
+	}
+
+	@Test
+	void payloadsBucket_shouldBeEncryptedPrivateAndExpireAfterTheJobsRetention() {
+		Map<String, Object> bucket = properties("PayloadsBucket");
+
+		assertThat(bucket.get("PublicAccessBlockConfiguration")).isEqualTo(Map.of("BlockPublicAcls", true,
+				"BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true));
+		assertThat(map(list(map(bucket.get("BucketEncryption")).get("ServerSideEncryptionConfiguration")).get(0)))
+			.containsEntry("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256"));
+		Map<String, Object> rule = map(list(map(bucket.get("LifecycleConfiguration")).get("Rules")).get(0));
+		assertThat(rule).containsEntry("Status", "Enabled")
+			.containsEntry("Prefix", PayloadBucket.DEFAULT_PREFIX)
+			.containsEntry("ExpirationInDays", ref("PayloadExpirationDays"));
+		assertThat(number(parameterDefault("PayloadExpirationDays"))).isEqualTo(
+				PayloadBucket.expirationDays(DurationStyle.detectAndParse((String) parameterDefault("JobRetention"))));
+		for (String app : List.of("api", "worker")) {
+			assertThat(environment(app).get("INFERQ_AWS_PAYLOADS_BUCKET_NAME")).as(app)
+				.isEqualTo(ref("PayloadsBucket"));
+		}
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "ApiPayloadsPolicy, ApiTaskRole", "WorkerPayloadsPolicy, WorkerTaskRole" })
+	void payloadPolicies_shouldReachOnlyThePayloadsPrefixAndReadClientsObjects(String policy, String role) {
+		Map<String, Object> properties = properties(policy);
+		List<Map<String, Object>> statements = list(map(properties.get("PolicyDocument")).get("Statement")).stream()
+			.map(CloudFormationTemplateTest::map)
+			.toList();
+
+		assertThat(properties.get("RoleName")).isEqualTo(ref(role));
+		assertThat(statements.get(0)).containsEntry("Resource",
+				Map.of("Fn::Sub", "${PayloadsBucket.Arn}/" + PayloadBucket.DEFAULT_PREFIX + "*"));
+		assertThat(actions(statements.get(0))).allMatch((action) -> action.startsWith("s3:") && !action.contains("*"));
+		Map<String, Object> input = map(list(map(statements.get(1)).get("Fn::If")).get(1));
+		assertThat(actions(input)).containsExactly("s3:GetObject");
+		assertThat(input.get("Resource")).isEqualTo(ref("InputObjectsArn"));
 	}
 
 	/** Whether Spring Boot's relaxed binding reads {@code property} from the variable. */

@@ -69,8 +69,10 @@ class LocalAwsTest {
 		assertThat(this.aws.springProperties())
 			.containsOnlyKeys("spring.cloud.aws.region.static", "spring.cloud.aws.credentials.access-key",
 					"spring.cloud.aws.credentials.secret-key", "spring.cloud.aws.sqs.endpoint",
-					"spring.cloud.aws.dynamodb.endpoint", "inferq.worker.sagemaker-endpoint",
+					"spring.cloud.aws.dynamodb.endpoint", "spring.cloud.aws.s3.endpoint",
+					"spring.cloud.aws.s3.path-style-access-enabled", "inferq.worker.sagemaker-endpoint",
 					"inferq.aws.create-resources")
+			.containsEntry("spring.cloud.aws.s3.endpoint", this.aws.s3Endpoint().toString())
 			.containsEntry("spring.cloud.aws.region.static", "us-east-1")
 			.containsEntry("spring.cloud.aws.sqs.endpoint", this.aws.sqsEndpoint().toString())
 			.containsEntry("inferq.worker.sagemaker-endpoint", this.aws.sageMakerEndpoint().toString())

@@ -24,7 +24,12 @@ import io.inferq.worker.config.WorkerProperties.Concurrency;
 import io.inferq.worker.config.WorkerProperties.Mode;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.SageMakerEndpointCapacity;
+import io.inferq.worker.inference.OutputGateInterceptor;
 import io.inferq.worker.inference.SageMakerInferenceClient;
+import io.inferq.worker.payloads.ByteBudget;
+import io.inferq.worker.payloads.ClaimCheckInferenceClient;
+import io.inferq.payload.PayloadStore;
+import io.inferq.config.InferqAwsProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -69,14 +74,32 @@ class WorkerConfiguration {
 			// Retries go through the queue with backoff; SDK retries on top would
 			// multiply them.
 			.overrideConfiguration((client) -> client.apiCallTimeout(properties.invocationTimeout())
-				.retryStrategy(AwsRetryStrategy.doNotRetry()))
+				.retryStrategy(AwsRetryStrategy.doNotRetry())
+				// Outputs are read once the payload budget has room for them.
+				.addExecutionInterceptor(new OutputGateInterceptor()))
 			.build();
 	}
 
+	/**
+	 * The SageMaker endpoint, with inputs and outputs kept in S3 fetched and stored
+	 * around each invocation within the worker's payload memory.
+	 */
 	@Bean
-	InferenceClient inferenceClient(SageMakerRuntimeAsyncClient sageMaker, WorkerProperties properties) {
-		return new SageMakerInferenceClient(sageMaker, properties.endpointName(),
-				properties.concurrency().variantName());
+	InferenceClient inferenceClient(SageMakerRuntimeAsyncClient sageMaker, WorkerProperties properties,
+			PayloadStore payloads, ByteBudget payloadBudget, InferqAwsProperties aws) {
+		return new ClaimCheckInferenceClient(
+				new SageMakerInferenceClient(sageMaker, properties.endpointName(),
+						properties.concurrency().variantName()),
+				payloads, payloadBudget, aws.payloads().maxSize().toBytes(),
+				aws.payloads().inlineThreshold().toBytes());
+	}
+
+	@Bean
+	ByteBudget payloadBudget(WorkerProperties properties, MeterRegistry meters) {
+		ByteBudget budget = new ByteBudget(properties.payloadMemory().toBytes());
+		Gauge.builder("inferq.worker.payloads.bytes-held", budget, ByteBudget::held).register(meters);
+		Gauge.builder("inferq.worker.payloads.waiting", budget, ByteBudget::waiting).register(meters);
+		return budget;
 	}
 
 	/**

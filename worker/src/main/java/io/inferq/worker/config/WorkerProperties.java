@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * How the worker drives its SageMaker endpoint.
@@ -29,13 +30,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollTimeout how long one receive waits for messages (SQS long polling; it
  * returns at once when there are some); a stopping worker waits for its current receive
  * to end
+ * @param payloadMemory the most bytes of inputs and outputs the worker holds at once: an
+ * input kept in S3 is fetched only once its bytes fit, and an output counts until it is
+ * stored
  */
 @ConfigurationProperties(WorkerProperties.PREFIX)
 public record WorkerProperties(String endpointName, @DefaultValue Concurrency concurrency, URI sagemakerEndpoint,
 		@DefaultValue("65s") Duration invocationTimeout, @DefaultValue("30s") Duration lease,
 		@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration initialBackoff,
 		@DefaultValue("5m") Duration maxBackoff, @DefaultValue("6h") Duration timeToStart,
-		@DefaultValue("10s") Duration pollTimeout) {
+		@DefaultValue("10s") Duration pollTimeout, @DefaultValue("256MB") DataSize payloadMemory) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.worker";
@@ -52,6 +56,8 @@ public record WorkerProperties(String endpointName, @DefaultValue Concurrency co
 		require(positive(invocationTimeout), "invocation-timeout must be positive");
 		require(!initialBackoff.isNegative() && maxBackoff.compareTo(initialBackoff) >= 0,
 				"max-backoff must be at least initial-backoff");
+		require(payloadMemory.toBytes() >= 1,
+				"payload-memory must be positive: the most bytes of inputs and outputs held at once, e.g. 256MB");
 	}
 
 	/** The most requests this worker may ever have outstanding: its share at most. */

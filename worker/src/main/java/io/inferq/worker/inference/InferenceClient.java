@@ -18,4 +18,12 @@ public interface InferenceClient {
 	 */
 	CompletableFuture<Payload> invoke(Payload input, String accept);
 
+	/**
+	 * As {@link #invoke(Payload, String)}, asking {@code gate} before the output's bytes
+	 * are read. A client that cannot wait before it reads ignores the gate.
+	 */
+	default CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+		return invoke(input, accept);
+	}
+
 }

@@ -65,6 +65,11 @@ public class SageMakerInferenceClient implements InferenceClient {
 
 	private final String variantName;
 
+	/** A client of the whole endpoint, its weights choosing the variant. */
+	public SageMakerInferenceClient(SageMakerRuntimeAsyncClient sageMaker, String endpointName) {
+		this(sageMaker, endpointName, null);
+	}
+
 	/**
 	 * @param variantName the production variant to invoke (TargetVariant), or
 	 * {@code null} to let the endpoint's weights choose
@@ -77,17 +82,31 @@ public class SageMakerInferenceClient implements InferenceClient {
 
 	@Override
 	public CompletableFuture<Payload> invoke(Payload input, String accept) {
-		InvokeEndpointRequest request = InvokeEndpointRequest.builder()
+		return invoke(input, accept, null);
+	}
+
+	/**
+	 * Invokes the endpoint; the response's body is read once {@code gate} admits its
+	 * {@code Content-Length} (through {@link OutputGateInterceptor}, which the client
+	 * must have).
+	 */
+	@Override
+	public CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+		InvokeEndpointRequest.Builder builder = InvokeEndpointRequest.builder()
 			.endpointName(this.endpointName)
 			.targetVariant(this.variantName)
 			.contentType(input.contentType())
 			.accept(accept)
-			.body(SdkBytes.fromByteArray(input.bytes()))
-			.build();
+			.body(SdkBytes.fromByteArray(input.bytes()));
+		if (gate != null) {
+			builder
+				.overrideConfiguration((override) -> override.putExecutionAttribute(OutputGateInterceptor.GATE, gate));
+		}
+		InvokeEndpointRequest request = builder.build();
 		CompletableFuture<Payload> output;
 		try {
 			output = this.sageMaker.invokeEndpoint(request)
-				.thenApply((response) -> new Payload(response.body().asByteArray(),
+				.thenApply((response) -> new Payload(response.body().asByteArrayUnsafe(),
 						(response.contentType() != null) ? response.contentType() : DEFAULT_OUTPUT_TYPE));
 		}
 		catch (RuntimeException ex) {
@@ -97,6 +116,11 @@ public class SageMakerInferenceClient implements InferenceClient {
 	}
 
 	static InferenceException classify(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InferenceException refusedByGate) {
+				return refusedByGate;
+			}
+		}
 		if (failure instanceof ModelErrorException modelError) {
 			Integer status = modelError.originalStatusCode();
 			// No status (or 0) means the model never answered: a timeout.
