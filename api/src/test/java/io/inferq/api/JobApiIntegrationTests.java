@@ -6,8 +6,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.batch.BatchId;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
@@ -174,6 +176,30 @@ class JobApiIntegrationTests {
 				.startsWith("application/problem+json");
 			assertThat(ApiClient.json(response).get("status").asInt()).isEqualTo(response.statusCode());
 		}
+	}
+
+	@Test
+	void queryStringsAndHeadersSpringOrTomcatRefuse_are400ProblemsInTheClientsTerms() {
+		String jobs = "/v1/batches/" + BatchId.random() + "/jobs";
+		Map<String, String> details = Map.of(jobs + "?limit=%ff",
+				"The query string cannot be read: parameters must be percent-encoded UTF-8 (such as %C3%A9, not %E9), "
+						+ "and not too many of them",
+				jobs + "?status=%C0%AF",
+				"The query string cannot be read: parameters must be percent-encoded UTF-8 "
+						+ "(such as %C3%A9, not %E9), and not too many of them",
+				jobs + "?limit=a&limit=b", "'limit' must be a whole number, given once", jobs + "?limit=1e3",
+				"'limit' must be a whole number, given once");
+		details.forEach((path, detail) -> {
+			HttpResponse<byte[]> response = this.api.get(path);
+
+			assertThat(response.statusCode()).as(path).isEqualTo(400);
+			assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
+			assertThat(ApiClient.json(response).get("detail").asString()).as(path).isEqualTo(detail);
+		});
+		HttpResponse<byte[]> badType = this.api.post("/v1/jobs", "application/json; x=\"", "{\"input\": 1}");
+		assertThat(badType.statusCode()).isEqualTo(415);
+		assertThat(ApiClient.json(badType).get("detail").asString())
+			.isEqualTo("The Content-Type header cannot be read; send application/json");
 	}
 
 	@Test

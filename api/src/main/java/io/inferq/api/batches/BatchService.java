@@ -334,8 +334,13 @@ class BatchService {
 	/**
 	 * Reads the body to its end and answers the first request's batch if it is the same.
 	 */
-	private Accepted replay(Batch first, BatchItemSource source) throws IOException {
-		source.drain();
+	private Accepted replay(Batch first, BatchItemSource source) {
+		try {
+			source.drain();
+		}
+		catch (IOException ex) {
+			throw InvalidBatchException.of("The request body could not be read to its end; send the batch again");
+		}
 		if (!source.fingerprint().equals(first.fingerprint())) {
 			throw IdempotencyException.mismatch(first.id().value());
 		}

@@ -101,7 +101,7 @@ final class JsonBatchItems implements BatchItemSource {
 			}
 		}
 		catch (JacksonException ex) {
-			throw InvalidBatchException.of("Malformed JSON" + where(ex) + ": " + ex.getOriginalMessage());
+			throw InvalidBatchException.of(StrictJson.problem(ex));
 		}
 		if (!items) {
 			throw InvalidBatchException.of("The batch has no 'items': " + SHAPE);
@@ -138,7 +138,7 @@ final class JsonBatchItems implements BatchItemSource {
 			}
 		}
 		catch (JacksonException ex) {
-			throw InvalidBatchException.of("Malformed JSON" + where(ex) + ": " + ex.getOriginalMessage());
+			throw InvalidBatchException.of(StrictJson.problem(ex));
 		}
 	}
 
@@ -154,11 +154,6 @@ final class JsonBatchItems implements BatchItemSource {
 	@Override
 	public String fingerprint() {
 		return this.fingerprint;
-	}
-
-	private static String where(JacksonException ex) {
-		return (ex.getLocation() != null && ex.getLocation().getLineNr() > 0)
-				? " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr() : "";
 	}
 
 	private static InvalidBatchException tooLarge(long maxBytes) {

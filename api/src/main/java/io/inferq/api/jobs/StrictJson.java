@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -20,6 +22,14 @@ public final class StrictJson {
 	private static final JsonFactory factory = JsonFactory.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
+
+	/** Where Jackson's messages name its own types, settings or the source. */
+	private static final Pattern INTERNALS = Pattern
+		.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|, from `[^`]*`|\\s*`[^`]*`");
+
+	private static final Pattern UNPRINTABLE = Pattern.compile("[^\\x20-\\x7E]");
+
+	private static final Pattern UNSAFE = Pattern.compile("Source:|\\bjava\\.|\\bjackson\\b|Exception|Constraints");
 
 	private StrictJson() {
 	}
@@ -52,6 +62,20 @@ public final class StrictJson {
 		catch (CharacterCodingException | JacksonException ex) {
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * What is wrong with the JSON, in the client's terms: where, and the parser's reason
+	 * without the names of its own types and settings (such as the limit a document went
+	 * beyond).
+	 */
+	public static String problem(JacksonException ex) {
+		TokenStreamLocation location = ex.getLocation();
+		String where = (location != null && location.getLineNr() > 0)
+				? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";
+		String reason = (ex.getOriginalMessage() != null)
+				? UNPRINTABLE.matcher(INTERNALS.matcher(ex.getOriginalMessage()).replaceAll("")).replaceAll("?") : "";
+		return "Malformed JSON" + where + ((reason.isBlank() || UNSAFE.matcher(reason).find()) ? "" : ": " + reason);
 	}
 
 }

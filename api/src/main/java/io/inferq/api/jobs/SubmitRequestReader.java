@@ -14,7 +14,6 @@ import io.inferq.job.Payload;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -142,10 +141,7 @@ public class SubmitRequestReader {
 	}
 
 	private static InvalidJobRequestException malformed(JacksonException ex) {
-		TokenStreamLocation location = ex.getLocation();
-		String where = (location != null && location.getLineNr() > 0)
-				? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";
-		return new InvalidJobRequestException("Malformed JSON" + where + ": " + ex.getOriginalMessage());
+		return new InvalidJobRequestException(StrictJson.problem(ex));
 	}
 
 	private byte[] bytes(InputStream body, long declaredLength) {
