@@ -3,10 +3,12 @@ package io.inferq.api;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.batch.BatchId;
@@ -125,6 +127,56 @@ class JobApiIntegrationTests {
 		assertThat(job.get("output").get("generated_text").asString()).isEqualTo("Hi");
 	}
 
+	/**
+	 * What a browser gets for outputs a model could fill with active content: served from
+	 * the API's origin, they must never run there, nor be sniffed into something that
+	 * does; the active types are downloaded, not shown.
+	 */
+	@Test
+	void result_ofActiveContent_isServedSoThatNoBrowserRunsIt() {
+		String script = "<script>fetch('/v1/jobs').then(r => document.title = r.status)</script>";
+		for (String type : List.of("text/html;charset=utf-8", "image/svg+xml", "application/xml",
+				"application/xhtml+xml", "text/javascript", "application/pdf", "text/xml", "multipart/x-mixed-replace",
+				"application/octet-stream", "image/png", "text/plain", "application/json")) {
+			String id = succeededJob(new Payload(script.getBytes(StandardCharsets.UTF_8), type));
+
+			HttpResponse<byte[]> result = this.api.get("/v1/jobs/" + id + "/result");
+
+			assertThat(result.statusCode()).as(type).isEqualTo(200);
+			assertThat(result.headers().firstValue("Content-Type")).as(type).hasValue(type);
+			assertThat(result.headers().allValues("X-Content-Type-Options")).as(type).containsExactly("nosniff");
+			assertThat(result.headers().allValues("Content-Security-Policy")).as(type)
+				.singleElement()
+				.satisfies((policy) -> assertThat(policy.split("; ")).contains("sandbox", "default-src 'none'",
+						"frame-ancestors 'none'"));
+			boolean inert = List.of("application/octet-stream", "image/png", "text/plain", "application/json")
+				.contains(type);
+			assertThat(result.headers().firstValue("Content-Disposition")).as(type)
+				.isEqualTo(inert ? Optional.empty() : Optional.of("attachment"));
+		}
+	}
+
+	@Test
+	void everyAnswer_carriesTheSecurityHeaders_andSwaggerUiItsOwnPolicy() {
+		for (HttpResponse<byte[]> response : List.of(this.api.submit("{\"input\": 1}"),
+				this.api.get("/v1/jobs/" + JobId.random()), this.api.get("/v1/jobs/a%2Fb"),
+				this.api.get("/actuator/health"), this.api.get("/v3/api-docs"), this.api.get("/nothing"))) {
+			String request = response.request().method() + " " + response.uri();
+			assertThat(response.headers().firstValue("X-Content-Type-Options")).as(request).hasValue("nosniff");
+			assertThat(response.headers().firstValue("X-Frame-Options")).as(request).hasValue("DENY");
+			assertThat(response.headers().firstValue("Referrer-Policy")).as(request).hasValue("no-referrer");
+			assertThat(response.headers().firstValue("Cache-Control")).as(request).hasValue("no-store");
+			assertThat(response.headers().firstValue("Content-Security-Policy")).as(request)
+				.hasValueSatisfying((policy) -> assertThat(policy).contains("frame-ancestors 'none'", "sandbox"));
+		}
+		HttpResponse<byte[]> swaggerUi = this.api.get("/swagger-ui/index.html");
+		assertThat(swaggerUi.statusCode()).isEqualTo(200);
+		assertThat(swaggerUi.headers().firstValue("Content-Security-Policy"))
+			.hasValueSatisfying((policy) -> assertThat(policy).contains("default-src 'self'", "frame-ancestors 'none'")
+				.doesNotContain("sandbox"));
+		assertThat(swaggerUi.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+	}
+
 	@Test
 	void result_answers409WhileTheJobIsQueued() {
 		HttpResponse<byte[]> response = this.api.get("/v1/jobs/" + submittedJobId() + "/result");
@@ -234,6 +286,15 @@ class JobApiIntegrationTests {
 		assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		submittedJobId();
 		assertThat(this.api.get("/actuator/metrics/inferq.jobs.submitted").statusCode()).isEqualTo(200);
+	}
+
+	private String succeededJob(Payload output) {
+		JobId id = new JobId(submittedJobId());
+		Job queued = this.store.find(id).join().orElseThrow();
+		Instant now = Instant.now();
+		Job running = this.store.update(queued.start(now, Duration.ofMinutes(1))).join();
+		this.store.update(running.succeed(output, now)).join();
+		return id.value();
 	}
 
 	private String submittedJobId() {

@@ -2,8 +2,10 @@ package io.inferq.api.jobs;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
@@ -44,6 +46,13 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
 	static final String PATH = "/v1/jobs";
+
+	/** Output types no browser runs anything from; others are served as attachments. */
+	private static final List<MediaType> INERT_TYPES = Stream
+		.of("application/json", "application/x-ndjson", "application/octet-stream", "text/plain", "text/csv",
+				"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "audio/*", "video/*")
+		.map(MediaType::parseMediaType)
+		.toList();
 
 	private final JobService jobs;
 
@@ -124,7 +133,9 @@ class JobController {
 
 	@GetMapping("/{id}/result")
 	@Operation(summary = "Get a job's result", description = "The model's output, as it answered, once SUCCEEDED.")
-	@ApiResponse(responseCode = "200", description = "The output, with the model's content type")
+	@ApiResponse(responseCode = "200",
+			description = "The output, with the model's content type; sandboxed, and an attachment unless of an "
+					+ "inert type (JSON, plain text, CSV, raster images, audio, video, bytes)")
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
 	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
@@ -154,10 +165,31 @@ class JobController {
 
 	private ResponseEntity<byte[]> result(Job job) {
 		return switch (job.status()) {
-			case SUCCEEDED -> ResponseEntity.ok().contentType(mediaType(job.output())).body(job.output().bytes());
+			case SUCCEEDED -> output(job.output());
 			case QUEUED, RUNNING -> throw JobStatusException.resultNotReady(job, this.properties.expectedLatency());
 			case FAILED, CANCELLED, EXPIRED -> throw JobStatusException.noResult(job);
 		};
+	}
+
+	/**
+	 * The output as the model gave it, with its media type. Served from the API's own
+	 * origin, it must never run in a browser: every response is sandboxed and
+	 * {@code nosniff} (see {@code SecurityHeadersValve}), and a type a browser would
+	 * render actively (HTML, SVG, XML, scripts, PDF, anything not known to be inert) is
+	 * an attachment, downloaded rather than shown.
+	 */
+	private static ResponseEntity<byte[]> output(Payload output) {
+		MediaType type = mediaType(output);
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(type);
+		if (!isInert(type)) {
+			response.header(HttpHeaders.CONTENT_DISPOSITION, "attachment");
+		}
+		return response.body(output.bytes());
+	}
+
+	private static boolean isInert(MediaType type) {
+		return INERT_TYPES.stream().anyMatch((inert) -> inert.includes(type))
+				|| ("application".equals(type.getType()) && "json".equals(type.getSubtypeSuffix()));
 	}
 
 	private String retryAfter() {
