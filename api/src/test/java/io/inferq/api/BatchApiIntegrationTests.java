@@ -297,6 +297,29 @@ class BatchApiIntegrationTests {
 	}
 
 	@Test
+	void aRetryWithTheSameMeaning_isReplayed_whateverItsMediaTypeParametersOrCase() {
+		String jobKey = "job-key-" + JobId.random();
+		String batchKey = "batch-key-" + JobId.random();
+
+		HttpResponse<byte[]> job = this.api.post("/v1/jobs", "application/json", "{\"input\": 1}", "Idempotency-Key",
+				jobKey);
+		HttpResponse<byte[]> jobRetry = this.api.post("/v1/jobs", "application/json; charset=utf-8", "{\"input\": 1}",
+				"Idempotency-Key", jobKey);
+		HttpResponse<byte[]> batch = this.api.post("/v1/batches", NDJSON, ndjson(0, 3), "Idempotency-Key", batchKey);
+		HttpResponse<byte[]> batchRetry = this.api.post("/v1/batches", "Application/X-NDJSON;charset=UTF-8",
+				ndjson(0, 3), "Idempotency-Key", batchKey);
+
+		assertThat(jobRetry.statusCode()).isEqualTo(202);
+		assertThat(jobRetry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		assertThat(ApiClient.json(jobRetry).get("id")).isEqualTo(ApiClient.json(job).get("id"));
+		assertThat(batchRetry.statusCode()).isEqualTo(202);
+		assertThat(batchRetry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+		String batchId = ApiClient.json(batch).get("id").asString();
+		assertThat(ApiClient.json(batchRetry).get("id").asString()).isEqualTo(batchId);
+		assertThat(bulkMessageJobIds()).filteredOn((id) -> id.startsWith(batchId + "-")).hasSize(3);
+	}
+
+	@Test
 	void aJobKeyWhoseFirstRequestStoppedBeforeTheJob_createsTheJobOnRetry() {
 		String key = "job-key-" + JobId.random();
 		JobId recorded = JobId.random();

@@ -3,11 +3,15 @@ package io.inferq.api;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.batch.BatchId;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
@@ -123,6 +127,56 @@ class JobApiIntegrationTests {
 		assertThat(job.get("output").get("generated_text").asString()).isEqualTo("Hi");
 	}
 
+	/**
+	 * What a browser gets for outputs a model could fill with active content: served from
+	 * the API's origin, they must never run there, nor be sniffed into something that
+	 * does; the active types are downloaded, not shown.
+	 */
+	@Test
+	void result_ofActiveContent_isServedSoThatNoBrowserRunsIt() {
+		String script = "<script>fetch('/v1/jobs').then(r => document.title = r.status)</script>";
+		for (String type : List.of("text/html;charset=utf-8", "image/svg+xml", "application/xml",
+				"application/xhtml+xml", "text/javascript", "application/pdf", "text/xml", "multipart/x-mixed-replace",
+				"application/octet-stream", "image/png", "text/plain", "application/json")) {
+			String id = succeededJob(new Payload(script.getBytes(StandardCharsets.UTF_8), type));
+
+			HttpResponse<byte[]> result = this.api.get("/v1/jobs/" + id + "/result");
+
+			assertThat(result.statusCode()).as(type).isEqualTo(200);
+			assertThat(result.headers().firstValue("Content-Type")).as(type).hasValue(type);
+			assertThat(result.headers().allValues("X-Content-Type-Options")).as(type).containsExactly("nosniff");
+			assertThat(result.headers().allValues("Content-Security-Policy")).as(type)
+				.singleElement()
+				.satisfies((policy) -> assertThat(policy.split("; ")).contains("sandbox", "default-src 'none'",
+						"frame-ancestors 'none'"));
+			boolean inert = List.of("application/octet-stream", "image/png", "text/plain", "application/json")
+				.contains(type);
+			assertThat(result.headers().firstValue("Content-Disposition")).as(type)
+				.isEqualTo(inert ? Optional.empty() : Optional.of("attachment"));
+		}
+	}
+
+	@Test
+	void everyAnswer_carriesTheSecurityHeaders_andSwaggerUiItsOwnPolicy() {
+		for (HttpResponse<byte[]> response : List.of(this.api.submit("{\"input\": 1}"),
+				this.api.get("/v1/jobs/" + JobId.random()), this.api.get("/v1/jobs/a%2Fb"),
+				this.api.get("/actuator/health"), this.api.get("/v3/api-docs"), this.api.get("/nothing"))) {
+			String request = response.request().method() + " " + response.uri();
+			assertThat(response.headers().firstValue("X-Content-Type-Options")).as(request).hasValue("nosniff");
+			assertThat(response.headers().firstValue("X-Frame-Options")).as(request).hasValue("DENY");
+			assertThat(response.headers().firstValue("Referrer-Policy")).as(request).hasValue("no-referrer");
+			assertThat(response.headers().firstValue("Cache-Control")).as(request).hasValue("no-store");
+			assertThat(response.headers().firstValue("Content-Security-Policy")).as(request)
+				.hasValueSatisfying((policy) -> assertThat(policy).contains("frame-ancestors 'none'", "sandbox"));
+		}
+		HttpResponse<byte[]> swaggerUi = this.api.get("/swagger-ui/index.html");
+		assertThat(swaggerUi.statusCode()).isEqualTo(200);
+		assertThat(swaggerUi.headers().firstValue("Content-Security-Policy"))
+			.hasValueSatisfying((policy) -> assertThat(policy).contains("default-src 'self'", "frame-ancestors 'none'")
+				.doesNotContain("sandbox"));
+		assertThat(swaggerUi.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+	}
+
 	@Test
 	void result_answers409WhileTheJobIsQueued() {
 		HttpResponse<byte[]> response = this.api.get("/v1/jobs/" + submittedJobId() + "/result");
@@ -177,6 +231,30 @@ class JobApiIntegrationTests {
 	}
 
 	@Test
+	void queryStringsAndHeadersSpringOrTomcatRefuse_are400ProblemsInTheClientsTerms() {
+		String jobs = "/v1/batches/" + BatchId.random() + "/jobs";
+		Map<String, String> details = Map.of(jobs + "?limit=%ff",
+				"The query string cannot be read: parameters must be percent-encoded UTF-8 (such as %C3%A9, not %E9), "
+						+ "and not too many of them",
+				jobs + "?status=%C0%AF",
+				"The query string cannot be read: parameters must be percent-encoded UTF-8 "
+						+ "(such as %C3%A9, not %E9), and not too many of them",
+				jobs + "?limit=a&limit=b", "'limit' must be a whole number, given once", jobs + "?limit=1e3",
+				"'limit' must be a whole number, given once");
+		details.forEach((path, detail) -> {
+			HttpResponse<byte[]> response = this.api.get(path);
+
+			assertThat(response.statusCode()).as(path).isEqualTo(400);
+			assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
+			assertThat(ApiClient.json(response).get("detail").asString()).as(path).isEqualTo(detail);
+		});
+		HttpResponse<byte[]> badType = this.api.post("/v1/jobs", "application/json; x=\"", "{\"input\": 1}");
+		assertThat(badType.statusCode()).isEqualTo(415);
+		assertThat(ApiClient.json(badType).get("detail").asString())
+			.isEqualTo("The Content-Type header cannot be read; send application/json");
+	}
+
+	@Test
 	void aBodyDeclaredTooLarge_isRefusedBeforeItIsRead() {
 		HttpResponse<byte[]> response = this.api.send(HttpRequest.newBuilder(this.api.url("/v1/jobs"))
 			.header("Content-Type", "application/json")
@@ -208,6 +286,15 @@ class JobApiIntegrationTests {
 		assertThat(this.api.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		submittedJobId();
 		assertThat(this.api.get("/actuator/metrics/inferq.jobs.submitted").statusCode()).isEqualTo(200);
+	}
+
+	private String succeededJob(Payload output) {
+		JobId id = new JobId(submittedJobId());
+		Job queued = this.store.find(id).join().orElseThrow();
+		Instant now = Instant.now();
+		Job running = this.store.update(queued.start(now, Duration.ofMinutes(1))).join();
+		this.store.update(running.succeed(output, now)).join();
+		return id.value();
 	}
 
 	private String submittedJobId() {

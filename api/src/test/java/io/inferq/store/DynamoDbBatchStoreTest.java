@@ -184,6 +184,41 @@ class DynamoDbBatchStoreTest {
 	}
 
 	@Test
+	void discard_shouldDeleteTheJobsOfABatchNeverAccepted_andZeroItsCounts() {
+		Batch batch = batches.create(aBatch()).join();
+		List<Job> stored = jobs.createAll(jobsOf(batch, 0, 230)).join();
+		batches.addJobs(batch.id(), 200).join();
+		batches.fail(batch.id(), new JobError("InvalidBatch", "line 231"), NOW, false).join();
+
+		batches.discard(batch.id(), 240).join();
+
+		assertThat(jobs.findAll(stored.stream().map(Job::id).toList()).join()).isEmpty();
+		assertThat(batches.find(batch.id()).join()).get().satisfies((discarded) -> {
+			assertThat(discarded.status()).isEqualTo(BatchStatus.FAILED);
+			assertThat(discarded.total()).isZero();
+			assertThat(discarded.counts()).isEqualTo(BatchCounts.NONE);
+			assertThat(discarded.failure().message()).isEqualTo("line 231");
+		});
+	}
+
+	@Test
+	void discard_shouldLeaveTheJobsOfABatchAcceptedOrStillEnqueueing() {
+		Batch accepted = enqueued(3);
+		Batch enqueueing = batches.create(aBatch()).join();
+		jobs.createAll(jobsOf(enqueueing, 0, 3)).join();
+
+		for (Batch batch : List.of(accepted, enqueueing)) {
+			assertThatThrownBy(() -> batches.discard(batch.id(), 3).join()).cause()
+				.isInstanceOf(StaleBatchException.class);
+			assertThat(jobs.findAll(List.of(batch.id().jobId(0), batch.id().jobId(2))).join()).hasSize(2);
+		}
+		batches.cancel(accepted.id(), NOW).join();
+		assertThatThrownBy(() -> batches.discard(accepted.id(), 3).join()).as("cancelled after it was accepted")
+			.cause()
+			.isInstanceOf(StaleBatchException.class);
+	}
+
+	@Test
 	void claim_shouldLetOneWinAndTellTheOthersTheRecord() {
 		String key = IdempotencyRecord.keyOf("POST /v1/jobs", JobId.random().value());
 		IdempotencyRecord first = new IdempotencyRecord(key, "first", "f1", NOW, NOW.plusSeconds(3600));

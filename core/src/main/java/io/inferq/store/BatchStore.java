@@ -58,6 +58,16 @@ public interface BatchStore {
 	CompletableFuture<Batch> fail(BatchId id, JobError reason, Instant now, boolean onlyIfAbandoned);
 
 	/**
+	 * Removes what the ingest of a batch that was never accepted (FAILED, or CANCELLED
+	 * while ENQUEUEING) wrote: deletes its jobs {@code 0} to {@code jobs - 1}, those that
+	 * exist, and sets its counters to zero, so that its record only says why it ended.
+	 * Completes once every job is deleted; fails if some could not be (some may be
+	 * deleted then), or with {@link StaleBatchException} if the batch was accepted.
+	 * @param jobs how many jobs the ingest may have written, at least
+	 */
+	CompletableFuture<Void> discard(BatchId id, long jobs);
+
+	/**
 	 * Cancels an ENQUEUEING or IN_PROGRESS batch in one write: workers then cancel its
 	 * jobs instead of starting them.
 	 * @see BatchStatus#CANCELLED

@@ -4,11 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 
 /**
- * A SHA-256 digest of a request: its method, path, content type and body bytes. Two
- * requests under one idempotency key are the same request if their fingerprints are
+ * A SHA-256 digest of what a request means: its method, path, media type and body bytes.
+ * Two requests under one idempotency key are the same request if their fingerprints are
  * equal. A streamed body is digested as it is read.
+ * <p>
+ * The media type counts without its parameters and case: the API reads every body as
+ * UTF-8 JSON or NDJSON whatever they say, so {@code application/json; charset=utf-8} and
+ * {@code application/JSON} mean what {@code application/json} does.
  */
 public final class Fingerprint {
 
@@ -21,9 +29,22 @@ public final class Fingerprint {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("SHA-256 is part of every Java platform", ex);
 		}
-		for (String part : new String[] { method, path, (contentType != null) ? contentType : "" }) {
+		for (String part : new String[] { method, path, mediaType(contentType) }) {
 			this.digest.update(part.getBytes(StandardCharsets.UTF_8));
 			this.digest.update((byte) 0);
+		}
+	}
+
+	private static String mediaType(String contentType) {
+		if (contentType == null) {
+			return "";
+		}
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return type.getType() + "/" + type.getSubtype();
+		}
+		catch (InvalidMediaTypeException ex) {
+			return contentType.strip().toLowerCase(Locale.ROOT);
 		}
 	}
 

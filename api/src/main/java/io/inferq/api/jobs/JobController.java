@@ -2,12 +2,15 @@ package io.inferq.api.jobs;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -49,6 +52,13 @@ import org.springframework.web.bind.annotation.RestController;
 class JobController {
 
 	static final String PATH = "/v1/jobs";
+
+	/** Output types no browser runs anything from; others are served as attachments. */
+	private static final List<MediaType> INERT_TYPES = Stream
+		.of("application/json", "application/x-ndjson", "application/octet-stream", "text/plain", "text/csv",
+				"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "audio/*", "video/*")
+		.map(MediaType::parseMediaType)
+		.toList();
 
 	private final JobService jobs;
 
@@ -100,8 +110,8 @@ class JobController {
 	@ApiResponse(responseCode = "415", description = "The body is a form")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
 	@ApiResponse(responseCode = "503",
-			description = "The job store, payload store or queue is unavailable, or the API holds as many large "
-					+ "bodies as it may; retry after Retry-After")
+			description = "The job store, payload store or queue is unavailable, or the server is busy (it holds "
+					+ "as many bodies as it may); retry after Retry-After")
 	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
@@ -113,17 +123,13 @@ class JobController {
 		long declaredLength = (contentLength != null) ? contentLength : -1;
 		return this.metrics.record(() -> {
 			Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey);
-			BodyBudget.Grant grant = this.budget.reserve(bounded(declaredLength, this.properties.maxRequestBytes()));
-			try {
-				byte[] bytes = this.reader.body(body, declaredLength);
-				JobSubmission submission = this.reader.read(bytes);
-				return submit(submission, key, Fingerprint.of("POST", PATH, contentType, bytes))
-					.whenComplete((done, failure) -> grant.release());
+			JobSubmission submission;
+			String fingerprint;
+			try (BufferedBodies.Body buffered = this.reader.body(body, declaredLength)) {
+				submission = this.reader.read(buffered.bytes());
+				fingerprint = Fingerprint.of("POST", PATH, contentType, buffered.bytes());
 			}
-			catch (RuntimeException ex) {
-				grant.release();
-				throw ex;
-			}
+			return submit(submission, key, fingerprint);
 		}).thenApply(this::accepted);
 	}
 
@@ -202,7 +208,9 @@ class JobController {
 	@Operation(summary = "Get a job's result",
 			description = "The model's output, as it answered, once SUCCEEDED, with its content type and length, "
 					+ "streamed whatever its size.")
-	@ApiResponse(responseCode = "200", description = "The output, with the model's content type")
+	@ApiResponse(responseCode = "200",
+			description = "The output, with the model's content type; sandboxed, and an attachment unless of an "
+					+ "inert type (JSON, plain text, CSV, raster images, audio, video, bytes)")
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
 	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
@@ -238,15 +246,30 @@ class JobController {
 		};
 	}
 
+	/**
+	 * The output as the model gave it, with its media type and length, streamed from S3
+	 * when it is stored there. Served from the API's own origin, it must never run in a
+	 * browser: every response is sandboxed and {@code nosniff} (see
+	 * {@code SecurityHeadersValve}), and a type a browser would render actively (HTML,
+	 * SVG, XML, scripts, PDF, anything not known to be inert) is an attachment,
+	 * downloaded rather than shown.
+	 */
 	private CompletableFuture<ResponseEntity<Resource>> output(Job job) {
 		Payload output = job.output();
-		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
-			.contentType(mediaType(output))
-			.contentLength(output.size());
+		MediaType type = mediaType(output);
+		ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(type).contentLength(output.size());
+		if (!isInert(type)) {
+			response.header(HttpHeaders.CONTENT_DISPOSITION, "attachment");
+		}
 		if (!output.isStored()) {
 			return CompletableFuture.completedFuture(response.body(new ByteArrayResource(output.bytes())));
 		}
 		return this.outputs.open(job).thenApply((stream) -> response.body(new InputStreamResource(stream)));
+	}
+
+	private static boolean isInert(MediaType type) {
+		return INERT_TYPES.stream().anyMatch((inert) -> inert.includes(type))
+				|| ("application".equals(type.getType()) && "json".equals(type.getSubtypeSuffix()));
 	}
 
 	private String retryAfter() {

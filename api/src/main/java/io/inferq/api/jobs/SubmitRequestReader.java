@@ -10,12 +10,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -55,8 +55,11 @@ public class SubmitRequestReader {
 
 	private final MetadataReader metadata;
 
-	SubmitRequestReader(ApiProperties properties) {
+	private final BufferedBodies bodies;
+
+	SubmitRequestReader(ApiProperties properties, BufferedBodies bodies) {
 		this.properties = properties;
+		this.bodies = bodies;
 		this.metadata = new MetadataReader(properties.metadata());
 	}
 
@@ -66,15 +69,29 @@ public class SubmitRequestReader {
 	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
 	 */
 	JobSubmission read(InputStream body, long declaredLength) {
-		return read(body(body, declaredLength));
+		try (BufferedBodies.Body buffered = body(body, declaredLength)) {
+			return read(buffered.bytes());
+		}
 	}
 
 	/**
-	 * Reads a submit request's body, no further than the size limit.
+	 * Reads a submit request's body, no further than the size limit, within the memory
+	 * bodies may take ({@link BufferedBodies}); close it once it was read.
 	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
 	 */
-	byte[] body(InputStream body, long declaredLength) {
-		return bytes(body, declaredLength);
+	BufferedBodies.Body body(InputStream body, long declaredLength) {
+		long limit = this.properties.maxRequestBytes();
+		try {
+			return this.bodies.read(body, declaredLength, limit, () -> bodyTooLarge(limit));
+		}
+		catch (RequestTooLargeException ex) {
+			// Read to its end, so that the client, still sending, gets the 413.
+			Bodies.discard(body, declaredLength);
+			throw ex;
+		}
+		catch (IOException ex) {
+			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
+		}
 	}
 
 	/** Reads a submit request from its body. */
@@ -145,29 +162,7 @@ public class SubmitRequestReader {
 	}
 
 	private static InvalidJobRequestException malformed(JacksonException ex) {
-		TokenStreamLocation location = ex.getLocation();
-		String where = (location != null && location.getLineNr() > 0)
-				? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";
-		return new InvalidJobRequestException("Malformed JSON" + where + ": " + ex.getOriginalMessage());
-	}
-
-	private byte[] bytes(InputStream body, long declaredLength) {
-		long limit = this.properties.maxRequestBytes();
-		if (declaredLength > limit) {
-			Bodies.discard(body, declaredLength);
-			throw bodyTooLarge(limit);
-		}
-		try {
-			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
-			if (bytes.length > limit) {
-				Bodies.discard(body, -1);
-				throw bodyTooLarge(limit);
-			}
-			return bytes;
-		}
-		catch (IOException ex) {
-			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
-		}
+		return new InvalidJobRequestException(StrictJson.problem(ex));
 	}
 
 	private RequestTooLargeException bodyTooLarge(long limit) {

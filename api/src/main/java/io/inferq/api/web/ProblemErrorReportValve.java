@@ -31,8 +31,9 @@ class ProblemErrorReportValve extends ErrorReportValve {
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {
+				String detail = StatusDetails.of(status);
 				writer.write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-						+ status.value() + "}");
+						+ status.value() + ((detail != null) ? ",\"detail\":\"" + detail + "\"" : "") + "}");
 				response.finishResponse();
 			}
 		}

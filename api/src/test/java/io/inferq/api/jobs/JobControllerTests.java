@@ -450,8 +450,18 @@ class JobControllerTests {
 
 	@Test
 	void anUnacceptableMediaType_isA406Problem() {
-		assertThat(this.mvc.get().uri("/v1/jobs/{id}", ID.value()).accept(MediaType.TEXT_HTML))
-			.hasStatus(HttpStatus.NOT_ACCEPTABLE);
+		assertProblem(this.mvc.get().uri("/v1/jobs/{id}", ID.value()).accept(MediaType.TEXT_HTML).exchange(),
+				HttpStatus.NOT_ACCEPTABLE,
+				"This resource is application/json; send an Accept header that allows it, or none");
+	}
+
+	@Test
+	void anAcceptHeaderThatCannotBeParsed_isA406ProblemWithItsBody() {
+		for (String accept : new String[] { "foo", "*/*;q=x", "a/b/c" }) {
+			assertProblem(this.mvc.get().uri("/v1/jobs/{id}", ID.value()).header(HttpHeaders.ACCEPT, accept).exchange(),
+					HttpStatus.NOT_ACCEPTABLE,
+					"This resource is application/json; send an Accept header that allows it, or none");
+		}
 	}
 
 	private MvcTestResult submit(String body) {

@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.payload.PayloadStore;
+import io.inferq.api.web.BufferedBodies;
+import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,14 +25,15 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * A {@link WebMvcTest} of {@link JobController} with the real service, reader and error
  * handling, a clock fixed at {@link JobFixtures#NOW}, and the ports left to mock (the
- * idempotency and payload stores are mocked here, for the tests that do not use them).
+ * idempotency, batch and payload stores are mocked here, for the tests that do not use
+ * them).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(JobController.class)
-@MockitoBean(types = { IdempotencyStore.class, PayloadStore.class })
-@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, LocatedInputs.class, Outputs.class,
-		BodyBudget.class, JobWebTest.Configuration.class })
+@MockitoBean(types = { IdempotencyStore.class, PayloadStore.class, BatchStore.class })
+@Import({ JobService.class, SubmitRequestReader.class, BufferedBodies.class, SubmissionMetrics.class,
+		LocatedInputs.class, Outputs.class, BodyBudget.class, JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)

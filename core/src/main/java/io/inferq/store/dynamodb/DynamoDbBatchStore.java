@@ -2,15 +2,19 @@ package io.inferq.store.dynamodb;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
+import io.inferq.concurrent.Backoff;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.JobError;
 import io.inferq.job.JobStatus;
@@ -19,11 +23,13 @@ import io.inferq.store.StaleBatchException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import static io.inferq.store.dynamodb.JobItems.instant;
 import static io.inferq.store.dynamodb.JobItems.n;
@@ -39,19 +45,35 @@ public class DynamoDbBatchStore implements BatchStore {
 
 	private static final String ENQUEUEING = BatchStatus.ENQUEUEING.name();
 
+	/**
+	 * How many {@code BatchWriteItem} calls of deletes a discard has in flight at once.
+	 */
+	private static final int DISCARD_CALLS_IN_FLIGHT = 8;
+
 	private final DynamoDbAsyncClient dynamoDb;
 
 	private final String tableName;
 
 	private final BatchItems items;
 
+	private final Backoff unprocessed;
+
 	/**
 	 * @param retention how long DynamoDB keeps a batch after its deadline (through TTL)
 	 */
 	public DynamoDbBatchStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention) {
+		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES);
+	}
+
+	/**
+	 * @param retention how long DynamoDB keeps a batch after its deadline (through TTL)
+	 * @param unprocessed how a discard retries the deletes DynamoDB left unprocessed
+	 */
+	public DynamoDbBatchStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed) {
 		this.dynamoDb = dynamoDb;
 		this.tableName = tableName;
 		this.items = new BatchItems(retention);
+		this.unprocessed = unprocessed;
 	}
 
 	@Override
@@ -137,6 +159,73 @@ public class DynamoDbBatchStore implements BatchStore {
 				"SET #status = :failed, #endedAt = :now, #failureType = :failureType, "
 						+ "#failureMessage = :failureMessage REMOVE #lease",
 				condition, names, values);
+	}
+
+	/**
+	 * Reads the batch first: one that ended without being accepted can never be accepted
+	 * any more ({@link #markEnqueued} needs ENQUEUEING), so that read guards the deletes.
+	 * Then deletes the jobs with {@code BatchWriteItem}s, a few at a time, and zeroes the
+	 * counters last, so that a job a worker cancelled meanwhile does not count.
+	 */
+	@Override
+	public CompletableFuture<Void> discard(BatchId id, long jobs) {
+		return find(id).thenCompose((found) -> {
+			Batch batch = found.orElse(null);
+			if (batch == null || batch.status() == BatchStatus.ENQUEUEING || batch.enqueuedAt() != null) {
+				return Futures.failed(new StaleBatchException(id, "be discarded", batch));
+			}
+			return deleteJobs(id, 0, jobs).thenCompose((deleted) -> zeroCounters(batch));
+		});
+	}
+
+	private CompletableFuture<Void> deleteJobs(BatchId id, long from, long to) {
+		if (from >= to) {
+			return CompletableFuture.completedFuture(null);
+		}
+		long perRound = (long) DISCARD_CALLS_IN_FLIGHT * DynamoDbJobStore.MAX_BATCH_WRITE;
+		long end = Math.min(to, from + perRound);
+		List<CompletableFuture<Void>> calls = new ArrayList<>();
+		for (long start = from; start < end; start += DynamoDbJobStore.MAX_BATCH_WRITE) {
+			List<WriteRequest> deletes = LongStream
+				.range(start, Math.min(end, start + DynamoDbJobStore.MAX_BATCH_WRITE))
+				.mapToObj((seq) -> WriteRequest.builder()
+					.deleteRequest(DeleteRequest.builder().key(JobItems.key(id.jobId(seq))).build())
+					.build())
+				.toList();
+			calls.add(batchWrite(deletes, 1));
+		}
+		return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+			.thenCompose((round) -> deleteJobs(id, end, to));
+	}
+
+	private CompletableFuture<Void> batchWrite(List<WriteRequest> writes, int attempt) {
+		return this.dynamoDb.batchWriteItem((request) -> request.requestItems(Map.of(this.tableName, writes)))
+			.thenCompose((response) -> {
+				List<WriteRequest> left = response.hasUnprocessedItems()
+						? response.unprocessedItems().getOrDefault(this.tableName, List.of()) : List.of();
+				if (left.isEmpty()) {
+					return CompletableFuture.completedFuture(null);
+				}
+				if (!this.unprocessed.allowsAnotherAttempt(attempt)) {
+					return Futures.failed(new IllegalStateException("DynamoDB left " + left.size() + " of "
+							+ writes.size() + " job deletes unprocessed after " + attempt + " attempts"));
+				}
+				return this.unprocessed.after(attempt, () -> batchWrite(List.copyOf(left), attempt + 1));
+			});
+	}
+
+	private CompletableFuture<Void> zeroCounters(Batch batch) {
+		Map<String, String> names = new HashMap<>(Map.of("#status", BatchItems.STATUS, "#total", BatchItems.TOTAL,
+				"#enqueuedAt", BatchItems.ENQUEUED_AT));
+		StringBuilder set = new StringBuilder("SET #total = :zero");
+		for (JobStatus status : JobStatus.values()) {
+			names.put("#" + status.name(), BatchItems.counter(status));
+			set.append(", #").append(status.name()).append(" = :zero");
+		}
+		return update(batch.id(), "be discarded", set.toString(),
+				"#status = :status AND attribute_not_exists(#enqueuedAt)", names,
+				Map.of(":zero", n(0), ":status", s(batch.status().name())))
+			.thenApply((discarded) -> null);
 	}
 
 	@Override

@@ -39,7 +39,7 @@ public record WorkerProperties(String endpointName, @DefaultValue Concurrency co
 		@DefaultValue("65s") Duration invocationTimeout, @DefaultValue("30s") Duration lease,
 		@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration initialBackoff,
 		@DefaultValue("5m") Duration maxBackoff, @DefaultValue("6h") Duration timeToStart,
-		@DefaultValue("10s") Duration pollTimeout, @DefaultValue("256MB") DataSize payloadMemory) {
+		@DefaultValue("10s") Duration pollTimeout, @DefaultValue("96MB") DataSize payloadMemory) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.worker";

@@ -12,11 +12,14 @@ import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts {@link ProblemErrorReportValve} in place of the error report valves of Tomcat and
- * Spring Boot. Runs after Spring Boot's customizers, so that it replaces theirs.
+ * Puts the API's valves in the pipeline of Tomcat's host, where every request passes,
+ * also those Tomcat refuses before they reach the application:
+ * {@link SecurityHeadersValve} first, and {@link ProblemErrorReportValve} in place of the
+ * error report valves of Tomcat and Spring Boot. Runs after Spring Boot's customizers, so
+ * that it replaces theirs.
  */
 @Component
-class TomcatErrorReportCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+class TomcatValves implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
 	@Override
 	public void customize(TomcatServletWebServerFactory factory) {
@@ -24,10 +27,11 @@ class TomcatErrorReportCustomizer implements WebServerFactoryCustomizer<TomcatSe
 			Host host = (Host) context.getParent();
 			Pipeline pipeline = host.getPipeline();
 			for (Valve valve : pipeline.getValves()) {
-				if (valve instanceof ErrorReportValve) {
+				if (valve instanceof ErrorReportValve || valve instanceof SecurityHeadersValve) {
 					pipeline.removeValve(valve);
 				}
 			}
+			pipeline.addValve(new SecurityHeadersValve());
 			pipeline.addValve(new ProblemErrorReportValve());
 			if (host instanceof StandardHost standardHost) {
 				standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
