@@ -25,7 +25,8 @@ class BufferedBodiesTests {
 	private static final long MAX_BODY = 600 * 1024;
 
 	private final BufferedBodies bodies = new BufferedBodies(new Binder(new MapConfigurationPropertySource(
-			Map.of("inferq.api.max-buffered-bodies", "1MB", "inferq.api.batches.max-json-body-size", "500KB")))
+			Map.of("inferq.api.max-buffered-bodies", "1MB", "inferq.api.batches.max-json-body-size", "500KB",
+					"inferq.api.max-input-size", "256KB")))
 		.bindOrCreate(ApiProperties.PREFIX, Bindable.of(ApiProperties.class)));
 
 	@Test
