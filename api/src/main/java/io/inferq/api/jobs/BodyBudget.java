@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@code Retry-After}, rather than risking the heap.
  */
 @Component
-public class BodyBudget {
+class BodyBudget {
 
 	private final long capacity;
 
@@ -31,7 +31,7 @@ public class BodyBudget {
 	 * Reserves {@code bytes}.
 	 * @throws ServiceUnavailableException if they do not fit now
 	 */
-	public Grant reserve(long bytes) {
+	Grant reserve(long bytes) {
 		long wanted = Math.max(bytes, 0);
 		long now = this.held.addAndGet(wanted);
 		if (now > this.capacity && now != wanted) {
@@ -49,7 +49,7 @@ public class BodyBudget {
 	}
 
 	/** Bytes reserved; {@link #release()} gives them back, once. */
-	public final class Grant {
+	final class Grant {
 
 		private final long bytes;
 
@@ -59,7 +59,7 @@ public class BodyBudget {
 			this.bytes = bytes;
 		}
 
-		public void release() {
+		void release() {
 			if (this.released.compareAndSet(false, true)) {
 				BodyBudget.this.held.addAndGet(-this.bytes);
 			}

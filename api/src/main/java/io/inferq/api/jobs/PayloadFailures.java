@@ -11,13 +11,13 @@ import org.springframework.web.ErrorResponseException;
  * refused or unreadable is the request's fault (400), one too large is 413, and a store
  * that cannot be reached is 503 with {@code Retry-After}.
  */
-public final class PayloadFailures {
+final class PayloadFailures {
 
 	private PayloadFailures() {
 	}
 
 	/** The problem for {@code failure}, whatever it is. */
-	public static ErrorResponseException problem(Throwable failure, long maxInputBytes, ApiProperties properties) {
+	static ErrorResponseException problem(Throwable failure, long maxInputBytes, ApiProperties properties) {
 		Throwable cause = Futures.unwrap(failure);
 		if (cause instanceof ErrorResponseException response) {
 			return response;
