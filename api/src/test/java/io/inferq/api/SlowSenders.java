@@ -7,16 +7,18 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Clients that send a request body a byte at a time, run in a process of its own (so that
  * the test's JVM and its file limit are not what bounds them): opens {@code connections}
  * connections to 127.0.0.1, starts a {@code POST /v1/jobs} of 100,000 bytes on each, then
- * sends one more byte on each every {@code interval} until {@code duration} has passed,
- * and exits. Prints {@code OPEN n} once all are open, and {@code DONE open n} at the end
- * with how many the server had not closed. Stops by itself, whatever happens.
+ * sends one more byte on each every {@code interval} until its standard input ends (the
+ * test is done) or {@code max duration} has passed, and exits. Prints {@code OPEN n} once
+ * all are open, and {@code DONE open n} at the end with how many the server had not
+ * closed. Stops by itself, whatever happens.
  * <p>
- * {@code java io.inferq.api.SlowSenders <port> <connections> <interval ms> <duration ms>}
+ * {@code java io.inferq.api.SlowSenders <port> <connections> <interval ms> <max duration ms>}
  */
 public final class SlowSenders {
 
@@ -28,6 +30,18 @@ public final class SlowSenders {
 		int connections = Integer.parseInt(args[1]);
 		long interval = Long.parseLong(args[2]);
 		long duration = Long.parseLong(args[3]);
+		AtomicBoolean done = new AtomicBoolean();
+		Thread input = new Thread(() -> {
+			try {
+				System.in.readAllBytes();
+			}
+			catch (IOException ex) {
+				// Ended either way.
+			}
+			done.set(true);
+		});
+		input.setDaemon(true);
+		input.start();
 		Thread stop = new Thread(() -> {
 			try {
 				Thread.sleep(duration + 15_000);
@@ -54,7 +68,7 @@ public final class SlowSenders {
 		System.out.println("OPEN " + sockets.size());
 		System.out.flush();
 		int open = sockets.size();
-		while (System.currentTimeMillis() < end) {
+		while (!done.get() && System.currentTimeMillis() < end) {
 			Thread.sleep(Math.min(interval, Math.max(1, end - System.currentTimeMillis())));
 			open = 0;
 			for (Socket socket : sockets) {
