@@ -7,9 +7,10 @@ import io.inferq.api.jobs.JobSubmission;
 
 /**
  * The items of a batch request, read one at a time so that a batch of any size is never
- * held in memory whole, and digested as they are read.
+ * held in memory whole, and digested as they are read. Closed once the batch was enqueued
+ * or refused.
  */
-interface BatchItemSource {
+interface BatchItemSource extends AutoCloseable {
 
 	/**
 	 * The next item, or {@code null} after the last.
@@ -27,6 +28,11 @@ interface BatchItemSource {
 
 	/** The request's fingerprint, once the body was read to its end. */
 	String fingerprint();
+
+	/** Gives back the memory the source holds, if any. */
+	@Override
+	default void close() {
+	}
 
 	/**
 	 * One valid item.

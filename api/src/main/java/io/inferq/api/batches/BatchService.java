@@ -25,6 +25,7 @@ import io.inferq.api.jobs.JobResponse;
 import io.inferq.api.jobs.MetadataReader;
 import io.inferq.api.jobs.ServiceUnavailableException;
 import io.inferq.api.jobs.SubmitRequestReader;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
@@ -86,8 +87,11 @@ class BatchService {
 
 	private final ApiProperties properties;
 
+	private final BufferedBodies bodies;
+
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
-			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties) {
+			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
+			BufferedBodies bodies) {
 		this.jobs = jobs;
 		this.batches = batches;
 		this.idempotency = idempotency;
@@ -97,6 +101,7 @@ class BatchService {
 		this.mapper = mapper;
 		this.clock = clock;
 		this.properties = properties;
+		this.bodies = bodies;
 	}
 
 	/**
@@ -108,10 +113,15 @@ class BatchService {
 	Accepted enqueue(MediaType contentType, String contentTypeHeader, InputStream body, long declaredLength,
 			Optional<IdempotencyKey> key) throws IOException {
 		Fingerprint fingerprint = Fingerprint.of("POST", PATH, contentTypeHeader);
-		BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
+		try (BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
 				? JsonBatchItems.read(body, declaredLength, this.properties.batches().maxJsonBodySize().toBytes(),
-						this.reader, this.metadataReader, fingerprint)
-				: new NdjsonBatchItems(body, this.reader, fingerprint);
+						this.bodies, this.reader, this.metadataReader, fingerprint)
+				: new NdjsonBatchItems(body, this.reader, fingerprint)) {
+			return enqueue(source, key);
+		}
+	}
+
+	private Accepted enqueue(BatchItemSource source, Optional<IdempotencyKey> key) throws IOException {
 		IdempotencyRecord claim = null;
 		BatchId id = BatchId.random();
 		if (key.isPresent()) {

@@ -10,6 +10,7 @@ import io.inferq.api.jobs.MetadataReader;
 import io.inferq.api.jobs.StrictJson;
 import io.inferq.api.jobs.SubmitRequestReader;
 import io.inferq.api.jobs.SubmitRequestReader.ItemSubmission;
+import io.inferq.api.web.BufferedBodies;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -34,10 +35,14 @@ final class JsonBatchItems implements BatchItemSource {
 
 	private final Map<String, String> metadata;
 
+	private final BufferedBodies.Body buffered;
+
 	private JsonParser items;
 
-	private JsonBatchItems(String text, SubmitRequestReader reader, String fingerprint, Map<String, String> metadata) {
+	private JsonBatchItems(String text, SubmitRequestReader reader, String fingerprint, Map<String, String> metadata,
+			BufferedBodies.Body buffered) {
 		this.text = text;
+		this.buffered = buffered;
 		this.reader = reader;
 		this.fingerprint = fingerprint;
 		this.metadata = metadata;
@@ -47,25 +52,28 @@ final class JsonBatchItems implements BatchItemSource {
 	 * Reads the whole body and its metadata.
 	 * @param maxBytes the largest body read
 	 * @throws InvalidBatchException if the body is too large or not a batch object
+	 * @throws io.inferq.api.web.ServerBusyException if the memory bodies may take is
+	 * taken
 	 */
-	static JsonBatchItems read(InputStream body, long declaredLength, long maxBytes, SubmitRequestReader reader,
-			MetadataReader metadataReader, Fingerprint fingerprint) throws IOException {
-		if (declaredLength > maxBytes) {
-			throw tooLarge(maxBytes);
-		}
-		byte[] bytes = body.readNBytes(Math.toIntExact(maxBytes + 1));
-		if (bytes.length > maxBytes) {
-			throw tooLarge(maxBytes);
-		}
-		fingerprint.update(bytes, 0, bytes.length);
-		String text;
+	static JsonBatchItems read(InputStream body, long declaredLength, long maxBytes, BufferedBodies bodies,
+			SubmitRequestReader reader, MetadataReader metadataReader, Fingerprint fingerprint) throws IOException {
+		BufferedBodies.Body buffered = bodies.read(body, declaredLength, maxBytes, () -> tooLarge(maxBytes));
 		try {
-			text = StrictJson.utf8(bytes);
+			byte[] bytes = buffered.bytes();
+			fingerprint.update(bytes, 0, bytes.length);
+			String text;
+			try {
+				text = StrictJson.utf8(bytes);
+			}
+			catch (CharacterCodingException ex) {
+				throw InvalidBatchException.of("The request body is not valid UTF-8; JSON must be sent as UTF-8");
+			}
+			return new JsonBatchItems(text, reader, fingerprint.hex(), metadata(text, metadataReader), buffered);
 		}
-		catch (CharacterCodingException ex) {
-			throw InvalidBatchException.of("The request body is not valid UTF-8; JSON must be sent as UTF-8");
+		catch (RuntimeException ex) {
+			buffered.close();
+			throw ex;
 		}
-		return new JsonBatchItems(text, reader, fingerprint.hex(), metadata(text, metadataReader));
 	}
 
 	private static Map<String, String> metadata(String text, MetadataReader metadataReader) {
@@ -149,6 +157,11 @@ final class JsonBatchItems implements BatchItemSource {
 
 	@Override
 	public void drain() {
+	}
+
+	@Override
+	public void close() {
+		this.buffered.close();
 	}
 
 	@Override

@@ -26,13 +26,19 @@ import org.springframework.util.unit.DataSize;
  * @param idempotencyTtl how long an {@code Idempotency-Key} stays bound to the request
  * that first used it
  * @param batches how batches are enqueued and read
+ * @param maxBufferedBodies the most bytes of request bodies held in memory at once, over
+ * all the requests whose bodies are parsed whole ({@code POST /v1/jobs}, JSON batches); a
+ * request beyond it is answered 503 with {@code Retry-After}. Each byte costs about three
+ * in the heap while its body is parsed (its bytes and its text), so keep it below a third
+ * of the heap; at least one body of either kind's largest size
  */
 @ConfigurationProperties(ApiProperties.PREFIX)
 public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 		@DefaultValue("6h") Duration defaultTimeToStart, @DefaultValue("24h") Duration maxTimeToStart,
 		@DefaultValue("2s") Duration expectedLatency, @DefaultValue("5s") Duration unavailableRetryAfter,
 		@DefaultValue("5s") Duration awsCallTimeout, @DefaultValue Metadata metadata,
-		@DefaultValue("24h") Duration idempotencyTtl, @DefaultValue Batches batches) {
+		@DefaultValue("24h") Duration idempotencyTtl, @DefaultValue Batches batches,
+		@DefaultValue("64MB") DataSize maxBufferedBodies) {
 
 	/** The prefix of these properties. */
 	public static final String PREFIX = "inferq.api";
@@ -56,6 +62,12 @@ public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 		requirePositive("unavailable-retry-after", unavailableRetryAfter, "5s");
 		requirePositive("aws-call-timeout", awsCallTimeout, "5s");
 		requirePositive("idempotency-ttl", idempotencyTtl, "24h");
+		long largestBody = Math.max(maxRequestBytes(maxInputSize, metadata), batches.maxJsonBodySize().toBytes());
+		if (maxBufferedBodies.toBytes() < largestBody) {
+			throw new IllegalArgumentException(PREFIX + ".max-buffered-bodies must hold at least the largest body "
+					+ "read whole (" + largestBody + " bytes: " + PREFIX + ".batches.max-json-body-size, or a job "
+					+ "request with the largest input and metadata), for example 64MB; was " + maxBufferedBodies);
+		}
 	}
 
 	/**
@@ -63,9 +75,13 @@ public record ApiProperties(@DefaultValue("256KB") DataSize maxInputSize,
 	 * metadata with every character escaped, and 16 KiB for everything else.
 	 */
 	public long maxRequestBytes() {
-		long base64 = (this.maxInputSize.toBytes() + 2) / 3 * 4;
-		long metadataBytes = (long) this.metadata.maxEntries()
-				* (this.metadata.maxKeyLength() + this.metadata.maxValueLength()) * MAX_JSON_BYTES_PER_CHARACTER;
+		return maxRequestBytes(this.maxInputSize, this.metadata);
+	}
+
+	private static long maxRequestBytes(DataSize maxInputSize, Metadata metadata) {
+		long base64 = (maxInputSize.toBytes() + 2) / 3 * 4;
+		long metadataBytes = (long) metadata.maxEntries() * (metadata.maxKeyLength() + metadata.maxValueLength())
+				* MAX_JSON_BYTES_PER_CHARACTER;
 		return base64 + metadataBytes + ENVELOPE_BYTES;
 	}
 

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -92,7 +93,8 @@ class JobController {
 	@ApiResponse(responseCode = "413", description = "The body or the input is too large")
 	@ApiResponse(responseCode = "415", description = "The body is not application/json")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
-	@ApiResponse(responseCode = "503", description = "The job store or queue is unavailable; retry after Retry-After")
+	@ApiResponse(responseCode = "503",
+			description = "The job store or queue is unavailable, or the server is busy; retry after Retry-After")
 	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
@@ -104,13 +106,16 @@ class JobController {
 		long declaredLength = (contentLength != null) ? contentLength : -1;
 		return this.metrics.record(() -> {
 			Optional<IdempotencyKey> key = IdempotencyKey.of(idempotencyKey);
-			byte[] bytes = this.reader.body(body, declaredLength);
-			JobSubmission submission = this.reader.read(bytes);
+			JobSubmission submission;
+			String fingerprint;
+			try (BufferedBodies.Body buffered = this.reader.body(body, declaredLength)) {
+				submission = this.reader.read(buffered.bytes());
+				fingerprint = Fingerprint.of("POST", PATH, contentType, buffered.bytes());
+			}
 			if (key.isEmpty()) {
 				return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
 			}
-			return this.jobs.submit(submission, key.get().stored("POST " + PATH),
-					Fingerprint.of("POST", PATH, contentType, bytes));
+			return this.jobs.submit(submission, key.get().stored("POST " + PATH), fingerprint);
 		}).thenApply((submitted) -> {
 			ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 				.location(URI.create(PATH + "/" + submitted.job().id()))

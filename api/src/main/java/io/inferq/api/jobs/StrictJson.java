@@ -1,7 +1,10 @@
 package io.inferq.api.jobs;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,6 +26,9 @@ public final class StrictJson {
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
+	/** How many characters the UTF-8 check decodes at a time. */
+	private static final int CHECK_BUFFER_CHARS = 4096;
+
 	/** Where Jackson's messages name its own types, settings or the source. */
 	private static final Pattern INTERNALS = Pattern
 		.compile("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)|, from `[^`]*`|\\s*`[^`]*`");
@@ -40,11 +46,30 @@ public final class StrictJson {
 	}
 
 	/**
-	 * {@code bytes} as text.
+	 * {@code bytes} as text. Checks them with a small buffer and then decodes them in one
+	 * go, so that a large body costs its text and not a second copy on the way.
 	 * @throws CharacterCodingException if they are not UTF-8
 	 */
 	public static String utf8(byte[] bytes) throws CharacterCodingException {
-		return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+		ByteBuffer in = ByteBuffer.wrap(bytes);
+		CharBuffer out = CharBuffer.allocate(CHECK_BUFFER_CHARS);
+		while (true) {
+			CoderResult result = decoder.decode(in, out, true);
+			if (result.isError()) {
+				result.throwException();
+			}
+			if (result.isUnderflow()) {
+				break;
+			}
+			out.clear();
+		}
+		out.clear();
+		CoderResult flushed = decoder.flush(out);
+		if (flushed.isError()) {
+			flushed.throwException();
+		}
+		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 	/** {@code bytes} as text if they are one well-formed JSON value in UTF-8. */

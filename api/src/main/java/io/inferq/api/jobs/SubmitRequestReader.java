@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.job.Payload;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -51,8 +52,11 @@ public class SubmitRequestReader {
 
 	private final MetadataReader metadata;
 
-	SubmitRequestReader(ApiProperties properties) {
+	private final BufferedBodies bodies;
+
+	SubmitRequestReader(ApiProperties properties, BufferedBodies bodies) {
 		this.properties = properties;
+		this.bodies = bodies;
 		this.metadata = new MetadataReader(properties.metadata());
 	}
 
@@ -62,15 +66,24 @@ public class SubmitRequestReader {
 	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
 	 */
 	JobSubmission read(InputStream body, long declaredLength) {
-		return read(body(body, declaredLength));
+		try (BufferedBodies.Body buffered = body(body, declaredLength)) {
+			return read(buffered.bytes());
+		}
 	}
 
 	/**
-	 * Reads a submit request's body, no further than the size limit.
+	 * Reads a submit request's body, no further than the size limit, within the memory
+	 * bodies may take ({@link BufferedBodies}); close it once it was read.
 	 * @param declaredLength the {@code Content-Length}, or a negative number if unknown
 	 */
-	byte[] body(InputStream body, long declaredLength) {
-		return bytes(body, declaredLength);
+	BufferedBodies.Body body(InputStream body, long declaredLength) {
+		long limit = this.properties.maxRequestBytes();
+		try {
+			return this.bodies.read(body, declaredLength, limit, () -> bodyTooLarge(limit));
+		}
+		catch (IOException ex) {
+			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
+		}
 	}
 
 	/** Reads a submit request from its body. */
@@ -142,23 +155,6 @@ public class SubmitRequestReader {
 
 	private static InvalidJobRequestException malformed(JacksonException ex) {
 		return new InvalidJobRequestException(StrictJson.problem(ex));
-	}
-
-	private byte[] bytes(InputStream body, long declaredLength) {
-		long limit = this.properties.maxRequestBytes();
-		if (declaredLength > limit) {
-			throw bodyTooLarge(limit);
-		}
-		try {
-			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
-			if (bytes.length > limit) {
-				throw bodyTooLarge(limit);
-			}
-			return bytes;
-		}
-		catch (IOException ex) {
-			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
-		}
 	}
 
 	private RequestTooLargeException bodyTooLarge(long limit) {

@@ -55,6 +55,15 @@ class ApiPropertiesTests {
 	}
 
 	@Test
+	void maxBufferedBodies_mustHoldTheLargestBodyReadWhole() {
+		assertThat(bind(Map.of()).maxBufferedBodies()).isEqualTo(DataSize.ofMegabytes(64));
+		assertInvalid(Map.of("inferq.api.max-buffered-bodies", "16MB"),
+				"inferq.api.max-buffered-bodies must hold at least the largest body read whole (33554432 bytes");
+		assertInvalid(Map.of("inferq.api.max-buffered-bodies", "300KB", "inferq.api.batches.max-json-body-size", "1KB"),
+				"(427352 bytes");
+	}
+
+	@Test
 	void metadataLimits_mustBePositive() {
 		assertInvalid(Map.of("inferq.api.metadata.max-key-length", "0"),
 				"inferq.api.metadata.max-key-length and max-value-length at least 1");

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.store.IdempotencyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,7 +29,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(JobController.class)
 @MockitoBean(types = IdempotencyStore.class)
-@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, JobWebTest.Configuration.class })
+@Import({ JobService.class, SubmitRequestReader.class, BufferedBodies.class, SubmissionMetrics.class,
+		JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)

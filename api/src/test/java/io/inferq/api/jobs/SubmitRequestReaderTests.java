@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.web.BufferedBodies;
 import io.inferq.job.Payload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,8 @@ class SubmitRequestReaderTests {
 
 	private final ApiProperties properties = properties(Map.of("inferq.api.max-input-size", "64B"));
 
-	private final SubmitRequestReader reader = new SubmitRequestReader(this.properties);
+	private final SubmitRequestReader reader = new SubmitRequestReader(this.properties,
+			new BufferedBodies(this.properties));
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"a\": [1, {\"b\": null}]}", "[]", "{}", "[1,2 , 3]", "\"text\"",
