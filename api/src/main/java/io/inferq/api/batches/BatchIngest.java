@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A job's message is sent only after the job and its count exist, and no message is sent
  * before the whole batch was read and checked: a batch refused for a bad item, or
- * abandoned by its client, never has a job run.
+ * abandoned by its client, never has a job run. What a refused ingest wrote is removed by
+ * {@link BatchRefusal}, after {@link #settle()}, up to {@link #jobsWritten()}.
  * <p>
  * The calling thread (the request's) reads the body and waits for a free slot when all
  * are busy, which is how a fast client is slowed down to the pace of DynamoDB and SQS;
@@ -69,6 +72,8 @@ final class BatchIngest {
 	private final CustomIds customIds = new CustomIds();
 
 	private Instant leaseRenewedAt;
+
+	private long jobsWritten;
 
 	private CompletableFuture<?> leaseRenewal = CompletableFuture.completedFuture(null);
 
@@ -137,6 +142,7 @@ final class BatchIngest {
 
 	private void storeChunk(List<Job> chunk) {
 		int count = chunk.size();
+		this.jobsWritten += count;
 		start(() -> this.jobs.createAll(chunk).thenCompose((stored) -> this.batches.addJobs(this.batch.id(), count)));
 	}
 
@@ -152,12 +158,50 @@ final class BatchIngest {
 	}
 
 	/**
+	 * How many jobs the ingest has given to the job store so far: the batch's jobs
+	 * {@code 0} to {@code n - 1}, some of which may not have been stored (or not yet).
+	 */
+	long jobsWritten() {
+		return this.jobsWritten;
+	}
+
+	/**
+	 * Waits until the work the ingest started has ended, however it ended, so that no
+	 * write of it lands after this returns (unless DynamoDB or SQS did not answer within
+	 * {@link #SLOT_TIMEOUT}). For a refusal, before it removes what was written.
+	 * @return whether everything ended in time
+	 */
+	boolean settle() {
+		try {
+			if (!this.slots.tryAcquire(this.limits.parallelism(), SLOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				return false;
+			}
+			this.slots.release(this.limits.parallelism());
+			this.leaseRenewal.handle((done, failed) -> null).get(SLOT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * Starts {@code work} in a free slot, once there is one; fails first if earlier work
 	 * did.
 	 */
 	private void start(Supplier<CompletableFuture<?>> work) {
 		acquire(1);
-		throwIfFailed();
+		try {
+			throwIfFailed();
+		}
+		catch (RuntimeException ex) {
+			this.slots.release();
+			throw ex;
+		}
 		renewLeaseIfDue();
 		CompletableFuture<?> started;
 		try {

@@ -87,10 +87,12 @@ class BatchService {
 
 	private final ApiProperties properties;
 
+	private final BatchRefusal refusal;
+
 	private final BufferedBodies bodies;
 
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
-			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
+			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties, BatchRefusal refusal,
 			BufferedBodies bodies) {
 		this.jobs = jobs;
 		this.batches = batches;
@@ -101,13 +103,15 @@ class BatchService {
 		this.mapper = mapper;
 		this.clock = clock;
 		this.properties = properties;
+		this.refusal = refusal;
 		this.bodies = bodies;
 	}
 
 	/**
 	 * Enqueues the batch in the request body, or, for a retry under the same idempotency
 	 * key, answers the batch of the first request. Blocks the calling thread until every
-	 * item is a queued job, or the batch failed.
+	 * item is a queued job, or the batch was refused: then {@link BatchRefusal} removes
+	 * what it wrote, whatever refused it, before the problem is thrown.
 	 * @param contentType {@code application/json} or {@code application/x-ndjson}
 	 */
 	Accepted enqueue(MediaType contentType, String contentTypeHeader, InputStream body, long declaredLength,
@@ -121,7 +125,7 @@ class BatchService {
 		}
 	}
 
-	private Accepted enqueue(BatchItemSource source, Optional<IdempotencyKey> key) throws IOException {
+	private Accepted enqueue(BatchItemSource source, Optional<IdempotencyKey> key) {
 		IdempotencyRecord claim = null;
 		BatchId id = BatchId.random();
 		if (key.isPresent()) {
@@ -131,38 +135,65 @@ class BatchService {
 			}
 			claim = claimed.record();
 		}
-		Instant now = this.clock.instant();
-		Batch batch = await(this.batches.create(Batch.start(id, source.metadata(), now,
-				this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
+		Batch batch;
 		try {
-			long total = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
-					this.properties.batches())
-				.run(source);
+			batch = await(this.batches.create(Batch.start(id, source.metadata(), this.clock.instant(),
+					this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
+		}
+		catch (RuntimeException ex) {
+			this.refusal.release(claim);
+			throw ex;
+		}
+		BatchIngest ingest = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
+				this.properties.batches());
+		try {
+			long total = ingest.run(source);
 			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), this.clock.instant()), id);
 			logger.info("Batch {} enqueued: {} jobs", id, total);
 			return new Accepted(enqueued, false);
 		}
-		catch (InvalidBatchException ex) {
-			throw failed(batch, claim, new JobError("InvalidBatch", ex.getBody().getDetail()), ex);
+		catch (IOException | RuntimeException ex) {
+			Refused refused = refused(id, ex);
+			this.refusal.refuse(batch, ingest, claim, refused.reason());
+			if (refused.problem() instanceof ErrorResponseException response
+					&& !(refused.problem() instanceof BatchStatusException)) {
+				response.getBody().setProperty("batchId", id.value());
+			}
+			throw refused.problem();
 		}
-		catch (IOException ex) {
-			throw failed(batch, claim, new JobError("ClientDisconnected", "The request body ended early: " + ex),
+	}
+
+	/** Why an ingest stopped, as recorded with its batch and as the client is told. */
+	private Refused refused(BatchId id, Throwable ex) {
+		if (ex instanceof InvalidBatchException invalid) {
+			return new Refused(new JobError("InvalidBatch", invalid.getBody().getDetail()), invalid);
+		}
+		if (ex instanceof IOException) {
+			logger.debug("Batch {}: its body could not be read to its end: {}", id, ex.toString());
+			return new Refused(
+					new JobError("ClientDisconnected",
+							"The request body ended early: the client went away or the connection broke"),
 					InvalidBatchException.of("The request body could not be read to its end; send the batch again"));
 		}
-		catch (IngestFailedException | StaleBatchException | ServiceUnavailableException ex) {
+		if (ex instanceof ErrorResponseException response && response.getStatusCode().is4xxClientError()) {
+			// Refused on the way for what the request is (an idempotency conflict, say).
+			return new Refused(new JobError("InvalidBatch", response.getBody().getDetail()), response);
+		}
+		if (ex instanceof IngestFailedException || ex instanceof StaleBatchException
+				|| ex instanceof ServiceUnavailableException) {
 			Throwable cause = (ex instanceof IngestFailedException) ? ex.getCause() : ex;
 			if (cause instanceof StaleBatchException stale && stale.current().isPresent()
 					&& stale.current().get().status() == BatchStatus.CANCELLED) {
-				release(claim);
-				throw BatchStatusException.cancelledWhileEnqueueing(stale.current().get());
+				return new Refused(new JobError("Cancelled", "Cancelled while being enqueued"),
+						BatchStatusException.cancelledWhileEnqueueing(stale.current().get()));
 			}
-			throw failed(batch, claim, new JobError("Unavailable", "DynamoDB or SQS failed: " + cause),
+			logger.warn("Batch {}: its ingest failed: {}", id, String.valueOf(cause));
+			return new Refused(new JobError("Unavailable", "DynamoDB or SQS failed; send the batch again"),
 					unavailable("job store or queue", ex));
 		}
-		catch (RuntimeException ex) {
-			failed(batch, claim, new JobError("InternalError", "The batch could not be enqueued"), ex);
-			throw ex;
-		}
+		logger.error("Batch {}: its ingest failed unexpectedly", id, ex);
+		return new Refused(new JobError("InternalError", "The batch could not be enqueued"),
+				(ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.toString(), ex));
 	}
 
 	/**
@@ -208,7 +239,9 @@ class BatchService {
 	 */
 	CompletableFuture<BatchJobsPage> jobs(BatchId id, JobStatus status, int limit, String pageToken) {
 		long from = PageToken.seq(id, pageToken);
-		return find(id).thenCompose((batch) -> page(batch, status, limit, from, new ArrayList<>(), 0));
+		return find(id)
+			.thenCompose((batch) -> isAccepted(batch) ? page(batch, status, limit, from, new ArrayList<>(), 0)
+					: CompletableFuture.completedFuture(new BatchJobsPage(List.of(), null)));
 	}
 
 	private CompletableFuture<BatchJobsPage> page(Batch batch, JobStatus status, int limit, long from,
@@ -253,7 +286,7 @@ class BatchService {
 	 * off (see {@code ApiExceptionHandler}).
 	 */
 	void writeResults(Batch batch, OutputStream out) throws IOException {
-		long total = batch.total();
+		long total = isAccepted(batch) ? batch.total() : 0;
 		CompletableFuture<Map<JobId, Job>> next = read(ids(batch, 0, total));
 		for (long from = 0; from < total; from += READ_SIZE) {
 			Map<JobId, Job> page = awaitRead(next);
@@ -265,6 +298,14 @@ class BatchService {
 				out.write('\n');
 			}
 		}
+	}
+
+	/**
+	 * Whether every item of the batch became a queued job: the jobs of a batch being
+	 * enqueued, or of one that was refused, are not shown (see {@link BatchRefusal}).
+	 */
+	private static boolean isAccepted(Batch batch) {
+		return batch.enqueuedAt() != null;
 	}
 
 	private static List<JobId> ids(Batch batch, long from, long total) {
@@ -324,6 +365,7 @@ class BatchService {
 				throw IdempotencyException.inProgress(firstId.value(), this.properties.unavailableRetryAfter());
 			}
 			logger.info("Batch {} never completed its ingest; its idempotency key is used again", firstId);
+			batch.filter((earlier) -> earlier.enqueuedAt() == null).ifPresent(this.refusal::discardLeftovers);
 			await(this.idempotency.release(first), firstId);
 		}
 		throw new ServiceUnavailableException("The idempotency key is contended; try again",
@@ -356,50 +398,6 @@ class BatchService {
 		}
 		logger.debug("Batch {} enqueued again under its idempotency key", first.id());
 		return new Accepted(first, true);
-	}
-
-	/**
-	 * Fails the batch and releases its key, waiting a while for both (a batch that could
-	 * not be marked FAILED will be once its lease lapses), and names the batch in
-	 * {@code problem}.
-	 */
-	private RuntimeException failed(Batch batch, IdempotencyRecord claim, JobError reason, RuntimeException problem) {
-		logger.info("Batch {} failed: {}", batch.id(), reason.message());
-		CompletableFuture<Void> failed = this.batches.fail(batch.id(), reason, this.clock.instant(), false)
-			.handle((done, failure) -> {
-				if (failure != null) {
-					logger.warn("Batch {} could not be marked FAILED; it will be once its lease lapses: {}", batch.id(),
-							Futures.unwrap(failure).toString());
-				}
-				return null;
-			})
-			.thenCompose((done) -> release(claim));
-		try {
-			failed.get(this.properties.awsCallTimeout().multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			logger.warn("Batch {}: its failure was not recorded in time", batch.id());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		if (problem instanceof ErrorResponseException response) {
-			response.getBody().setProperty("batchId", batch.id().value());
-		}
-		return problem;
-	}
-
-	private CompletableFuture<Void> release(IdempotencyRecord claim) {
-		if (claim == null) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return this.idempotency.release(claim).handle((released, failure) -> {
-			if (failure != null) {
-				logger.warn("Batch {}: its idempotency key could not be released: {}", claim.resourceId(),
-						Futures.unwrap(failure).toString());
-			}
-			return null;
-		});
 	}
 
 	/**
@@ -445,6 +443,16 @@ class BatchService {
 	 * it
 	 */
 	record Accepted(Batch batch, boolean replayed) {
+
+	}
+
+	/**
+	 * Why a batch was refused.
+	 *
+	 * @param reason what its record says
+	 * @param problem what the client is told
+	 */
+	private record Refused(JobError reason, RuntimeException problem) {
 
 	}
 

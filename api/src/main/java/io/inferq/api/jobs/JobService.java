@@ -2,6 +2,7 @@ package io.inferq.api.jobs;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
@@ -10,8 +11,10 @@ import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobQueue;
+import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyRecord;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobAlreadyExistsException;
@@ -29,7 +32,8 @@ import org.springframework.stereotype.Service;
  * {@link org.springframework.web.ErrorResponse} the client should see.
  * <p>
  * Jobs are read as of now: a QUEUED job past its deadline is EXPIRED, whether or not a
- * worker has recorded that yet.
+ * worker has recorded that yet. A job of a batch that was never accepted (one being
+ * enqueued, or refused and not yet cleaned up) does not exist for clients.
  */
 @Service
 class JobService {
@@ -52,8 +56,12 @@ class JobService {
 
 	private final IdempotencyStore idempotency;
 
-	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, Clock clock, ApiProperties properties) {
+	private final BatchStore batches;
+
+	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, BatchStore batches, Clock clock,
+			ApiProperties properties) {
 		this.store = store;
+		this.batches = batches;
 		this.queue = queue;
 		this.idempotency = idempotency;
 		this.clock = clock;
@@ -130,7 +138,23 @@ class JobService {
 	/** The job as of now; fails with {@link JobNotFoundException} if there is none. */
 	CompletableFuture<Job> find(JobId id) {
 		return Futures.recover(this.store.find(id), (failure) -> Futures.failed(storeUnavailable(id, failure)))
+			.thenCompose(this::visible)
 			.thenApply((job) -> asOfNow(job.orElseThrow(() -> JobNotFoundException.unknown(id))));
+	}
+
+	/**
+	 * The job unless it is a QUEUED job of a batch that was never accepted; one that has
+	 * left QUEUED was started from a message, which only an accepted batch sends.
+	 */
+	private CompletableFuture<Optional<Job>> visible(Optional<Job> found) {
+		if (found.isEmpty() || !found.get().isInBatch() || found.get().status() != JobStatus.QUEUED) {
+			return CompletableFuture.completedFuture(found);
+		}
+		Job job = found.get();
+		return Futures
+			.recover(this.batches.find(job.batch().batchId()),
+					(failure) -> Futures.failed(storeUnavailable(job.id(), failure)))
+			.thenApply((batch) -> (batch.isPresent() && batch.get().enqueuedAt() == null) ? Optional.empty() : found);
 	}
 
 	/**

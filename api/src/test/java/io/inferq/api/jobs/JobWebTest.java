@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.web.BufferedBodies;
+import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,12 +24,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * A {@link WebMvcTest} of {@link JobController} with the real service, reader and error
  * handling, a clock fixed at {@link JobFixtures#NOW}, and the ports left to mock (the
- * idempotency store is mocked here, for the tests that do not use it).
+ * idempotency and batch stores are mocked here, for the tests that do not use them).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(JobController.class)
-@MockitoBean(types = IdempotencyStore.class)
+@MockitoBean(types = { IdempotencyStore.class, BatchStore.class })
 @Import({ JobService.class, SubmitRequestReader.class, BufferedBodies.class, SubmissionMetrics.class,
 		JobWebTest.Configuration.class })
 @interface JobWebTest {
