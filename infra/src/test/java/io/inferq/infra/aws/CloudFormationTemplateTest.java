@@ -58,8 +58,9 @@ class CloudFormationTemplateTest {
 			"worker", "config", "WorkerProperties.java");
 
 	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
-	private static final Map<String, String> SPRING_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT",
-			"management.server.port", "SPRING_CLOUD_AWS_REGION_STATIC", "spring.cloud.aws.region.static");
+	private static final Map<String, String> SPRING_VARIABLES = Map.of("SERVER_ADDRESS", "server.address",
+			"MANAGEMENT_SERVER_PORT", "management.server.port", "MANAGEMENT_SERVER_ADDRESS",
+			"management.server.address", "SPRING_CLOUD_AWS_REGION_STATIC", "spring.cloud.aws.region.static");
 
 	private static Map<String, Object> template;
 
@@ -142,6 +143,23 @@ class CloudFormationTemplateTest {
 				.as("Spring Boot binds %s to %s", variable, known.get(variable))
 				.isTrue();
 		});
+	}
+
+	/**
+	 * The apps listen on 127.0.0.1 unless told otherwise; the load balancer reaches the
+	 * API's port and, for its health checks, actuator's.
+	 */
+	@Test
+	void apiContainer_shouldListenOnEveryInterface_whereTheLoadBalancerReachesIt() {
+		Map<String, Object> environment = environment("api");
+		Map<String, Object> targets = properties("ApiTargetGroup");
+
+		assertThat(environment).containsEntry("SERVER_ADDRESS", "0.0.0.0")
+			.containsEntry("MANAGEMENT_SERVER_ADDRESS", "0.0.0.0")
+			.containsEntry("MANAGEMENT_SERVER_PORT", targets.get("HealthCheckPort"));
+		assertThat(number(targets.get("Port"))).isEqualTo(8080);
+		assertThat(containers(taskDefinitionOf("api")).get(0).get("PortMappings")).asString()
+			.contains("ContainerPort=8080", "ContainerPort=8081");
 	}
 
 	@Test
