@@ -59,8 +59,7 @@ class ApiPropertiesTests {
 		assertInvalid(Map.of("inferq.api.max-buffered-bodies", "16MB"),
 				"inferq.api.max-buffered-bodies must hold at least the largest body read whole (33554432 bytes");
 		assertInvalid(Map.of("inferq.api.max-buffered-bodies", "300KB", "inferq.api.batches.max-json-body-size", "1KB",
-				"inferq.api.max-input-size", "256KB"),
-				"(427352 bytes");
+				"inferq.api.max-input-size", "256KB"), "(427352 bytes");
 	}
 
 	@Test

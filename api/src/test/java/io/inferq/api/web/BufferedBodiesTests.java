@@ -24,10 +24,10 @@ class BufferedBodiesTests {
 
 	private static final long MAX_BODY = 600 * 1024;
 
-	private final BufferedBodies bodies = new BufferedBodies(new Binder(new MapConfigurationPropertySource(
-			Map.of("inferq.api.max-buffered-bodies", "1MB", "inferq.api.batches.max-json-body-size", "500KB",
-					"inferq.api.max-input-size", "256KB")))
-		.bindOrCreate(ApiProperties.PREFIX, Bindable.of(ApiProperties.class)));
+	private final BufferedBodies bodies = new BufferedBodies(
+			new Binder(new MapConfigurationPropertySource(Map.of("inferq.api.max-buffered-bodies", "1MB",
+					"inferq.api.batches.max-json-body-size", "500KB", "inferq.api.max-input-size", "256KB")))
+				.bindOrCreate(ApiProperties.PREFIX, Bindable.of(ApiProperties.class)));
 
 	@Test
 	void read_givesTheWholeBody_andItsBudgetBackWhenClosed() throws IOException {
