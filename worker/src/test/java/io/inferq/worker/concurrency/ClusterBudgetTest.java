@@ -67,11 +67,9 @@ class ClusterBudgetTest {
 
 	@Test
 	void aSilentWorker_shouldStopStarting_andItsShareGoElsewhere_onlyAfterLeasePlusInvocationTimeout() {
-		Worker a = worker("a");
-		Worker b = worker("b");
-		a.want(10);
-		b.want(10);
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.limiter.limit() > 0 && b.limiter.limit() > 0);
+		List<Worker> busy = busyWorkers("a", "b");
+		Worker a = busy.get(0);
+		Worker b = busy.get(1);
 
 		a.cut = true;
 		long cutAt = System.nanoTime();
@@ -93,11 +91,9 @@ class ClusterBudgetTest {
 
 	@Test
 	void aWorkerThatLostItsShare_shouldJoinAgain_andStartNothingBefore() {
-		Worker a = worker("a");
-		Worker b = worker("b");
-		a.want(10);
-		b.want(10);
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.limiter.limit() > 0 && b.limiter.limit() > 0);
+		List<Worker> busy = busyWorkers("a", "b");
+		Worker a = busy.get(0);
+		Worker b = busy.get(1);
 
 		a.cut = true;
 		await().atMost(Duration.ofSeconds(5))
@@ -147,11 +143,9 @@ class ClusterBudgetTest {
 
 	@Test
 	void close_shouldGiveTheShareBack_atOnce() {
-		Worker a = worker("a");
-		Worker b = worker("b");
-		a.want(10);
-		b.want(10);
-		await().atMost(Duration.ofSeconds(5)).until(() -> a.limiter.limit() > 0 && b.limiter.limit() > 0);
+		List<Worker> busy = busyWorkers("a", "b");
+		Worker a = busy.get(0);
+		Worker b = busy.get(1);
 
 		a.pause();
 		a.finishAll();
@@ -172,6 +166,18 @@ class ClusterBudgetTest {
 		// Idle heartbeat 250 ms: about 4 renewals, none of them triggered by anything
 		// else.
 		assertThat(this.store.requests.get() - before).isBetween(2, 7);
+	}
+
+	/** Workers that keep 10 requests going each, once each holds a share. */
+	private List<Worker> busyWorkers(String... ids) {
+		List<Worker> busy = new ArrayList<>();
+		for (String id : ids) {
+			busy.add(worker(id));
+		}
+		busy.forEach((worker) -> worker.want(10));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> busy.stream().allMatch((worker) -> worker.limiter.limit() > 0));
+		return busy;
 	}
 
 	private static long millisSince(long nanos) {
