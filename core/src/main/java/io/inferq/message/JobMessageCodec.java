@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
+import io.inferq.tenant.TenantId;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -15,11 +16,14 @@ import tools.jackson.databind.node.ObjectNode;
  * The JSON form of a {@link JobMessage}, version 1:
  *
  * <pre>
- * {"jobId": "…"}                                                        a job that is stored already
+ * {"jobId": "…", "tenant": "…"}                                         a job that is stored already
  * {"jobId": "…", "input": {…any JSON…}, "accept": "…", "metadata": {…}}  a new job with JSON input
  * {"jobId": "…", "inputBase64": "…", "contentType": "…"}                  a new job with binary input
  * </pre>
  *
+ * {@code tenant} is optional everywhere: a message without one belongs to the default
+ * tenant, and the default tenant's messages are written without it.
+ * <p>
  * Unknown fields are ignored so that newer senders do not break older workers.
  */
 public final class JobMessageCodec {
@@ -33,6 +37,9 @@ public final class JobMessageCodec {
 	public static String encode(JobMessage message) {
 		ObjectNode node = mapper.createObjectNode();
 		node.put("jobId", message.jobId().value());
+		if (!message.tenant().equals(TenantId.DEFAULT)) {
+			node.put("tenant", message.tenant().value());
+		}
 		Payload input = message.input();
 		if (input != null && input.isJson()) {
 			node.set("input", mapper.readTree(input.bytes()));
@@ -75,7 +82,8 @@ public final class JobMessageCodec {
 			throw new MalformedJobMessageException(ex.getMessage(), ex);
 		}
 		try {
-			return new JobMessage(jobId, input(node), optionalText(node, "accept"), metadata(node));
+			return new JobMessage(jobId, TenantId.orDefault(optionalText(node, "tenant")), input(node),
+					optionalText(node, "accept"), metadata(node));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);

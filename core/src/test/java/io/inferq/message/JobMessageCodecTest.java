@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,29 @@ class JobMessageCodecTest {
 	@Test
 	void encode_shouldCarryOnlyTheIdForStoredJobs() {
 		assertThat(JobMessageCodec.encode(JobMessage.of(ID))).isEqualTo("{\"jobId\":\"job-0000000001\"}");
+	}
+
+	@Test
+	void roundTrip_shouldKeepTheTenant() {
+		JobMessage message = JobMessage.of(ID, new TenantId("acme"));
+
+		String encoded = JobMessageCodec.encode(message);
+
+		assertThat(encoded).isEqualTo("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\"}");
+		assertThat(JobMessageCodec.decode(encoded).tenant()).isEqualTo(new TenantId("acme"));
+	}
+
+	@Test
+	void decode_shouldGiveAMessageWithoutTenantToTheDefaultTenant() {
+		JobMessage message = JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"input\":{}}");
+
+		assertThat(message.tenant()).isEqualTo(TenantId.DEFAULT);
+	}
+
+	@Test
+	void decode_shouldRejectAMalformedTenantAndNameTheJob() {
+		assertThatThrownBy(() -> JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"a#b\"}"))
+			.isInstanceOfSatisfying(MalformedJobMessageException.class, (ex) -> assertThat(ex.jobId()).contains(ID));
 	}
 
 	@Test
