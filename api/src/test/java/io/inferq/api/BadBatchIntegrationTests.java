@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was started) is FAILED with the reason, and nothing reaches the bulk queue.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=inferq-api", "inferq.api.batches.max-items=10",
-				"inferq.api.batches.chunk-size=3", "inferq.api.batches.max-json-body-size=2KB" })
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
+				"inferq.api.batches.max-items=10", "inferq.api.batches.chunk-size=3",
+				"inferq.api.batches.max-json-body-size=2KB" })
 class BadBatchIntegrationTests {
 
 	private static final String BULK_QUEUE = "api-it-bad-batches-bulk";

@@ -114,9 +114,9 @@ final class BatchIngest {
 						"customId is used by an earlier item; customIds are unique " + "within a batch", item.line(),
 						"/customId");
 			}
-			chunk.add(Job.submitInBatch(new BatchItem(id, seq, item.customId()), item.submission().input(),
-					item.submission().accept(), item.submission().metadata(), this.clock.instant(),
-					item.submission().timeToStart()));
+			chunk.add(Job.submitInBatch(this.batch.tenant(), new BatchItem(id, seq, item.customId()),
+					item.submission().input(), item.submission().accept(), item.submission().metadata(),
+					this.clock.instant(), item.submission().timeToStart()));
 			chunkBytes += item.submission().input().size();
 			seq++;
 			if (chunk.size() == this.limits.chunkSize() || chunkBytes >= this.limits.chunkBytes().toBytes()) {
@@ -144,7 +144,7 @@ final class BatchIngest {
 		int perCall = this.limits.chunkSize();
 		for (long from = 0; from < total; from += perCall) {
 			List<JobMessage> messages = LongStream.range(from, Math.min(total, from + perCall))
-				.mapToObj((seq) -> JobMessage.of(this.batch.id().jobId(seq)))
+				.mapToObj((seq) -> JobMessage.of(this.batch.id().jobId(seq), this.batch.tenant()))
 				.toList();
 			start(() -> this.queue.sendAll(messages));
 		}

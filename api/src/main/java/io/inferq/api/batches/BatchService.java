@@ -39,6 +39,7 @@ import io.inferq.store.IdempotencyRecord;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStore;
 import io.inferq.store.StaleBatchException;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -105,8 +106,8 @@ class BatchService {
 	 * item is a queued job, or the batch failed.
 	 * @param contentType {@code application/json} or {@code application/x-ndjson}
 	 */
-	Accepted enqueue(MediaType contentType, String contentTypeHeader, InputStream body, long declaredLength,
-			Optional<IdempotencyKey> key) throws IOException {
+	Accepted enqueue(TenantId tenant, MediaType contentType, String contentTypeHeader, InputStream body,
+			long declaredLength, Optional<IdempotencyKey> key) throws IOException {
 		Fingerprint fingerprint = Fingerprint.of("POST", PATH, contentTypeHeader);
 		BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
 				? JsonBatchItems.read(body, declaredLength, this.properties.batches().maxJsonBodySize().toBytes(),
@@ -115,14 +116,14 @@ class BatchService {
 		IdempotencyRecord claim = null;
 		BatchId id = BatchId.random();
 		if (key.isPresent()) {
-			Claim claimed = claim(key.get().stored(SCOPE), id);
+			Claim claimed = claim(key.get().stored(tenant, SCOPE), id);
 			if (claimed.replay() != null) {
 				return replay(claimed.replay(), source);
 			}
 			claim = claimed.record();
 		}
 		Instant now = this.clock.instant();
-		Batch batch = await(this.batches.create(Batch.start(id, source.metadata(), now,
+		Batch batch = await(this.batches.create(Batch.start(tenant, id, source.metadata(), now,
 				this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
 		try {
 			long total = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
@@ -156,16 +157,19 @@ class BatchService {
 	}
 
 	/**
-	 * The batch as stored; fails with {@link BatchNotFoundException} if there is none.
+	 * The tenant's batch as stored; fails with {@link BatchNotFoundException} if there is
+	 * none, or it is another tenant's: to a caller, another tenant's batch (and so every
+	 * job of it) does not exist.
 	 */
-	CompletableFuture<Batch> find(BatchId id) {
+	CompletableFuture<Batch> find(TenantId tenant, BatchId id) {
 		return Futures.recover(this.batches.find(id), (failure) -> Futures.failed(unavailable("batch store", failure)))
-			.thenApply((batch) -> batch.orElseThrow(() -> BatchNotFoundException.unknown(id)));
+			.thenApply((batch) -> batch.filter((found) -> found.tenant().equals(tenant))
+				.orElseThrow(() -> BatchNotFoundException.unknown(id)));
 	}
 
-	/** The batch as stored, waited for on the calling thread. */
-	Batch findNow(BatchId id) {
-		return await(find(id), id);
+	/** The tenant's batch as stored, waited for on the calling thread. */
+	Batch findNow(TenantId tenant, BatchId id) {
+		return await(find(tenant, id), id);
 	}
 
 	/**
@@ -173,8 +177,8 @@ class BatchService {
 	 * starting them. Fails with {@link BatchStatusException} if it is COMPLETED, FAILED
 	 * or CANCELLED already.
 	 */
-	CompletableFuture<Batch> cancel(BatchId id) {
-		return find(id).thenCompose((batch) -> {
+	CompletableFuture<Batch> cancel(TenantId tenant, BatchId id) {
+		return find(tenant, id).thenCompose((batch) -> {
 			if (batch.status().isFinal()) {
 				return Futures.failed(BatchStatusException.notCancellable(batch));
 			}
@@ -196,9 +200,9 @@ class BatchService {
 	 * a page looks at no more than the configured number of jobs: it may hold fewer than
 	 * {@code limit}, or none, and still have a next page.
 	 */
-	CompletableFuture<BatchJobsPage> jobs(BatchId id, JobStatus status, int limit, String pageToken) {
+	CompletableFuture<BatchJobsPage> jobs(TenantId tenant, BatchId id, JobStatus status, int limit, String pageToken) {
 		long from = PageToken.seq(id, pageToken);
-		return find(id).thenCompose((batch) -> page(batch, status, limit, from, new ArrayList<>(), 0));
+		return find(tenant, id).thenCompose((batch) -> page(batch, status, limit, from, new ArrayList<>(), 0));
 	}
 
 	private CompletableFuture<BatchJobsPage> page(Batch batch, JobStatus status, int limit, long from,

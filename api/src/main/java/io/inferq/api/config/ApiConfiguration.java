@@ -4,6 +4,10 @@ import java.time.Clock;
 
 import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
 import io.inferq.config.InferqAwsConfiguration;
+import io.inferq.config.InferqAwsProperties;
+import io.inferq.store.TenantListings;
+import io.inferq.store.dynamodb.DynamoDbTenantListings;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +26,12 @@ class ApiConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/** The tenant indexes of the jobs table: each caller's own jobs and batches. */
+	@Bean
+	TenantListings tenantListings(DynamoDbAsyncClient dynamoDb, InferqAwsProperties properties) {
+		return new DynamoDbTenantListings(dynamoDb, properties.tableName());
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
+import io.inferq.api.security.Caller;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -25,6 +26,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -39,8 +41,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(JobController.PATH)
-@Tag(name = "Jobs", description = "Asynchronous inference jobs. Errors are RFC 9457 problem details "
-		+ "(application/problem+json); a malformed job ID is answered like an unknown one, with 404.")
+@Tag(name = "Jobs",
+		description = "Asynchronous inference jobs. Errors are RFC 9457 problem details "
+				+ "(application/problem+json); a malformed job ID, and another tenant's job, are answered like an "
+				+ "unknown one, with 404.")
 class JobController {
 
 	static final String PATH = "/v1/jobs";
@@ -84,7 +88,7 @@ class JobController {
 	@ApiResponse(responseCode = "415", description = "The body is not application/json")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
 	@ApiResponse(responseCode = "503", description = "The job store or queue is unavailable; retry after Retry-After")
-	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
+	CompletableFuture<ResponseEntity<JobResponse>> submit(@AuthenticationPrincipal Caller caller, InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE,
@@ -98,9 +102,10 @@ class JobController {
 			byte[] bytes = this.reader.body(body, declaredLength);
 			JobSubmission submission = this.reader.read(bytes);
 			if (key.isEmpty()) {
-				return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
+				return this.jobs.submit(caller.tenant(), submission)
+					.thenApply((job) -> new JobService.Submitted(job, false));
 			}
-			return this.jobs.submit(submission, key.get().stored("POST " + PATH),
+			return this.jobs.submit(caller.tenant(), submission, key.get().stored(caller.tenant(), "POST " + PATH),
 					Fingerprint.of("POST", PATH, contentType, bytes));
 		}).thenApply((submitted) -> {
 			ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
@@ -118,8 +123,9 @@ class JobController {
 	@ApiResponse(responseCode = "200", description = "The job; Retry-After while it has not ended")
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> get(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenApply(this::job);
+	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.jobs.find(caller.tenant(), jobId(id)).thenApply(this::job);
 	}
 
 	@GetMapping("/{id}/result")
@@ -129,8 +135,8 @@ class JobController {
 	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
 	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<byte[]>> result(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenApply(this::result);
+	CompletableFuture<ResponseEntity<byte[]>> result(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+		return this.jobs.find(caller.tenant(), jobId(id)).thenApply(this::result);
 	}
 
 	@DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -140,8 +146,9 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "409", description = "The job has ended already; the problem gives its status")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> cancel(@PathVariable String id) {
-		return this.jobs.cancel(jobId(id)).thenApply(this::job);
+	CompletableFuture<ResponseEntity<JobResponse>> cancel(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.jobs.cancel(caller.tenant(), jobId(id)).thenApply(this::job);
 	}
 
 	private ResponseEntity<JobResponse> job(Job job) {

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.security.SecurityConfiguration;
 import io.inferq.store.IdempotencyStore;
+import io.inferq.tenant.ApiKeyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -22,13 +24,15 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /**
  * A {@link WebMvcTest} of {@link JobController} with the real service, reader and error
  * handling, a clock fixed at {@link JobFixtures#NOW}, and the ports left to mock (the
- * idempotency store is mocked here, for the tests that do not use it).
+ * idempotency and key stores are mocked here, for the tests that do not use them).
+ * Requests without credentials are the default tenant's (anonymous access enabled).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@WebMvcTest(JobController.class)
-@MockitoBean(types = IdempotencyStore.class)
-@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, JobWebTest.Configuration.class })
+@WebMvcTest(controllers = JobController.class, properties = "inferq.api.security.anonymous=true")
+@MockitoBean(types = { IdempotencyStore.class, ApiKeyStore.class })
+@Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, SecurityConfiguration.class,
+		JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)
