@@ -1,12 +1,10 @@
 package io.inferq.api.security;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.web.ProblemAuthenticationEntryPoint;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.store.dynamodb.DynamoDbApiKeyStore;
+import io.inferq.tenant.ApiKeySecret;
 import io.inferq.tenant.ApiKeyStore;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
@@ -18,13 +16,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.AuthenticationProvider;
-import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -66,14 +63,17 @@ public class SecurityConfiguration {
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider keys,
 			ObjectProvider<JwtDecoder> jwtDecoder, SecurityProperties security,
 			ProblemAuthenticationEntryPoint problems) throws Exception {
-		List<AuthenticationProvider> providers = new ArrayList<>(List.of(keys));
 		JwtDecoder decoder = jwtDecoder.getIfAvailable();
+		AuthenticationManager manager = keys::authenticate;
 		if (decoder != null) {
 			JwtAuthenticationProvider jwt = new JwtAuthenticationProvider(decoder);
 			jwt.setJwtAuthenticationConverter(new JwtCallerConverter(security));
-			providers.add(jwt);
+			// A token is either a key or a JWT, told apart by the keys' prefix, so
+			// that a refusal says why this one was refused.
+			manager = (token) -> ApiKeySecret.looksLikeKey(((BearerTokenAuthenticationToken) token).getToken())
+					? keys.authenticate(token) : jwt.authenticate(token);
 		}
-		AuthenticationManager manager = new ProviderManager(providers);
+		AuthenticationManager byKind = manager;
 		logger.info("Callers authenticate with API keys{}{}", (decoder != null) ? " and JWTs" : "",
 				security.anonymous() ? "; requests without credentials are served as the default tenant's" : "");
 		http.csrf(AbstractHttpConfigurer::disable)
@@ -95,7 +95,7 @@ public class SecurityConfiguration {
 					requests.anyRequest().authenticated();
 				}
 			})
-			.oauth2ResourceServer((server) -> server.authenticationManagerResolver((request) -> manager)
+			.oauth2ResourceServer((server) -> server.authenticationManagerResolver((request) -> byKind)
 				.authenticationEntryPoint(problems)
 				.accessDeniedHandler(problems)
 				.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
