@@ -105,7 +105,7 @@ class BatchController {
 					+ "request's batch; 1 to 255 printable ASCII characters") @RequestHeader(
 							name = IdempotencyKey.HEADER, required = false) String idempotencyKey)
 			throws IOException {
-		BatchService.Accepted accepted = this.batches.enqueue(caller.tenant(), MediaType.parseMediaType(contentType),
+		BatchService.Accepted accepted = this.batches.enqueue(caller, MediaType.parseMediaType(contentType),
 				contentType, body, (contentLength != null) ? contentLength : -1, IdempotencyKey.of(idempotencyKey));
 		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 			.location(URI.create(BatchService.PATH + "/" + accepted.batch().id()));

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.quota.QueuedJobs;
+import io.inferq.api.quota.QuotaExceededException;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchItem;
@@ -68,12 +70,18 @@ final class BatchIngest {
 
 	private final CustomIds customIds = new CustomIds();
 
+	private final QueuedJobs queued;
+
 	private Instant leaseRenewedAt;
 
 	private CompletableFuture<?> leaseRenewal = CompletableFuture.completedFuture(null);
 
+	/**
+	 * @param queued the tenant's queued jobs and their limit as the batch began: the
+	 * batch may have as many items as there is room for
+	 */
 	BatchIngest(Batch batch, JobStore jobs, BatchStore batches, JobQueue queue, Clock clock,
-			ApiProperties.Batches limits) {
+			ApiProperties.Batches limits, QueuedJobs queued) {
 		this.batch = batch;
 		this.jobs = jobs;
 		this.batches = batches;
@@ -82,6 +90,7 @@ final class BatchIngest {
 		this.limits = limits;
 		this.slots = new Semaphore(limits.parallelism());
 		this.leaseRenewedAt = batch.createdAt();
+		this.queued = queued;
 	}
 
 	/**
@@ -90,6 +99,8 @@ final class BatchIngest {
 	 * @throws InvalidBatchException if an item is not valid, or there are none or too
 	 * many
 	 * @throws IOException if the body could not be read
+	 * @throws QuotaExceededException if the items do not fit in the tenant's queued-jobs
+	 * limit
 	 * @throws IngestFailedException if a store, the queue or the lease failed
 	 */
 	long run(BatchItemSource source) throws IOException {
@@ -108,6 +119,9 @@ final class BatchIngest {
 			if (seq == this.limits.maxItems()) {
 				throw InvalidBatchException.tooLarge("The batch has more than " + this.limits.maxItems()
 						+ " items (line " + item.line() + "); split it into several batches");
+			}
+			if (seq == this.queued.remaining()) {
+				throw QuotaExceededException.queuedJobs(null, this.queued, seq + 1);
 			}
 			if (!this.customIds.add(item.customId())) {
 				throw InvalidBatchException.item(

@@ -25,6 +25,9 @@ import io.inferq.api.jobs.JobResponse;
 import io.inferq.api.jobs.MetadataReader;
 import io.inferq.api.jobs.ServiceUnavailableException;
 import io.inferq.api.jobs.SubmitRequestReader;
+import io.inferq.api.quota.QuotaExceededException;
+import io.inferq.api.quota.Quotas;
+import io.inferq.api.security.Caller;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
@@ -87,8 +90,11 @@ class BatchService {
 
 	private final ApiProperties properties;
 
+	private final Quotas quotas;
+
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
-			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties) {
+			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties, Quotas quotas) {
+		this.quotas = quotas;
 		this.jobs = jobs;
 		this.batches = batches;
 		this.idempotency = idempotency;
@@ -106,8 +112,9 @@ class BatchService {
 	 * item is a queued job, or the batch failed.
 	 * @param contentType {@code application/json} or {@code application/x-ndjson}
 	 */
-	Accepted enqueue(TenantId tenant, MediaType contentType, String contentTypeHeader, InputStream body,
+	Accepted enqueue(Caller caller, MediaType contentType, String contentTypeHeader, InputStream body,
 			long declaredLength, Optional<IdempotencyKey> key) throws IOException {
+		TenantId tenant = caller.tenant();
 		Fingerprint fingerprint = Fingerprint.of("POST", PATH, contentTypeHeader);
 		BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
 				? JsonBatchItems.read(body, declaredLength, this.properties.batches().maxJsonBodySize().toBytes(),
@@ -127,14 +134,18 @@ class BatchService {
 				this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
 		try {
 			long total = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
-					this.properties.batches())
+					this.properties.batches(), this.quotas.queuedJobs(caller))
 				.run(source);
+			this.quotas.queued(caller, total);
 			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), this.clock.instant()), id);
 			logger.info("Batch {} enqueued: {} jobs", id, total);
 			return new Accepted(enqueued, false);
 		}
 		catch (InvalidBatchException ex) {
 			throw failed(batch, claim, new JobError("InvalidBatch", ex.getBody().getDetail()), ex);
+		}
+		catch (QuotaExceededException ex) {
+			throw failed(batch, claim, new JobError("QuotaExceeded", ex.getMessage()), ex);
 		}
 		catch (IOException ex) {
 			throw failed(batch, claim, new JobError("ClientDisconnected", "The request body ended early: " + ex),

@@ -3,6 +3,7 @@ package io.inferq.api.config;
 import java.time.Clock;
 
 import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
+import io.inferq.api.quota.QuotaProperties;
 import io.inferq.config.InferqAwsConfiguration;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.store.TenantListings;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import(InferqAwsConfiguration.class)
-@EnableConfigurationProperties(ApiProperties.class)
+@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class })
 class ApiConfiguration {
 
 	@Bean

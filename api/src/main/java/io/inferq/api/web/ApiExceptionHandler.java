@@ -1,6 +1,7 @@
 package io.inferq.api.web;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.quota.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The request failed unexpectedly; the failure has been logged");
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+	}
+
+	/**
+	 * 429 with {@code Retry-After} and the RateLimit headers: the tenant submitted too
+	 * fast, or has too many jobs queued.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> handleQuotaExceeded(QuotaExceededException ex, WebRequest request) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(ex.retryAfter()));
+		RateLimitHeaders.set(headers, ex.rate(), ex.queued());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage());
+		problem.setTitle(ex.isQueuedJobsLimit() ? "Too many queued jobs" : "Too many submits");
+		problem.setProperty("limit", ex.isQueuedJobsLimit() ? "queued" : "submits");
+		return handleExceptionInternal(ex, problem, headers, HttpStatus.TOO_MANY_REQUESTS, request);
 	}
 
 	@Override

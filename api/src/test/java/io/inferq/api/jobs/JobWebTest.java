@@ -6,13 +6,19 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.quota.QuotaProperties;
+import io.inferq.api.quota.Quotas;
 import io.inferq.api.security.SecurityConfiguration;
 import io.inferq.store.IdempotencyStore;
+import io.inferq.store.TenantListings;
 import io.inferq.tenant.ApiKeyStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.mockito.ArgumentMatchers;
+import org.mockito.Mockito;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -32,12 +38,21 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @WebMvcTest(controllers = JobController.class, properties = "inferq.api.security.anonymous=true")
 @MockitoBean(types = { IdempotencyStore.class, ApiKeyStore.class })
 @Import({ JobService.class, SubmitRequestReader.class, SubmissionMetrics.class, SecurityConfiguration.class,
-		JobWebTest.Configuration.class })
+		Quotas.class, JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(ApiProperties.class)
+	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class })
 	class Configuration {
+
+		/** No tenant has jobs queued, as far as the quotas can tell. */
+		@Bean
+		TenantListings tenantListings() {
+			TenantListings listings = Mockito.mock(TenantListings.class);
+			Mockito.when(listings.countJobs(ArgumentMatchers.any(), ArgumentMatchers.any(), ArgumentMatchers.anyLong()))
+				.thenReturn(CompletableFuture.completedFuture(0L));
+			return listings;
+		}
 
 		@Bean
 		Clock clock() {
