@@ -64,8 +64,9 @@ class QuotaIntegrationTests {
 
 	@Test
 	void submitsPastTheRate_are429WithRetryAfter_andAdmittedAgainAfterIt() {
-		String slow = createKey(new TenantQuota(2.0, 2, null));
-		String other = createKey(new TenantQuota(2.0, 2, null));
+		// One submit per 4 s, two at once: no token comes back while the test submits.
+		String slow = createKey(new TenantQuota(0.25, 2, null));
+		String other = createKey(new TenantQuota(0.25, 2, null));
 
 		HttpResponse<byte[]> first = submit(slow, "{\"input\": 1}");
 		HttpResponse<byte[]> second = submit(slow, "{\"input\": 2}");
@@ -73,14 +74,16 @@ class QuotaIntegrationTests {
 		Instant refusedAt = Instant.now();
 
 		assertThat(first.statusCode()).isEqualTo(202);
-		assertThat(first.headers().firstValue("RateLimit-Policy").orElseThrow()).contains("\"submits\";q=2;w=1",
+		assertThat(first.headers().firstValue("RateLimit-Policy").orElseThrow()).contains("\"submits\";q=2;w=8",
 				"\"queued\";q=100000");
-		assertThat(first.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"submits\";r=1;t=1");
+		assertThat(first.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"submits\";r=1;t=");
 		assertThat(second.statusCode()).isEqualTo(202);
 		assertThat(refused.statusCode()).isEqualTo(429);
 		assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-		assertThat(refused.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"submits\";r=0;t=1");
+		long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+		assertThat(retryAfter).isBetween(1L, 4L);
+		assertThat(refused.headers().firstValue("RateLimit").orElseThrow())
+			.startsWith("\"submits\";r=0;t=" + retryAfter);
 		JsonNode problem = ApiClient.json(refused);
 		assertThat(problem.get("status").asInt()).isEqualTo(429);
 		assertThat(problem.get("title").asString()).isEqualTo("Too many submits");
@@ -88,10 +91,11 @@ class QuotaIntegrationTests {
 		HttpResponse<byte[]> otherTenant = submit(other, "{\"input\": 1}");
 		assertThat(otherTenant.statusCode()).as(new String(otherTenant.body())).isEqualTo(202);
 
-		await().atMost(Duration.ofSeconds(3))
-			.pollInterval(Duration.ofMillis(100))
+		// Retrying before Retry-After spends nothing: a refused submit takes no token.
+		await().atMost(Duration.ofSeconds(retryAfter + 3))
+			.pollInterval(Duration.ofMillis(250))
 			.until(() -> submit(slow, "{\"input\": 4}").statusCode() == 202);
-		assertThat(Duration.between(refusedAt, Instant.now())).isLessThan(Duration.ofMillis(1500));
+		assertThat(Duration.between(refusedAt, Instant.now())).isLessThan(Duration.ofSeconds(retryAfter + 1));
 	}
 
 	@Test
