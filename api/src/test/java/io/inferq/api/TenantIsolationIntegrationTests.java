@@ -121,6 +121,17 @@ class TenantIsolationIntegrationTests {
 	}
 
 	@Test
+	void healthAndApiDocs_areOpen_andTheDocsTellHowToAuthenticate() {
+		assertThat(this.api.get("/actuator/health").statusCode()).isEqualTo(200);
+		HttpResponse<byte[]> docs = this.api.get("/v3/api-docs");
+
+		assertThat(docs.statusCode()).isEqualTo(200);
+		JsonNode scheme = ApiClient.json(docs).get("components").get("securitySchemes").get("bearer");
+		assertThat(scheme.get("type").asString()).isEqualTo("http");
+		assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+	}
+
+	@Test
 	void anUnknownKeyOrAMalformedToken_is401Problem() {
 		assertUnauthorized(get(ApiKeySecret.generate().value(), "/v1/jobs"), "The API key is not known");
 		assertUnauthorized(get("not-a-key-nor-a-jwt", "/v1/jobs"), "");

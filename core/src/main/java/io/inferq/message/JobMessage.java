@@ -1,8 +1,11 @@
 package io.inferq.message;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.tenant.TenantId;
@@ -42,6 +45,18 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 	/** A message for a job of the default tenant's that is stored already. */
 	public static JobMessage of(JobId jobId) {
 		return of(jobId, TenantId.DEFAULT);
+	}
+
+	/**
+	 * The QUEUED job a message with input stands for, its tenant's: what a worker creates
+	 * when it does not find the job stored.
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public Job newJob(Instant now, Duration timeToStart) {
+		if (this.input == null) {
+			throw new IllegalStateException("Job " + this.jobId + ": its message has no input to create it from");
+		}
+		return Job.submit(this.tenant, this.jobId, this.input, this.accept, this.metadata, now, timeToStart);
 	}
 
 	/** A message for a job of {@code tenant}'s that is stored already. */

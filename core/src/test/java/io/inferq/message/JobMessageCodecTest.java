@@ -1,8 +1,11 @@
 package io.inferq.message;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
+import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.tenant.TenantId;
@@ -30,6 +33,20 @@ class JobMessageCodecTest {
 
 		assertThat(encoded).isEqualTo("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\"}");
 		assertThat(JobMessageCodec.decode(encoded).tenant()).isEqualTo(new TenantId("acme"));
+	}
+
+	@Test
+	void newJob_shouldBeTheMessagesTenants() {
+		JobMessage message = JobMessageCodec
+			.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"input\":{\"a\":1}}");
+
+		Job job = message.newJob(Instant.parse("2026-03-01T12:00:00Z"), Duration.ofHours(1));
+
+		assertThat(job.tenant()).isEqualTo(new TenantId("acme"));
+		assertThat(job.id()).isEqualTo(ID);
+		assertThat(job.input()).isEqualTo(Payload.json("{\"a\":1}"));
+		assertThatThrownBy(() -> JobMessage.of(ID).newJob(Instant.now(), Duration.ofHours(1)))
+			.isInstanceOf(IllegalStateException.class);
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package io.inferq.api.security;
 
 import io.inferq.api.config.ApiProperties;
-import io.inferq.api.web.ProblemAuthenticationEntryPoint;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.store.dynamodb.DynamoDbApiKeyStore;
 import io.inferq.tenant.ApiKeySecret;
@@ -24,7 +23,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
 
 /**
  * Spring Security for the API: an OAuth2 resource server whose bearer tokens are API keys
@@ -34,7 +35,9 @@ import org.springframework.security.web.SecurityFilterChain;
  * <p>
  * Health probes and the API docs are open; everything else needs a credential, unless
  * {@link SecurityProperties#anonymous()} is enabled, when a request without one is the
- * default tenant's. A request with a bad credential is refused either way.
+ * default tenant's. A request with a bad credential is refused either way. How refusals
+ * are written (problem details) is the web edge's: its {@link AuthenticationEntryPoint}
+ * and {@link AccessDeniedHandler} beans.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -55,14 +58,9 @@ public class SecurityConfiguration {
 	}
 
 	@Bean
-	ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(ApiProperties api) {
-		return new ProblemAuthenticationEntryPoint(api.unavailableRetryAfter());
-	}
-
-	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http, ApiKeyAuthenticationProvider keys,
-			ObjectProvider<JwtDecoder> jwtDecoder, SecurityProperties security,
-			ProblemAuthenticationEntryPoint problems) throws Exception {
+			ObjectProvider<JwtDecoder> jwtDecoder, SecurityProperties security, AuthenticationEntryPoint problems,
+			AccessDeniedHandler denied) throws Exception {
 		JwtDecoder decoder = jwtDecoder.getIfAvailable();
 		AuthenticationManager manager = keys::authenticate;
 		if (decoder != null) {
@@ -97,7 +95,7 @@ public class SecurityConfiguration {
 			})
 			.oauth2ResourceServer((server) -> server.authenticationManagerResolver((request) -> byKind)
 				.authenticationEntryPoint(problems)
-				.accessDeniedHandler(problems)
+				.accessDeniedHandler(denied)
 				.withObjectPostProcessor(new ObjectPostProcessor<BearerTokenAuthenticationFilter>() {
 					@Override
 					public <O extends BearerTokenAuthenticationFilter> O postProcess(O filter) {
@@ -108,7 +106,7 @@ public class SecurityConfiguration {
 					}
 				}))
 			.exceptionHandling(
-					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+					(exceptions) -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(denied));
 		if (security.anonymous()) {
 			http.anonymous((anonymous) -> anonymous.principal(Caller.anonymous()));
 		}

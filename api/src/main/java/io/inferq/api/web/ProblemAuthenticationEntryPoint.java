@@ -29,7 +29,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * request Spring Security's firewall refuses (an encoded {@code /}, NUL or path
  * traversal) finds nothing, 404, as it did before the firewall was there.
  */
-public final class ProblemAuthenticationEntryPoint
+final class ProblemAuthenticationEntryPoint
 		implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
 	private static final JsonMapper mapper = JsonMapper.builder().build();
@@ -38,7 +38,7 @@ public final class ProblemAuthenticationEntryPoint
 
 	private final Duration unavailableRetryAfter;
 
-	public ProblemAuthenticationEntryPoint(Duration unavailableRetryAfter) {
+	ProblemAuthenticationEntryPoint(Duration unavailableRetryAfter) {
 		this.unavailableRetryAfter = unavailableRetryAfter;
 	}
 
