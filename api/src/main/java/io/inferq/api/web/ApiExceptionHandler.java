@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.inferq.api.config.ApiProperties;
 import jakarta.servlet.RequestDispatcher;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import io.inferq.api.quota.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +141,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				supported.isEmpty() ? "The Accept header cannot be read or allows nothing this resource has"
 						: "This resource is " + supported + "; send an Accept header that allows it, or none");
 		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	/**
+	 * 429 with {@code Retry-After} and the RateLimit headers: the tenant submitted too
+	 * fast, or has too many jobs queued.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> handleQuotaExceeded(QuotaExceededException ex, WebRequest request) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(ex.retryAfter()));
+		RateLimitHeaders.set(headers, ex.rate(), ex.queued());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage());
+		problem.setTitle(ex.isQueuedJobsLimit() ? "Too many queued jobs" : "Too many submits");
+		problem.setProperty("limit", ex.isQueuedJobsLimit() ? "queued" : "submits");
+		return handleExceptionInternal(ex, problem, headers, HttpStatus.TOO_MANY_REQUESTS, request);
 	}
 
 	@Override
