@@ -3,6 +3,7 @@ package io.inferq.benchmarks;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +28,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalSystem implements AutoCloseable {
 
 	private static final AtomicInteger systems = new AtomicInteger();
+
+	/**
+	 * Spring Security's auto-configurations, which the worker's own jar does not have.
+	 */
+	private static final List<String> WORKER_EXCLUDED_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration");
 
 	private final Map<String, String> workerProperties;
 
@@ -82,6 +95,10 @@ public final class LocalSystem implements AutoCloseable {
 		worker.put("inferq.worker.poll-timeout", "1s");
 		// Any free port for its health and metrics, so that several workers run at once.
 		worker.put("server.port", "0");
+		// The API's Spring Security is on this classpath, not on the worker's own:
+		// without
+		// these, Spring Boot would guard the worker's actuator (metrics) with a password.
+		worker.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATIONS));
 		worker.putAll(workerProperties);
 
 		Map<String, String> api = new LinkedHashMap<>(shared);

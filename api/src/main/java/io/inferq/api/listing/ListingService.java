@@ -2,7 +2,9 @@ package io.inferq.api.listing;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,9 +13,11 @@ import io.inferq.api.config.ApiProperties;
 import io.inferq.api.jobs.JobResponse;
 import io.inferq.api.jobs.ServiceUnavailableException;
 import io.inferq.batch.Batch;
+import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
+import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
@@ -57,10 +61,9 @@ class ListingService {
 	CompletableFuture<JobsPage> jobs(TenantId tenant, JobStatus status, int limit, String pageToken) {
 		String cursor = PageToken.cursor("jobs", tenant, status, pageToken);
 		return unavailableOnFailure(this.listings.jobs(tenant, status, limit, cursor)
-			.thenCompose((page) -> this.jobs.findAll(page.items()).thenApply((found) -> {
+			.thenCompose((page) -> this.jobs.findAll(page.items()).thenCompose(this::visible).thenApply((found) -> {
 				Instant now = this.clock.instant();
-				List<JobResponse> listed = found.values()
-					.stream()
+				List<JobResponse> listed = found.stream()
 					.filter((job) -> job.tenant().equals(tenant))
 					.map((job) -> job.isPastDeadline(now) ? job.expire(job.deadline()) : job)
 					.filter((job) -> status == null || job.status() == status)
@@ -91,6 +94,32 @@ class ListingService {
 				return new BatchesPage(listed, token("batches", tenant, status, page.next()));
 			});
 		}));
+	}
+
+	/**
+	 * The jobs but the QUEUED ones of batches that were never accepted (being enqueued,
+	 * or refused and not yet cleaned up): those do not exist for clients, as for
+	 * {@code GET /v1/jobs/{id}}. One read per such batch.
+	 */
+	private CompletableFuture<List<Job>> visible(Map<JobId, Job> found) {
+		Map<BatchId, CompletableFuture<Optional<Batch>>> batchReads = new HashMap<>();
+		for (Job job : found.values()) {
+			if (isPending(job)) {
+				batchReads.computeIfAbsent(job.batch().batchId(), this.batches::find);
+			}
+		}
+		return CompletableFuture.allOf(batchReads.values().toArray(CompletableFuture[]::new))
+			.thenApply((all) -> found.values()
+				.stream()
+				.filter((job) -> !isPending(job) || batchReads.get(job.batch().batchId())
+					.join()
+					.map((batch) -> batch.enqueuedAt() != null)
+					.orElse(true))
+				.toList());
+	}
+
+	private static boolean isPending(Job job) {
+		return job.isInBatch() && job.status() == JobStatus.QUEUED;
 	}
 
 	private static String token(String listing, TenantId tenant, Object status, String next) {
