@@ -28,9 +28,14 @@ awslocal sqs create-queue --queue-name "$BULK_QUEUE" --attributes "file://$attri
 rm -f "$attributes"
 
 if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; then
+	# The tenant indexes (JobTable.TENANT_INDEX, TENANT_STATUS_INDEX): keys only, sorted by listKey.
 	awslocal dynamodb create-table --table-name "$TABLE" \
-		--attribute-definitions AttributeName=id,AttributeType=S \
+		--attribute-definitions AttributeName=id,AttributeType=S AttributeName=tenantShard,AttributeType=S \
+			AttributeName=tenantStatusShard,AttributeType=S AttributeName=listKey,AttributeType=S \
 		--key-schema AttributeName=id,KeyType=HASH \
+		--global-secondary-indexes \
+			'IndexName=by-tenant,KeySchema=[{AttributeName=tenantShard,KeyType=HASH},{AttributeName=listKey,KeyType=RANGE}],Projection={ProjectionType=KEYS_ONLY}' \
+			'IndexName=by-tenant-status,KeySchema=[{AttributeName=tenantStatusShard,KeyType=HASH},{AttributeName=listKey,KeyType=RANGE}],Projection={ProjectionType=KEYS_ONLY}' \
 		--billing-mode PAY_PER_REQUEST >/dev/null
 	awslocal dynamodb wait table-exists --table-name "$TABLE"
 	awslocal dynamodb update-time-to-live --table-name "$TABLE" \

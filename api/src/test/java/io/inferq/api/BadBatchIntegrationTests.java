@@ -49,8 +49,9 @@ import static org.mockito.Mockito.reset;
  * bulk queue, and its idempotency key is free for the next request.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=inferq-api", "inferq.api.batches.max-items=10",
-				"inferq.api.batches.chunk-size=3", "inferq.api.batches.max-json-body-size=2KB" })
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
+				"inferq.api.batches.max-items=10", "inferq.api.batches.chunk-size=3",
+				"inferq.api.batches.max-json-body-size=2KB" })
 class BadBatchIntegrationTests {
 
 	private static final String TABLE = "api-it-bad-batches";

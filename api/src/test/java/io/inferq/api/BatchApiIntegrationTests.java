@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
@@ -27,6 +28,7 @@ import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyRecord;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStore;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of its own. There is no worker: tests move jobs through the job store as a worker
  * would.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
 class BatchApiIntegrationTests {
 
 	static final String TABLE = "api-it-batches";
@@ -247,8 +250,8 @@ class BatchApiIntegrationTests {
 			.create(Batch.start(BatchId.random(), Map.of(), now, Duration.ofHours(1), Duration.ofMinutes(1)))
 			.join();
 		this.keys
-			.claim(new IdempotencyRecord(IdempotencyRecord.keyOf("POST /v1/batches", key), live.id().value(), null, now,
-					now.plusSeconds(3600)), now)
+			.claim(new IdempotencyRecord(new IdempotencyKey(key).stored(TenantId.DEFAULT, "POST /v1/batches"),
+					live.id().value(), null, now, now.plusSeconds(3600)), now)
 			.join();
 
 		HttpResponse<byte[]> inProgress = this.api.post("/v1/batches", NDJSON, ndjson(0, 2), "Idempotency-Key", key);
@@ -262,8 +265,8 @@ class BatchApiIntegrationTests {
 					Duration.ofMinutes(1)))
 			.join();
 		this.keys
-			.claim(new IdempotencyRecord(IdempotencyRecord.keyOf("POST /v1/batches", lapsedKey), abandoned.id().value(),
-					null, now.minusSeconds(120), now.plusSeconds(3600)), now)
+			.claim(new IdempotencyRecord(new IdempotencyKey(lapsedKey).stored(TenantId.DEFAULT, "POST /v1/batches"),
+					abandoned.id().value(), null, now.minusSeconds(120), now.plusSeconds(3600)), now)
 			.join();
 
 		HttpResponse<byte[]> restarted = this.api.post("/v1/batches", NDJSON, ndjson(0, 2), "Idempotency-Key",
@@ -325,11 +328,12 @@ class BatchApiIntegrationTests {
 		JobId recorded = JobId.random();
 		String body = "{\"input\": 1}";
 		Instant now = Instant.now();
-		this.keys
-			.claim(new IdempotencyRecord(IdempotencyRecord.keyOf("POST /v1/jobs", key), recorded.value(),
-					io.inferq.api.idempotency.Fingerprint.of("POST", "/v1/jobs", "application/json",
-							body.getBytes(StandardCharsets.UTF_8)),
-					now, now.plusSeconds(3600)), now)
+		this.keys.claim(
+				new IdempotencyRecord(new IdempotencyKey(key).stored(TenantId.DEFAULT, "POST /v1/jobs"),
+						recorded.value(), io.inferq.api.idempotency.Fingerprint.of("POST", "/v1/jobs",
+								"application/json", body.getBytes(StandardCharsets.UTF_8)),
+						now, now.plusSeconds(3600)),
+				now)
 			.join();
 
 		HttpResponse<byte[]> retry = this.api.post("/v1/jobs", "application/json", body, "Idempotency-Key", key);

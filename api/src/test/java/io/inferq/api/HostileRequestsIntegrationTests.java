@@ -62,9 +62,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * at a time). Batches are chunked by 5 items, so that a refused batch has stored some.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=inferq-api", "inferq.api.batches.chunk-size=5",
-				"inferq.api.batches.max-items=40", "inferq.api.batches.max-json-body-size=64KB",
-				"inferq.api.max-input-size=8KB" })
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
+				"inferq.api.quotas.submits-per-second=100000", "inferq.api.quotas.submit-burst=100000",
+				"inferq.api.batches.chunk-size=5", "inferq.api.batches.max-items=40",
+				"inferq.api.batches.max-json-body-size=64KB", "inferq.api.max-input-size=8KB" })
 class HostileRequestsIntegrationTests {
 
 	private static final String TABLE = "api-it-hostile";

@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The API as it runs, against the real stand-ins: DynamoDB Local and ElasticMQ, with a
  * table and queue of its own.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
 class JobApiIntegrationTests {
 
 	private static final String TABLE = "api-it-jobs";

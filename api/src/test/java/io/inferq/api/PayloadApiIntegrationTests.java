@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code inputLocation}, looked at before the job is accepted, for single jobs and batch
  * items alike.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
 class PayloadApiIntegrationTests {
 
 	private static final String CLIENTS = "s3://" + PayloadBucket.DEFAULT_NAME + "/api-it-clients/";

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The API with DynamoDB up and SQS down (its endpoint is a closed port).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=inferq-api", "inferq.api.aws-call-timeout=2s" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.config.name=inferq-api",
+		"inferq.api.security.anonymous=true", "inferq.api.aws-call-timeout=2s" })
 class QueueDownIntegrationTests {
 
 	@Autowired

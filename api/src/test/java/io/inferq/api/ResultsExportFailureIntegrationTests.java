@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * are made to fail at its wire: the client must not mistake what it got for the whole
  * batch.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
 class ResultsExportFailureIntegrationTests {
 
 	@Autowired

@@ -31,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test closes its input, or after 90 s): each of them holds a request thread, and
  * ordinary submits are still answered at once.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
+				"inferq.api.quotas.submits-per-second=100000", "inferq.api.quotas.submit-burst=100000" })
 class SlowClientsIntegrationTests {
 
 	private static final int SLOW_CLIENTS = 1000;

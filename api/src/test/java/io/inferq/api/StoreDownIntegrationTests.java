@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The API with SQS up and DynamoDB down (its endpoint is a closed port).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
 class StoreDownIntegrationTests {
 
 	@LocalServerPort

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A small client of the job API over HTTP, as a user's program would call it.
+ * A small client of the job API over HTTP, as a user's program would call it: with an API
+ * key ({@code Authorization: Bearer ...}) if it has one.
  */
 public final class JobsClient {
 
@@ -21,8 +22,17 @@ public final class JobsClient {
 
 	private final URI baseUrl;
 
+	private final String apiKey;
+
+	/** A client without credentials (of the worker's health and metrics, say). */
 	public JobsClient(URI baseUrl) {
+		this(baseUrl, null);
+	}
+
+	/** A client that sends {@code apiKey} with every request. */
+	public JobsClient(URI baseUrl, String apiKey) {
 		this.baseUrl = baseUrl;
+		this.apiKey = apiKey;
 	}
 
 	/** Submits a job; the future completes with the API's answer, whatever its status. */
@@ -75,7 +85,10 @@ public final class JobsClient {
 	}
 
 	private CompletableFuture<Response> send(HttpRequest request) {
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+		HttpRequest authorized = (this.apiKey != null) ? HttpRequest.newBuilder(request, (name, value) -> true)
+			.header("Authorization", "Bearer " + this.apiKey)
+			.build() : request;
+		return this.http.sendAsync(authorized, HttpResponse.BodyHandlers.ofString())
 			.thenApply((response) -> new Response(response.statusCode(), response.body(),
 					response.headers().firstValue("Content-Type").orElse(""),
 					response.headers().firstValue("Retry-After").orElse(null)));

@@ -1,11 +1,17 @@
 package io.inferq.benchmarks;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferq.api.ApiApplication;
+import io.inferq.tenant.ApiKey;
+import io.inferq.tenant.ApiKeySecret;
+import io.inferq.tenant.ApiKeyStore;
+import io.inferq.tenant.TenantId;
 import io.inferq.worker.WorkerApplication;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -14,21 +20,43 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The API and a worker, in this JVM, on AWS stand-ins: the system as a user runs it, for
  * end-to-end tests and benchmarks. Each system gets a table and queues of its own, so
- * systems started one after another never see each other's jobs.
+ * systems started one after another never see each other's jobs, and an API key of the
+ * default tenant's ({@link #apiKey()}), which its {@link #client()} sends. The tenant's
+ * quotas are set far above what any test or benchmark submits, so that they measure the
+ * system rather than its limits.
  */
 public final class LocalSystem implements AutoCloseable {
 
 	private static final AtomicInteger systems = new AtomicInteger();
 
+	/**
+	 * Spring Security's auto-configurations, which the worker's own jar does not have.
+	 */
+	private static final List<String> WORKER_EXCLUDED_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration");
+
 	private final Map<String, String> workerProperties;
 
 	private final ConfigurableApplicationContext api;
+
+	private final String apiKey;
 
 	private ConfigurableApplicationContext worker;
 
 	private LocalSystem(Map<String, String> workerProperties, ConfigurableApplicationContext api) {
 		this.workerProperties = workerProperties;
 		this.api = api;
+		ApiKeySecret secret = ApiKeySecret.generate();
+		api.getBean(ApiKeyStore.class)
+			.create(ApiKey.of(secret, TenantId.DEFAULT, "local system", Instant.now(), null))
+			.join();
+		this.apiKey = secret.value();
 	}
 
 	/**
@@ -67,10 +95,17 @@ public final class LocalSystem implements AutoCloseable {
 		worker.put("inferq.worker.poll-timeout", "1s");
 		// Any free port for its health and metrics, so that several workers run at once.
 		worker.put("server.port", "0");
+		// The API's Spring Security is on this classpath, not on the worker's own:
+		// without
+		// these, Spring Boot would guard the worker's actuator (metrics) with a password.
+		worker.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATIONS));
 		worker.putAll(workerProperties);
 
 		Map<String, String> api = new LinkedHashMap<>(shared);
 		api.put("server.port", "0");
+		api.put("inferq.api.quotas.submits-per-second", "1000000");
+		api.put("inferq.api.quotas.submit-burst", "1000000");
+		api.put("inferq.api.quotas.max-queued-jobs", "10000000");
 		return new LocalSystem(worker, ApiApplication.application().run(asArguments(api)));
 	}
 
@@ -103,9 +138,19 @@ public final class LocalSystem implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
 	}
 
-	/** A client of this system's API. */
+	/** The DynamoDB table of this system's jobs, batches and API keys. */
+	public String tableName() {
+		return this.workerProperties.get("inferq.aws.table-name");
+	}
+
+	/** The API key of this system's default tenant. */
+	public String apiKey() {
+		return this.apiKey;
+	}
+
+	/** A client of this system's API, with its {@link #apiKey()}. */
 	public JobsClient client() {
-		return new JobsClient(apiUrl());
+		return new JobsClient(apiUrl(), this.apiKey);
 	}
 
 	/** A bean of the worker, for tests that look inside. */

@@ -71,6 +71,7 @@ class LargeBatchEndToEndTest {
 		HttpClient http = HttpClient.newHttpClient();
 
 		HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/batches"))
+			.header("Authorization", "Bearer " + this.system.apiKey())
 			.header("Content-Type", "application/x-ndjson")
 			.timeout(Duration.ofMinutes(3))
 			.POST(HttpRequest.BodyPublishers.ofInputStream(LargeBatchEndToEndTest::items))
@@ -85,9 +86,11 @@ class LargeBatchEndToEndTest {
 		assertThat(batch.get("status").asString()).as(batch.toString()).isEqualTo("COMPLETED");
 		assertThat(batch.get("counts").get("succeeded").asLong()).isEqualTo(ITEMS);
 
-		HttpResponse<InputStream> export = http.send(
-				HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/batches/" + id + "/results")).GET().build(),
-				HttpResponse.BodyHandlers.ofInputStream());
+		HttpResponse<InputStream> export = http
+			.send(HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/batches/" + id + "/results"))
+				.header("Authorization", "Bearer " + this.system.apiKey())
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofInputStream());
 		Set<String> customIds = new HashSet<>();
 		int lines = 0;
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(export.body(), StandardCharsets.UTF_8))) {

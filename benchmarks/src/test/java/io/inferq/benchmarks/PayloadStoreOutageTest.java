@@ -86,9 +86,10 @@ class PayloadStoreOutageTest {
 			assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
 		});
 		for (int n = 0; n < ids.size(); n += 7) {
-			HttpResponse<String> result = this.http.send(
-					HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/jobs/" + ids.get(n) + "/result")).build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> result = this.http
+				.send(HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/jobs/" + ids.get(n) + "/result"))
+					.header("Authorization", "Bearer " + this.system.apiKey())
+					.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(result.body()).isEqualTo(inputText(n < JOBS ? n : JOBS + 1));
 		}
 	}
@@ -113,6 +114,7 @@ class PayloadStoreOutageTest {
 	private HttpResponse<String> post(String body) {
 		try {
 			return this.http.send(HttpRequest.newBuilder(this.system.apiUrl().resolve("/v1/jobs"))
+				.header("Authorization", "Bearer " + this.system.apiKey())
 				.header("Content-Type", "application/json")
 				.timeout(Duration.ofSeconds(30))
 				.POST(HttpRequest.BodyPublishers.ofString(body))

@@ -243,7 +243,9 @@ class PayloadsEndToEndTest {
 
 	private <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
 		try {
-			return this.http.send(request.timeout(Duration.ofSeconds(60)).build(), body);
+			return this.http.send(request.header("Authorization", "Bearer " + this.system.apiKey())
+				.timeout(Duration.ofSeconds(60))
+				.build(), body);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

@@ -57,10 +57,25 @@ final class BatchesClient {
 
 	private final RetryListener listener;
 
-	BatchesClient(URI baseUrl, RetrySettings retries, RetryListener listener) {
+	private final String apiKey;
+
+	/**
+	 * @param apiKey the API key sent as {@code Authorization: Bearer}, or {@code null} to
+	 * send none
+	 */
+	BatchesClient(URI baseUrl, String apiKey, RetrySettings retries, RetryListener listener) {
 		this.baseUrl = baseUrl;
+		this.apiKey = apiKey;
 		this.retries = retries;
 		this.listener = listener;
+	}
+
+	private HttpRequest.Builder request(String path) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url(path));
+		if (this.apiKey != null) {
+			request.header("Authorization", "Bearer " + this.apiKey);
+		}
+		return request;
 	}
 
 	/**
@@ -70,8 +85,7 @@ final class BatchesClient {
 	 * key
 	 */
 	CompletableFuture<Submitted> submit(Chunk chunk, String idempotencyKey) {
-		HttpRequest request = HttpRequest.newBuilder(url("/v1/batches"))
-			.header("Content-Type", NDJSON)
+		HttpRequest request = request("/v1/batches").header("Content-Type", NDJSON)
 			.header("Accept", "application/json")
 			.header("Idempotency-Key", idempotencyKey)
 			.timeout(this.retries.requestTimeout())
@@ -86,8 +100,7 @@ final class BatchesClient {
 
 	/** The batch: {@code GET /v1/batches/{id}}. */
 	CompletableFuture<Batch> get(String batchId) {
-		HttpRequest request = HttpRequest.newBuilder(url("/v1/batches/" + batchId))
-			.header("Accept", "application/json")
+		HttpRequest request = request("/v1/batches/" + batchId).header("Accept", "application/json")
 			.timeout(this.retries.requestTimeout())
 			.GET()
 			.build();
@@ -99,8 +112,7 @@ final class BatchesClient {
 	 * Cancels the batch's jobs that have not started: {@code DELETE /v1/batches/{id}}.
 	 */
 	CompletableFuture<Batch> cancel(String batchId) {
-		HttpRequest request = HttpRequest.newBuilder(url("/v1/batches/" + batchId))
-			.header("Accept", "application/json")
+		HttpRequest request = request("/v1/batches/" + batchId).header("Accept", "application/json")
 			.timeout(this.retries.requestTimeout())
 			.DELETE()
 			.build();
@@ -115,10 +127,7 @@ final class BatchesClient {
 	 * written.
 	 */
 	void results(String batchId, OutputStream out) {
-		HttpRequest request = HttpRequest.newBuilder(url("/v1/batches/" + batchId + "/results"))
-			.header("Accept", NDJSON)
-			.GET()
-			.build();
+		HttpRequest request = request("/v1/batches/" + batchId + "/results").header("Accept", NDJSON).GET().build();
 		HttpResponse<InputStream> response = await(withRetries("results of " + batchId,
 				() -> this.http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
 					.thenCompose((answer) -> expect(answer, 200)),

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.concurrent.CompletionException;
 
 import picocli.CommandLine;
+import software.amazon.awssdk.core.exception.SdkException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParseResult;
@@ -20,7 +22,7 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "inferq", mixinStandardHelpOptions = true, versionProvider = Inferq.Version.class,
 		description = "A client of the inferq API for batch systems.",
 		subcommands = { EnqueueCommand.class, StatusCommand.class, ResultsCommand.class, CancelCommand.class,
-				CommandLine.HelpCommand.class },
+				KeysCommand.class, CommandLine.HelpCommand.class },
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  success", "  1  some jobs did not succeed (enqueue --wait)",
 				"  2  bad usage, an unreadable input line, or a request the API refused (4xx)",
@@ -78,6 +80,10 @@ public final class Inferq {
 		if (ex instanceof NoSuchFileException missing) {
 			this.err.println("Error: no such file: " + missing.getFile());
 			return REFUSED;
+		}
+		if (ex instanceof CompletionException && ex.getCause() instanceof SdkException aws) {
+			this.err.println("Error: DynamoDB failed: " + aws.getMessage());
+			return UNAVAILABLE;
 		}
 		if (ex instanceof ApiUnavailableException) {
 			this.err.println("Error: " + ex.getMessage());

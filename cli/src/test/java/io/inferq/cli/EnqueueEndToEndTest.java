@@ -76,7 +76,7 @@ class EnqueueEndToEndTest {
 		this.system = LocalSystem.startApi(this.aws.springProperties(), endpoint.name(), 16, Map.of());
 		Path file = inputFile();
 		List<String> enqueue = List.of("enqueue", file.toString(), "--api", this.system.apiUrl().toString(),
-				"--chunk-size", "100", "--parallel", "4", "--progress", "plain");
+				"--api-key", this.system.apiKey(), "--chunk-size", "100", "--parallel", "4", "--progress", "plain");
 
 		// A crash (as kill -9) once 5 chunks are accepted, with others in flight.
 		Process crashed = startInAnotherJvm(plus(enqueue, "--crash-after-chunks", "5"));
@@ -153,15 +153,19 @@ class EnqueueEndToEndTest {
 		try (Socket earlier = new Socket("127.0.0.1", this.system.apiUrl().getPort())) {
 			OutputStream request = earlier.getOutputStream();
 			request.write(("POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
-					+ "Idempotency-Key: " + chunk.idempotencyKey("") + "\r\nContent-Length: " + chunk.body().length
-					+ "\r\n\r\n")
+					+ "Authorization: Bearer " + this.system.apiKey() + "\r\nIdempotency-Key: "
+					+ chunk.idempotencyKey("") + "\r\nContent-Length: " + chunk.body().length + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			request.write(chunk.body(), 0, chunk.body().length / 2);
 			request.flush();
 			await().atMost(Duration.ofSeconds(30)).until(() -> tableKeys().stream().anyMatch(this::isBatch));
 
-			run = CompletableFuture.supplyAsync(() -> run(List.of("enqueue", file.toString(), "--api",
-					this.system.apiUrl().toString(), "--progress", "plain", "--retry-for", "1m"), err));
+			run = CompletableFuture
+				.supplyAsync(
+						() -> run(
+								List.of("enqueue", file.toString(), "--api", this.system.apiUrl().toString(),
+										"--api-key", this.system.apiKey(), "--progress", "plain", "--retry-for", "1m"),
+								err));
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> err.toString(StandardCharsets.UTF_8).contains("409 Request in progress"));
 		}
@@ -242,9 +246,10 @@ class EnqueueEndToEndTest {
 	}
 
 	private JsonNode get(String path) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(this.system.apiUrl() + path)).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.system.apiUrl() + path))
+			.header("Authorization", "Bearer " + this.system.apiKey())
+			.GET()
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return mapper.readTree(response.body());
 	}

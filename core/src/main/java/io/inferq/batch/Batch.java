@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.inferq.job.JobError;
+import io.inferq.tenant.TenantId;
 
 /**
  * A batch of jobs enqueued together, as stored. Its counters ({@link #total},
@@ -16,6 +17,7 @@ import io.inferq.job.JobError;
  * ended; that status is derived, never written.
  *
  * @param id the batch's identity
+ * @param tenant who the batch, and every job of it, belongs to
  * @param status where the batch is in its life
  * @param total how many jobs it has (so far, while ENQUEUEING)
  * @param counts how many of them are in each job status
@@ -32,12 +34,13 @@ import io.inferq.job.JobError;
  * key; {@code null} until then
  * @param failure why the batch FAILED, or {@code null}
  */
-public record Batch(BatchId id, BatchStatus status, long total, BatchCounts counts, Map<String, String> metadata,
-		Instant createdAt, Instant deadline, Instant leaseExpiresAt, Instant enqueuedAt, Instant endedAt,
-		String fingerprint, JobError failure) {
+public record Batch(BatchId id, TenantId tenant, BatchStatus status, long total, BatchCounts counts,
+		Map<String, String> metadata, Instant createdAt, Instant deadline, Instant leaseExpiresAt, Instant enqueuedAt,
+		Instant endedAt, String fingerprint, JobError failure) {
 
 	public Batch {
 		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(tenant, "tenant");
 		Objects.requireNonNull(status, "status");
 		Objects.requireNonNull(createdAt, "createdAt");
 		Objects.requireNonNull(deadline, "deadline");
@@ -55,8 +58,19 @@ public record Batch(BatchId id, BatchStatus status, long total, BatchCounts coun
 	 */
 	public static Batch start(BatchId id, Map<String, String> metadata, Instant now, Duration maxTimeToStart,
 			Duration lease) {
-		return new Batch(id, BatchStatus.ENQUEUEING, 0, BatchCounts.NONE, metadata, now, now.plus(maxTimeToStart),
-				now.plus(lease), null, null, null, null);
+		return start(TenantId.DEFAULT, id, metadata, now, maxTimeToStart, lease);
+	}
+
+	/**
+	 * A new batch of {@code tenant}, ENQUEUEING under a lease held by the ingest that
+	 * creates it.
+	 * @param maxTimeToStart the longest time any of its jobs may wait to start
+	 * @param lease how long the ingest is presumed alive without renewing its lease
+	 */
+	public static Batch start(TenantId tenant, BatchId id, Map<String, String> metadata, Instant now,
+			Duration maxTimeToStart, Duration lease) {
+		return new Batch(id, tenant, BatchStatus.ENQUEUEING, 0, BatchCounts.NONE, metadata, now,
+				now.plus(maxTimeToStart), now.plus(lease), null, null, null, null);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.inferq.batch.BatchItem;
+import io.inferq.tenant.TenantId;
 
 /**
  * An inference job: immutable, and changed only through its intent methods
@@ -18,6 +19,7 @@ import io.inferq.batch.BatchItem;
  * {@code JobStore}).
  *
  * @param id the job's identity
+ * @param tenant who the job belongs to; only this tenant's credentials can see it
  * @param status where the job is in its life
  * @param version the stored version this job was read at, 0 before it was ever stored
  * @param input what the model is invoked with
@@ -39,12 +41,13 @@ import io.inferq.batch.BatchItem;
  * job was ever stored; a store uses it to move the batch's counters from the stored
  * status to the new one
  */
-public record Job(JobId id, JobStatus status, long version, Payload input, String accept, Map<String, String> metadata,
-		Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline, Instant leaseExpiresAt,
-		int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus) {
+public record Job(JobId id, TenantId tenant, JobStatus status, long version, Payload input, String accept,
+		Map<String, String> metadata, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline,
+		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus) {
 
 	public Job {
 		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(tenant, "tenant");
 		Objects.requireNonNull(status, "status");
 		Objects.requireNonNull(input, "input");
 		Objects.requireNonNull(createdAt, "createdAt");
@@ -56,13 +59,22 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	}
 
 	/**
-	 * A new QUEUED job.
+	 * A new QUEUED job of the {@link TenantId#DEFAULT default tenant}.
 	 * @param timeToStart how long the job may wait before it expires unstarted
 	 */
 	public static Job submit(JobId id, Payload input, String accept, Map<String, String> metadata, Instant now,
 			Duration timeToStart) {
-		return new Job(id, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart), null,
-				0, null, null, null, null);
+		return submit(TenantId.DEFAULT, id, input, accept, metadata, now, timeToStart);
+	}
+
+	/**
+	 * A new QUEUED job of {@code tenant}.
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public static Job submit(TenantId tenant, JobId id, Payload input, String accept, Map<String, String> metadata,
+			Instant now, Duration timeToStart) {
+		return new Job(id, tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart),
+				null, 0, null, null, null, null);
 	}
 
 	/**
@@ -72,8 +84,18 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	 */
 	public static Job submitInBatch(BatchItem batch, Payload input, String accept, Map<String, String> metadata,
 			Instant now, Duration timeToStart) {
+		return submitInBatch(TenantId.DEFAULT, batch, input, accept, metadata, now, timeToStart);
+	}
+
+	/**
+	 * A new QUEUED job of {@code tenant}'s batch; its ID derives from the batch's
+	 * ({@link BatchItem#jobId()}).
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public static Job submitInBatch(TenantId tenant, BatchItem batch, Payload input, String accept,
+			Map<String, String> metadata, Instant now, Duration timeToStart) {
 		Objects.requireNonNull(batch, "batch");
-		return new Job(batch.jobId(), JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
+		return new Job(batch.jobId(), tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
 				now.plus(timeToStart), null, 0, null, null, batch, null);
 	}
 
@@ -161,9 +183,9 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 		if (this.status != JobStatus.RUNNING) {
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.RUNNING);
 		}
-		return new Job(this.id, this.status, this.version, this.input, this.accept, this.metadata, this.createdAt,
-				this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts, this.output, this.error,
-				this.batch, this.storedStatus);
+		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
+				this.createdAt, this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts,
+				this.output, this.error, this.batch, this.storedStatus);
 	}
 
 	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
@@ -185,9 +207,9 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	 * one; used by stores after a successful write.
 	 */
 	public Job withVersion(long newVersion) {
-		return new Job(this.id, this.status, newVersion, this.input, this.accept, this.metadata, this.createdAt,
-				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, this.output,
-				this.error, this.batch, this.status);
+		return new Job(this.id, this.tenant, this.status, newVersion, this.input, this.accept, this.metadata,
+				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
+				this.output, this.error, this.batch, this.status);
 	}
 
 	/**
@@ -196,9 +218,9 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	 */
 	public Job withInput(Payload sameInput) {
 		Objects.requireNonNull(sameInput, "sameInput");
-		return new Job(this.id, this.status, this.version, sameInput, this.accept, this.metadata, this.createdAt,
-				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, this.output,
-				this.error, this.batch, this.storedStatus);
+		return new Job(this.id, this.tenant, this.status, this.version, sameInput, this.accept, this.metadata,
+				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
+				this.output, this.error, this.batch, this.storedStatus);
 	}
 
 	/**
@@ -206,9 +228,9 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 	 * content as the output, inline or stored; not a change of state.
 	 */
 	public Job withOutput(Payload sameOutput) {
-		return new Job(this.id, this.status, this.version, this.input, this.accept, this.metadata, this.createdAt,
-				this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts, sameOutput,
-				this.error, this.batch, this.storedStatus);
+		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
+				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
+				sameOutput, this.error, this.batch, this.storedStatus);
 	}
 
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
@@ -216,7 +238,7 @@ public record Job(JobId id, JobStatus status, long version, Payload input, Strin
 		if (!this.status.canBecome(next)) {
 			throw new IllegalJobStateChangeException(this.id, this.status, next);
 		}
-		return new Job(this.id, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
+		return new Job(this.id, this.tenant, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
 				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError, this.batch,
 				this.storedStatus);
 	}

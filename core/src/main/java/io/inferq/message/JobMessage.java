@@ -1,32 +1,67 @@
 package io.inferq.message;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
+import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
+import io.inferq.tenant.TenantId;
 
 /**
  * What travels through the jobs queue: the ID of a job to run. Messages sent by the API
  * carry only the ID (the job, with its input, is in the store); a batch system that
  * writes to the queue directly also sends the input, and the worker creates the job if it
  * does not exist yet. {@link JobMessageCodec} defines the JSON form.
+ * <p>
+ * Every message names its tenant, which SQS fair queues use as the message group: one
+ * tenant's backlog does not hold up the others'. A message sent without one belongs to
+ * the {@link TenantId#DEFAULT default tenant}.
  *
  * @param jobId the job to run
+ * @param tenant who the job belongs to (a job created from this message is theirs)
  * @param input the input, for a job the store does not know yet; otherwise {@code null}
  * @param accept the media type asked of the model, or {@code null}
  * @param metadata the client's key-value pairs for a job created from this message
  */
-public record JobMessage(JobId jobId, Payload input, String accept, Map<String, String> metadata) {
+public record JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata) {
 
 	public JobMessage {
 		Objects.requireNonNull(jobId, "jobId");
+		tenant = (tenant != null) ? tenant : TenantId.DEFAULT;
 		metadata = (metadata == null) ? Map.of() : Map.copyOf(metadata);
 	}
 
-	/** A message for a job that is stored already. */
+	/**
+	 * A message of the default tenant's, for a new job with {@code input} (or for a
+	 * stored job, without).
+	 */
+	public JobMessage(JobId jobId, Payload input, String accept, Map<String, String> metadata) {
+		this(jobId, TenantId.DEFAULT, input, accept, metadata);
+	}
+
+	/** A message for a job of the default tenant's that is stored already. */
 	public static JobMessage of(JobId jobId) {
-		return new JobMessage(jobId, null, null, Map.of());
+		return of(jobId, TenantId.DEFAULT);
+	}
+
+	/**
+	 * The QUEUED job a message with input stands for, its tenant's: what a worker creates
+	 * when it does not find the job stored.
+	 * @param timeToStart how long the job may wait before it expires unstarted
+	 */
+	public Job newJob(Instant now, Duration timeToStart) {
+		if (this.input == null) {
+			throw new IllegalStateException("Job " + this.jobId + ": its message has no input to create it from");
+		}
+		return Job.submit(this.tenant, this.jobId, this.input, this.accept, this.metadata, now, timeToStart);
+	}
+
+	/** A message for a job of {@code tenant}'s that is stored already. */
+	public static JobMessage of(JobId jobId, TenantId tenant) {
+		return new JobMessage(jobId, tenant, null, null, Map.of());
 	}
 
 }

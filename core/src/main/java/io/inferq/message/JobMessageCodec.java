@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
+import io.inferq.tenant.TenantId;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -21,7 +22,7 @@ import tools.jackson.databind.util.RawValue;
  * The JSON form of a {@link JobMessage}, version 1:
  *
  * <pre>
- * {"jobId": "…"}                                                        a job that is stored already
+ * {"jobId": "…", "tenant": "…"}                                         a job that is stored already
  * {"jobId": "…", "input": {…any JSON…}, "accept": "…", "metadata": {…}}  a new job with JSON input
  * {"jobId": "…", "inputBase64": "…", "contentType": "…"}                  a new job with binary input
  * {"jobId": "…", "inputLocation": "s3://bucket/key", "contentType": "…"}  a new job with input in S3
@@ -29,8 +30,11 @@ import tools.jackson.databind.util.RawValue;
  *
  * JSON input is kept as the exact text of the {@code input} value, as the API keeps it:
  * numbers of any precision reach the model as written. A message with the same field
- * twice is malformed. Unknown fields are ignored so that newer senders do not break older
- * workers.
+ * twice is malformed. {@code tenant} is optional everywhere: a message without one
+ * belongs to the default tenant, and the default tenant's messages are written without
+ * it.
+ * <p>
+ * Unknown fields are ignored so that newer senders do not break older workers.
  */
 public final class JobMessageCodec {
 
@@ -64,6 +68,9 @@ public final class JobMessageCodec {
 	public static String encode(JobMessage message) {
 		ObjectNode node = mapper.createObjectNode();
 		node.put("jobId", message.jobId().value());
+		if (!message.tenant().equals(TenantId.DEFAULT)) {
+			node.put("tenant", message.tenant().value());
+		}
 		Payload input = message.input();
 		if (input != null && input.isStored()) {
 			node.put("inputLocation", input.ref().uri());
@@ -110,7 +117,8 @@ public final class JobMessageCodec {
 			throw new MalformedJobMessageException(ex.getMessage(), ex);
 		}
 		try {
-			return new JobMessage(jobId, input(node, body), optionalText(node, "accept"), metadata(node));
+			return new JobMessage(jobId, TenantId.orDefault(optionalText(node, "tenant")), input(node, body),
+					optionalText(node, "accept"), metadata(node));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);

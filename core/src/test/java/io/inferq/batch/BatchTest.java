@@ -7,6 +7,7 @@ import java.util.Map;
 import io.inferq.job.Job;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,13 +63,13 @@ class BatchTest {
 	}
 
 	private static Batch inProgress(long total, BatchCounts counts) {
-		return new Batch(BatchId.random(), BatchStatus.IN_PROGRESS, total, counts, Map.of(), NOW,
+		return new Batch(BatchId.random(), TenantId.DEFAULT, BatchStatus.IN_PROGRESS, total, counts, Map.of(), NOW,
 				NOW.plus(Duration.ofHours(24)), null, NOW, null, "f", null);
 	}
 
 	private static Batch withStatus(Batch batch, BatchStatus status) {
-		return new Batch(batch.id(), status, batch.total(), batch.counts(), batch.metadata(), batch.createdAt(),
-				batch.deadline(), null, batch.enqueuedAt(), NOW, batch.fingerprint(), null);
+		return new Batch(batch.id(), batch.tenant(), status, batch.total(), batch.counts(), batch.metadata(),
+				batch.createdAt(), batch.deadline(), null, batch.enqueuedAt(), NOW, batch.fingerprint(), null);
 	}
 
 }

@@ -1,11 +1,15 @@
 package io.inferq.message;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
+import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,43 @@ class JobMessageCodecTest {
 	@Test
 	void encode_shouldCarryOnlyTheIdForStoredJobs() {
 		assertThat(JobMessageCodec.encode(JobMessage.of(ID))).isEqualTo("{\"jobId\":\"job-0000000001\"}");
+	}
+
+	@Test
+	void roundTrip_shouldKeepTheTenant() {
+		JobMessage message = JobMessage.of(ID, new TenantId("acme"));
+
+		String encoded = JobMessageCodec.encode(message);
+
+		assertThat(encoded).isEqualTo("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\"}");
+		assertThat(JobMessageCodec.decode(encoded).tenant()).isEqualTo(new TenantId("acme"));
+	}
+
+	@Test
+	void newJob_shouldBeTheMessagesTenants() {
+		JobMessage message = JobMessageCodec
+			.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"input\":{\"a\":1}}");
+
+		Job job = message.newJob(Instant.parse("2026-03-01T12:00:00Z"), Duration.ofHours(1));
+
+		assertThat(job.tenant()).isEqualTo(new TenantId("acme"));
+		assertThat(job.id()).isEqualTo(ID);
+		assertThat(job.input()).isEqualTo(Payload.json("{\"a\":1}"));
+		assertThatThrownBy(() -> JobMessage.of(ID).newJob(Instant.now(), Duration.ofHours(1)))
+			.isInstanceOf(IllegalStateException.class);
+	}
+
+	@Test
+	void decode_shouldGiveAMessageWithoutTenantToTheDefaultTenant() {
+		JobMessage message = JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"input\":{}}");
+
+		assertThat(message.tenant()).isEqualTo(TenantId.DEFAULT);
+	}
+
+	@Test
+	void decode_shouldRejectAMalformedTenantAndNameTheJob() {
+		assertThatThrownBy(() -> JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"a#b\"}"))
+			.isInstanceOfSatisfying(MalformedJobMessageException.class, (ex) -> assertThat(ex.jobId()).contains(ID));
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,17 @@ class DynamoDbJobStoreTest {
 
 		assertThat(created.version()).isEqualTo(1);
 		assertThat(store.find(job.id()).join()).contains(created);
+	}
+
+	@Test
+	void create_shouldKeepTheJobsTenant() {
+		Job job = Job.submit(new TenantId("acme"), JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
+				Duration.ofHours(1));
+
+		store.create(job).join();
+
+		assertThat(store.find(job.id()).join().orElseThrow().tenant()).isEqualTo(new TenantId("acme"));
+		assertThat(aQueuedJob().tenant()).isEqualTo(TenantId.DEFAULT);
 	}
 
 	@Test

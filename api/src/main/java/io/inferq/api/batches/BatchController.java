@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.IdempotencyKey;
+import io.inferq.api.security.Caller;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
@@ -26,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -45,7 +47,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 @RequestMapping(BatchService.PATH)
 @Tag(name = "Batches", description = "Many jobs enqueued in one request (JSON, or NDJSON streamed for large "
 		+ "batches), with counts per job status, a paginated listing, an NDJSON results export and cancellation. "
-		+ "Errors are RFC 9457 problem details (application/problem+json).")
+		+ "Errors are RFC 9457 problem details (application/problem+json). Another tenant's batch, and its "
+		+ "jobs, are answered like unknown ones, with 404.")
 class BatchController {
 
 	static final String NDJSON = "application/x-ndjson";
@@ -94,7 +97,7 @@ class BatchController {
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
 	@ApiResponse(responseCode = "503",
 			description = "The job store or queue is unavailable; the batch is FAILED, retry after Retry-After")
-	ResponseEntity<BatchResponse> enqueue(InputStream body,
+	ResponseEntity<BatchResponse> enqueue(@AuthenticationPrincipal Caller caller, InputStream body,
 			@Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) String contentType,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
@@ -102,8 +105,8 @@ class BatchController {
 					+ "request's batch; 1 to 255 printable ASCII characters") @RequestHeader(
 							name = IdempotencyKey.HEADER, required = false) String idempotencyKey)
 			throws IOException {
-		BatchService.Accepted accepted = this.batches.enqueue(MediaType.parseMediaType(contentType), contentType, body,
-				(contentLength != null) ? contentLength : -1, IdempotencyKey.of(idempotencyKey));
+		BatchService.Accepted accepted = this.batches.enqueue(caller, MediaType.parseMediaType(contentType),
+				contentType, body, (contentLength != null) ? contentLength : -1, IdempotencyKey.of(idempotencyKey));
 		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 			.location(URI.create(BatchService.PATH + "/" + accepted.batch().id()));
 		if (accepted.replayed()) {
@@ -118,8 +121,9 @@ class BatchController {
 	@ApiResponse(responseCode = "200", description = "The batch; Retry-After until it has ended")
 	@ApiResponse(responseCode = "404", description = "No such batch")
 	@ApiResponse(responseCode = "503", description = "The batch store is unavailable")
-	CompletableFuture<ResponseEntity<BatchResponse>> get(@PathVariable String id) {
-		return this.batches.find(batchId(id)).thenApply(this::batch);
+	CompletableFuture<ResponseEntity<BatchResponse>> get(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.batches.find(caller.tenant(), batchId(id)).thenApply(this::batch);
 	}
 
 	@GetMapping(path = "/{id}/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -131,7 +135,7 @@ class BatchController {
 	@ApiResponse(responseCode = "400", description = "A bad limit, status or pageToken")
 	@ApiResponse(responseCode = "404", description = "No such batch")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<BatchJobsPage> jobs(@PathVariable String id,
+	CompletableFuture<BatchJobsPage> jobs(@AuthenticationPrincipal Caller caller, @PathVariable String id,
 			@Parameter(description = "Only jobs in this status") @RequestParam(required = false) String status,
 			@Parameter(description = "The most jobs in the page, 1 to 100") @RequestParam(
 					defaultValue = "100") int limit,
@@ -141,7 +145,7 @@ class BatchController {
 		if (limit < 1 || limit > maxPageSize) {
 			throw InvalidBatchException.of("'limit' must be between 1 and " + maxPageSize);
 		}
-		return this.batches.jobs(batchId(id), jobStatus(status), limit, pageToken);
+		return this.batches.jobs(caller.tenant(), batchId(id), jobStatus(status), limit, pageToken);
 	}
 
 	@GetMapping(path = "/{id}/results", produces = NDJSON)
@@ -155,8 +159,9 @@ class BatchController {
 			content = @Content(mediaType = NDJSON, schema = @Schema(type = "string")))
 	@ApiResponse(responseCode = "404", description = "No such batch")
 	@ApiResponse(responseCode = "503", description = "The batch or job store is unavailable")
-	ResponseEntity<StreamingResponseBody> results(@PathVariable String id, HttpServletRequest request) {
-		Batch batch = this.batches.findNow(batchId(id));
+	ResponseEntity<StreamingResponseBody> results(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+			HttpServletRequest request) {
+		Batch batch = this.batches.findNow(caller.tenant(), batchId(id));
 		WebAsyncUtils.getAsyncManager(request)
 			.getAsyncWebRequest()
 			.setTimeout(this.properties.batches().resultsTimeout().toMillis());
@@ -173,8 +178,9 @@ class BatchController {
 	@ApiResponse(responseCode = "404", description = "No such batch")
 	@ApiResponse(responseCode = "409", description = "The batch has ended already; the problem gives its status")
 	@ApiResponse(responseCode = "503", description = "The batch store is unavailable")
-	CompletableFuture<ResponseEntity<BatchResponse>> cancel(@PathVariable String id) {
-		return this.batches.cancel(batchId(id))
+	CompletableFuture<ResponseEntity<BatchResponse>> cancel(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.batches.cancel(caller.tenant(), batchId(id))
 			.thenApply((batch) -> ResponseEntity.accepted().body(BatchResponse.of(batch)));
 	}
 

@@ -19,6 +19,8 @@ import java.util.stream.LongStream;
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.jobs.JobSubmission;
 import io.inferq.api.jobs.LocatedInputs;
+import io.inferq.api.quota.QueuedJobs;
+import io.inferq.api.quota.QuotaExceededException;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchItem;
@@ -77,6 +79,8 @@ final class BatchIngest {
 
 	private final CustomIds customIds = new CustomIds();
 
+	private final QueuedJobs queued;
+
 	private Instant leaseRenewedAt;
 
 	private long jobsWritten;
@@ -85,8 +89,12 @@ final class BatchIngest {
 
 	private final LocatedInputs locatedInputs;
 
+	/**
+	 * @param queued the tenant's queued jobs and their limit as the batch began: the
+	 * batch may have as many items as there is room for
+	 */
 	BatchIngest(Batch batch, JobStore jobs, BatchStore batches, JobQueue queue, Clock clock,
-			ApiProperties.Batches limits, LocatedInputs locatedInputs) {
+			ApiProperties.Batches limits, QueuedJobs queued, LocatedInputs locatedInputs) {
 		this.batch = batch;
 		this.locatedInputs = locatedInputs;
 		this.jobs = jobs;
@@ -96,6 +104,7 @@ final class BatchIngest {
 		this.limits = limits;
 		this.slots = new Semaphore(limits.parallelism());
 		this.leaseRenewedAt = batch.createdAt();
+		this.queued = queued;
 	}
 
 	/**
@@ -104,6 +113,8 @@ final class BatchIngest {
 	 * @throws InvalidBatchException if an item is not valid, or there are none or too
 	 * many
 	 * @throws IOException if the body could not be read
+	 * @throws QuotaExceededException if the items do not fit in the tenant's queued-jobs
+	 * limit
 	 * @throws IngestFailedException if a store, the queue or the lease failed
 	 */
 	long run(BatchItemSource source) throws IOException {
@@ -123,14 +134,18 @@ final class BatchIngest {
 				throw InvalidBatchException.tooLarge("The batch has more than " + this.limits.maxItems()
 						+ " items (line " + item.line() + "); split it into several batches");
 			}
+			if (seq == this.queued.remaining()) {
+				throw QuotaExceededException.queuedJobs(null, this.queued, seq + 1);
+			}
 			if (!this.customIds.add(item.customId())) {
 				throw InvalidBatchException.item(
 						"customId is used by an earlier item; customIds are unique " + "within a batch", item.line(),
 						"/customId");
 			}
 			JobSubmission submission = described(item);
-			chunk.add(Job.submitInBatch(new BatchItem(id, seq, item.customId()), submission.input(),
-					submission.accept(), submission.metadata(), this.clock.instant(), submission.timeToStart()));
+			chunk
+				.add(Job.submitInBatch(this.batch.tenant(), new BatchItem(id, seq, item.customId()), submission.input(),
+						submission.accept(), submission.metadata(), this.clock.instant(), submission.timeToStart()));
 			chunkBytes += submission.input().isStored() ? 0 : submission.input().size();
 			seq++;
 			if (chunk.size() == this.limits.chunkSize() || chunkBytes >= this.limits.chunkBytes().toBytes()) {
@@ -177,7 +192,7 @@ final class BatchIngest {
 		int perCall = this.limits.chunkSize();
 		for (long from = 0; from < total; from += perCall) {
 			List<JobMessage> messages = LongStream.range(from, Math.min(total, from + perCall))
-				.mapToObj((seq) -> JobMessage.of(this.batch.id().jobId(seq)))
+				.mapToObj((seq) -> JobMessage.of(this.batch.id().jobId(seq), this.batch.tenant()))
 				.toList();
 			start(() -> this.queue.sendAll(messages));
 		}

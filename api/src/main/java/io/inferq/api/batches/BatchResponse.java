@@ -24,10 +24,10 @@ import io.inferq.job.JobError;
  * @param failure why the batch FAILED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BatchResponse(String id, BatchStatus status, Instant createdAt, Instant enqueuedAt, Instant endedAt, long total,
-		BatchCounts counts, Map<String, String> metadata, JobError failure) {
+public record BatchResponse(String id, BatchStatus status, Instant createdAt, Instant enqueuedAt, Instant endedAt,
+		long total, BatchCounts counts, Map<String, String> metadata, JobError failure) {
 
-	static BatchResponse of(Batch batch) {
+	public static BatchResponse of(Batch batch) {
 		return new BatchResponse(batch.id().value(), batch.status(), batch.createdAt(), batch.enqueuedAt(),
 				batch.endedAt(), batch.total(), batch.counts(), batch.metadata(), batch.failure());
 	}

@@ -27,6 +27,9 @@ import io.inferq.api.jobs.ServiceUnavailableException;
 import io.inferq.api.jobs.LocatedInputs;
 import io.inferq.api.jobs.Outputs;
 import io.inferq.api.jobs.SubmitRequestReader;
+import io.inferq.api.quota.QuotaExceededException;
+import io.inferq.api.quota.Quotas;
+import io.inferq.api.security.Caller;
 import io.inferq.api.web.BufferedBodies;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
@@ -42,6 +45,7 @@ import io.inferq.store.IdempotencyRecord;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStore;
 import io.inferq.store.StaleBatchException;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -97,11 +101,14 @@ class BatchService {
 
 	private final BufferedBodies bodies;
 
+	private final Quotas quotas;
+
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
 			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
-			LocatedInputs locatedInputs, Outputs outputs, BatchRefusal refusal, BufferedBodies bodies) {
+			LocatedInputs locatedInputs, Outputs outputs, BatchRefusal refusal, BufferedBodies bodies, Quotas quotas) {
 		this.locatedInputs = locatedInputs;
 		this.outputs = outputs;
+		this.quotas = quotas;
 		this.jobs = jobs;
 		this.batches = batches;
 		this.idempotency = idempotency;
@@ -122,22 +129,23 @@ class BatchService {
 	 * what it wrote, whatever refused it, before the problem is thrown.
 	 * @param contentType {@code application/json} or {@code application/x-ndjson}
 	 */
-	Accepted enqueue(MediaType contentType, String contentTypeHeader, InputStream body, long declaredLength,
-			Optional<IdempotencyKey> key) throws IOException {
+	Accepted enqueue(Caller caller, MediaType contentType, String contentTypeHeader, InputStream body,
+			long declaredLength, Optional<IdempotencyKey> key) throws IOException {
 		Fingerprint fingerprint = Fingerprint.of("POST", PATH, contentTypeHeader);
 		try (BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
 				? JsonBatchItems.read(body, declaredLength, this.properties.batches().maxJsonBodySize().toBytes(),
 						this.bodies, this.reader, this.metadataReader, fingerprint)
 				: new NdjsonBatchItems(body, this.reader, fingerprint)) {
-			return enqueue(source, key);
+			return enqueue(caller, source, key);
 		}
 	}
 
-	private Accepted enqueue(BatchItemSource source, Optional<IdempotencyKey> key) {
+	private Accepted enqueue(Caller caller, BatchItemSource source, Optional<IdempotencyKey> key) {
+		TenantId tenant = caller.tenant();
 		IdempotencyRecord claim = null;
 		BatchId id = BatchId.random();
 		if (key.isPresent()) {
-			Claim claimed = claim(key.get().stored(SCOPE), id);
+			Claim claimed = claim(key.get().stored(tenant, SCOPE), id);
 			if (claimed.replay() != null) {
 				return replay(claimed.replay(), source);
 			}
@@ -145,7 +153,7 @@ class BatchService {
 		}
 		Batch batch;
 		try {
-			batch = await(this.batches.create(Batch.start(id, source.metadata(), this.clock.instant(),
+			batch = await(this.batches.create(Batch.start(tenant, id, source.metadata(), this.clock.instant(),
 					this.properties.maxTimeToStart(), this.properties.batches().lease())), id);
 		}
 		catch (RuntimeException ex) {
@@ -153,9 +161,10 @@ class BatchService {
 			throw ex;
 		}
 		BatchIngest ingest = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
-				this.properties.batches(), this.locatedInputs);
+				this.properties.batches(), this.quotas.queuedJobs(caller), this.locatedInputs);
 		try {
 			long total = ingest.run(source);
+			this.quotas.queued(caller, total);
 			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), this.clock.instant()), id);
 			logger.info("Batch {} enqueued: {} jobs", id, total);
 			return new Accepted(enqueued, false);
@@ -175,6 +184,9 @@ class BatchService {
 	private Refused refused(BatchId id, Throwable ex) {
 		if (ex instanceof InvalidBatchException invalid) {
 			return new Refused(new JobError("InvalidBatch", invalid.getBody().getDetail()), invalid);
+		}
+		if (ex instanceof QuotaExceededException quota) {
+			return new Refused(new JobError("QuotaExceeded", quota.getMessage()), quota);
 		}
 		if (ex instanceof IOException) {
 			logger.debug("Batch {}: its body could not be read to its end: {}", id, ex.toString());
@@ -205,16 +217,19 @@ class BatchService {
 	}
 
 	/**
-	 * The batch as stored; fails with {@link BatchNotFoundException} if there is none.
+	 * The tenant's batch as stored; fails with {@link BatchNotFoundException} if there is
+	 * none, or it is another tenant's: to a caller, another tenant's batch (and so every
+	 * job of it) does not exist.
 	 */
-	CompletableFuture<Batch> find(BatchId id) {
+	CompletableFuture<Batch> find(TenantId tenant, BatchId id) {
 		return Futures.recover(this.batches.find(id), (failure) -> Futures.failed(unavailable("batch store", failure)))
-			.thenApply((batch) -> batch.orElseThrow(() -> BatchNotFoundException.unknown(id)));
+			.thenApply((batch) -> batch.filter((found) -> found.tenant().equals(tenant))
+				.orElseThrow(() -> BatchNotFoundException.unknown(id)));
 	}
 
-	/** The batch as stored, waited for on the calling thread. */
-	Batch findNow(BatchId id) {
-		return await(find(id), id);
+	/** The tenant's batch as stored, waited for on the calling thread. */
+	Batch findNow(TenantId tenant, BatchId id) {
+		return await(find(tenant, id), id);
 	}
 
 	/**
@@ -222,8 +237,8 @@ class BatchService {
 	 * starting them. Fails with {@link BatchStatusException} if it is COMPLETED, FAILED
 	 * or CANCELLED already.
 	 */
-	CompletableFuture<Batch> cancel(BatchId id) {
-		return find(id).thenCompose((batch) -> {
+	CompletableFuture<Batch> cancel(TenantId tenant, BatchId id) {
+		return find(tenant, id).thenCompose((batch) -> {
 			if (batch.status().isFinal()) {
 				return Futures.failed(BatchStatusException.notCancellable(batch));
 			}
@@ -245,9 +260,9 @@ class BatchService {
 	 * a page looks at no more than the configured number of jobs: it may hold fewer than
 	 * {@code limit}, or none, and still have a next page.
 	 */
-	CompletableFuture<BatchJobsPage> jobs(BatchId id, JobStatus status, int limit, String pageToken) {
+	CompletableFuture<BatchJobsPage> jobs(TenantId tenant, BatchId id, JobStatus status, int limit, String pageToken) {
 		long from = PageToken.seq(id, pageToken);
-		return find(id)
+		return find(tenant, id)
 			.thenCompose((batch) -> isAccepted(batch) ? page(batch, status, limit, from, new ArrayList<>(), 0)
 					: CompletableFuture.completedFuture(new BatchJobsPage(List.of(), null)));
 	}

@@ -3,8 +3,12 @@ package io.inferq.api.config;
 import java.time.Clock;
 
 import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
+import io.inferq.api.quota.QuotaProperties;
 import io.inferq.config.InferqAwsConfiguration;
 import io.inferq.config.InferqAwsProperties;
+import io.inferq.store.TenantListings;
+import io.inferq.store.dynamodb.DynamoDbTenantListings;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.InitializingBean;
@@ -18,7 +22,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import(InferqAwsConfiguration.class)
-@EnableConfigurationProperties(ApiProperties.class)
+@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class })
 class ApiConfiguration {
 
 	/**
@@ -39,6 +43,12 @@ class ApiConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
+	}
+
+	/** The tenant indexes of the jobs table: each caller's own jobs and batches. */
+	@Bean
+	TenantListings tenantListings(DynamoDbAsyncClient dynamoDb, InferqAwsProperties properties) {
+		return new DynamoDbTenantListings(dynamoDb, properties.tableName());
 	}
 
 	/**

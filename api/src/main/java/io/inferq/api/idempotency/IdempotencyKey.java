@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.inferq.store.IdempotencyRecord;
+import io.inferq.tenant.TenantId;
 
 /**
  * A client's {@code Idempotency-Key} header: 1 to 255 printable ASCII characters. A retry
@@ -37,11 +38,12 @@ public record IdempotencyKey(String value) {
 	}
 
 	/**
-	 * The key as stored within {@code scope}, such as {@code POST /v1/jobs}: the same key
-	 * on two endpoints is two keys.
+	 * The key as stored for {@code tenant} within {@code scope}, such as
+	 * {@code POST /v1/jobs}: the same key of two tenants, or on two endpoints, is two
+	 * keys, so one tenant's key never leads to another tenant's job or batch.
 	 */
-	public String stored(String scope) {
-		return IdempotencyRecord.keyOf(scope, this.value);
+	public String stored(TenantId tenant, String scope) {
+		return IdempotencyRecord.keyOf(tenant.value() + " " + scope, this.value);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
+import io.inferq.api.security.Caller;
 import io.inferq.api.web.BufferedBodies;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
@@ -31,6 +32,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -47,8 +49,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(JobController.PATH)
-@Tag(name = "Jobs", description = "Asynchronous inference jobs. Errors are RFC 9457 problem details "
-		+ "(application/problem+json); a malformed job ID is answered like an unknown one, with 404.")
+@Tag(name = "Jobs",
+		description = "Asynchronous inference jobs. Errors are RFC 9457 problem details "
+				+ "(application/problem+json); a malformed job ID, and another tenant's job, are answered like an "
+				+ "unknown one, with 404.")
 class JobController {
 
 	static final String PATH = "/v1/jobs";
@@ -112,7 +116,7 @@ class JobController {
 	@ApiResponse(responseCode = "503",
 			description = "The job store, payload store or queue is unavailable, or the server is busy (it holds "
 					+ "as many bodies as it may); retry after Retry-After")
-	CompletableFuture<ResponseEntity<JobResponse>> submit(InputStream body,
+	CompletableFuture<ResponseEntity<JobResponse>> submit(@AuthenticationPrincipal Caller caller, InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE,
@@ -129,7 +133,7 @@ class JobController {
 				submission = this.reader.read(buffered.bytes());
 				fingerprint = Fingerprint.of("POST", PATH, contentType, buffered.bytes());
 			}
-			return submit(submission, key, fingerprint);
+			return submit(caller, submission, key, fingerprint);
 		}).thenApply(this::accepted);
 	}
 
@@ -147,7 +151,7 @@ class JobController {
 	@ApiResponse(responseCode = "503",
 			description = "The job store, payload store or queue is unavailable, or the API holds as many large "
 					+ "bodies as it may; retry after Retry-After")
-	CompletableFuture<ResponseEntity<JobResponse>> submitRaw(InputStream body,
+	CompletableFuture<ResponseEntity<JobResponse>> submitRaw(@AuthenticationPrincipal Caller caller, InputStream body,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_LENGTH,
 					required = false) Long contentLength,
 			@Parameter(hidden = true) @RequestHeader(name = HttpHeaders.CONTENT_TYPE,
@@ -162,7 +166,7 @@ class JobController {
 			BodyBudget.Grant grant = this.budget.reserve(bounded(declaredLength, maxInput));
 			try {
 				RawSubmitReader.RawSubmission raw = this.rawReader.read(body, declaredLength, contentType, options);
-				return submit(raw.submission(), key, raw.fingerprint(PATH))
+				return submit(caller, raw.submission(), key, raw.fingerprint(PATH))
 					.whenComplete((done, failure) -> grant.release());
 			}
 			catch (RuntimeException ex) {
@@ -172,12 +176,14 @@ class JobController {
 		}).thenApply(this::accepted);
 	}
 
-	private CompletableFuture<JobService.Submitted> submit(JobSubmission submission, Optional<IdempotencyKey> key,
-			String fingerprint) {
+	private CompletableFuture<JobService.Submitted> submit(Caller caller, JobSubmission submission,
+			Optional<IdempotencyKey> key, String fingerprint) {
 		if (key.isEmpty()) {
-			return this.jobs.submit(submission).thenApply((job) -> new JobService.Submitted(job, false));
+			return this.jobs.submit(caller.tenant(), submission)
+				.thenApply((job) -> new JobService.Submitted(job, false));
 		}
-		return this.jobs.submit(submission, key.get().stored("POST " + PATH), fingerprint);
+		return this.jobs.submit(caller.tenant(), submission, key.get().stored(caller.tenant(), "POST " + PATH),
+				fingerprint);
 	}
 
 	/** The most a body can hold: its declared length, or else the limit. */
@@ -200,8 +206,9 @@ class JobController {
 	@ApiResponse(responseCode = "200", description = "The job; Retry-After while it has not ended")
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> get(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenCompose(this.outputs::embeddable).thenApply(this::job);
+	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.jobs.find(caller.tenant(), jobId(id)).thenCompose(this.outputs::embeddable).thenApply(this::job);
 	}
 
 	@GetMapping("/{id}/result")
@@ -215,8 +222,9 @@ class JobController {
 	@ApiResponse(responseCode = "409", description = "The job has not finished; retry after Retry-After")
 	@ApiResponse(responseCode = "410", description = "The job FAILED, was CANCELLED or EXPIRED; the problem says why")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<Resource>> result(@PathVariable String id) {
-		return this.jobs.find(jobId(id)).thenCompose(this::result);
+	CompletableFuture<ResponseEntity<Resource>> result(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.jobs.find(caller.tenant(), jobId(id)).thenCompose(this::result);
 	}
 
 	@DeleteMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -226,8 +234,9 @@ class JobController {
 	@ApiResponse(responseCode = "404", description = "No such job")
 	@ApiResponse(responseCode = "409", description = "The job has ended already; the problem gives its status")
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> cancel(@PathVariable String id) {
-		return this.jobs.cancel(jobId(id)).thenApply(this::job);
+	CompletableFuture<ResponseEntity<JobResponse>> cancel(@AuthenticationPrincipal Caller caller,
+			@PathVariable String id) {
+		return this.jobs.cancel(caller.tenant(), jobId(id)).thenApply(this::job);
 	}
 
 	private ResponseEntity<JobResponse> job(Job job) {

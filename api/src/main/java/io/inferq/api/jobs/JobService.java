@@ -22,6 +22,7 @@ import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
 import io.inferq.store.StaleJobException;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,9 +78,9 @@ class JobService {
 	 * stored, the job is failed (best effort) so that it does not stay QUEUED without a
 	 * message, and the problem names it ({@code jobId}).
 	 */
-	CompletableFuture<Job> submit(JobSubmission submission) {
+	CompletableFuture<Job> submit(TenantId tenant, JobSubmission submission) {
 		return this.locatedInputs.describe(submission).thenCompose((described) -> {
-			Job job = Job.submit(JobId.random(), described.input(), described.accept(), described.metadata(),
+			Job job = Job.submit(tenant, JobId.random(), described.input(), described.accept(), described.metadata(),
 					this.clock.instant(), described.timeToStart());
 			return create(job).thenCompose((created) -> enqueue(created, null));
 		});
@@ -91,15 +92,16 @@ class JobService {
 	 * fingerprint gets that job (and creates it, if the first request stopped before it
 	 * did), a request with another fingerprint fails with 422. If the job could not be
 	 * queued, the key is released so that a retry submits anew.
-	 * @param key the stored idempotency key
+	 * @param key the stored idempotency key, scoped to the tenant
 	 * @param fingerprint the request's fingerprint
 	 */
-	CompletableFuture<Submitted> submit(JobSubmission submission, String key, String fingerprint) {
+	CompletableFuture<Submitted> submit(TenantId tenant, JobSubmission submission, String key, String fingerprint) {
 		return this.locatedInputs.describe(submission)
-			.thenCompose((described) -> submitOnce(described, key, fingerprint));
+			.thenCompose((described) -> submitOnce(tenant, described, key, fingerprint));
 	}
 
-	private CompletableFuture<Submitted> submitOnce(JobSubmission submission, String key, String fingerprint) {
+	private CompletableFuture<Submitted> submitOnce(TenantId tenant, JobSubmission submission, String key,
+			String fingerprint) {
 		Instant now = this.clock.instant();
 		JobId id = JobId.random();
 		IdempotencyRecord claim = new IdempotencyRecord(key, id.value(), fingerprint, now,
@@ -108,18 +110,19 @@ class JobService {
 			.recover(this.idempotency.claim(claim, now), (failure) -> Futures.failed(storeUnavailable(id, failure)))
 			.thenCompose((held) -> {
 				if (held.isEmpty()) {
-					return create(job(id, submission, now)).thenCompose((created) -> enqueue(created, claim))
+					return create(job(tenant, id, submission, now)).thenCompose((created) -> enqueue(created, claim))
 						.thenApply((job) -> new Submitted(job, false));
 				}
 				IdempotencyRecord first = held.get();
 				if (!fingerprint.equals(first.fingerprint())) {
 					return Futures.failed(IdempotencyException.mismatch(first.resourceId()));
 				}
-				return replay(new JobId(first.resourceId()), submission, first);
+				return replay(tenant, new JobId(first.resourceId()), submission, first);
 			});
 	}
 
-	private CompletableFuture<Submitted> replay(JobId id, JobSubmission submission, IdempotencyRecord first) {
+	private CompletableFuture<Submitted> replay(TenantId tenant, JobId id, JobSubmission submission,
+			IdempotencyRecord first) {
 		return Futures.recover(this.store.find(id), (failure) -> Futures.failed(storeUnavailable(id, failure)))
 			.thenCompose((found) -> {
 				if (found.isPresent()) {
@@ -129,11 +132,11 @@ class JobService {
 				// The first request stopped before it stored the job, or is storing it
 				// now:
 				// create is conditional, so there is one job either way.
-				Job job = job(id, submission, this.clock.instant());
+				Job job = job(tenant, id, submission, this.clock.instant());
 				CompletableFuture<Job> created = Futures
 					.recover(this.store.create(job).thenCompose((stored) -> enqueue(stored, first)), (failure) -> {
 						if (failure instanceof JobAlreadyExistsException) {
-							return find(id);
+							return find(tenant, id);
 						}
 						return Futures.failed(failure);
 					});
@@ -141,14 +144,18 @@ class JobService {
 			});
 	}
 
-	private static Job job(JobId id, JobSubmission submission, Instant now) {
-		return Job.submit(id, submission.input(), submission.accept(), submission.metadata(), now,
+	private static Job job(TenantId tenant, JobId id, JobSubmission submission, Instant now) {
+		return Job.submit(tenant, id, submission.input(), submission.accept(), submission.metadata(), now,
 				submission.timeToStart());
 	}
 
-	/** The job as of now; fails with {@link JobNotFoundException} if there is none. */
-	CompletableFuture<Job> find(JobId id) {
+	/**
+	 * The tenant's job as of now; fails with {@link JobNotFoundException} if there is
+	 * none, or it is another tenant's: to a caller, another tenant's job does not exist.
+	 */
+	CompletableFuture<Job> find(TenantId tenant, JobId id) {
 		return Futures.recover(this.store.find(id), (failure) -> Futures.failed(storeUnavailable(id, failure)))
+			.thenApply((job) -> job.filter((found) -> found.tenant().equals(tenant)))
 			.thenCompose(this::visible)
 			.thenApply((job) -> asOfNow(job.orElseThrow(() -> JobNotFoundException.unknown(id))));
 	}
@@ -169,11 +176,11 @@ class JobService {
 	}
 
 	/**
-	 * Cancels a QUEUED or RUNNING job. Fails with {@link JobStatusException} if the job
-	 * has ended already.
+	 * Cancels a QUEUED or RUNNING job of the tenant's. Fails with
+	 * {@link JobStatusException} if the job has ended already.
 	 */
-	CompletableFuture<Job> cancel(JobId id) {
-		return cancel(id, 1);
+	CompletableFuture<Job> cancel(TenantId tenant, JobId id) {
+		return cancel(tenant, id, 1);
 	}
 
 	private CompletableFuture<Job> create(Job job) {
@@ -200,7 +207,7 @@ class JobService {
 	 * any) so that a retry under the same key submits anew.
 	 */
 	private CompletableFuture<Job> enqueue(Job job, IdempotencyRecord claim) {
-		return Futures.recover(this.queue.send(JobMessage.of(job.id())).thenApply((sent) -> {
+		return Futures.recover(this.queue.send(JobMessage.of(job.id(), job.tenant())).thenApply((sent) -> {
 			logger.debug("Job {} submitted", job.id());
 			return job;
 		}), (failure) -> {
@@ -237,8 +244,8 @@ class JobService {
 		});
 	}
 
-	private CompletableFuture<Job> cancel(JobId id, int attempt) {
-		return find(id).thenCompose((job) -> {
+	private CompletableFuture<Job> cancel(TenantId tenant, JobId id, int attempt) {
+		return find(tenant, id).thenCompose((job) -> {
 			if (job.isTerminal()) {
 				return Futures.failed(JobStatusException.notCancellable(job));
 			}
@@ -253,7 +260,7 @@ class JobService {
 				}
 				if (attempt < CANCEL_ATTEMPTS) {
 					logger.debug("Job {} changed while being cancelled; reading it again", id);
-					return cancel(id, attempt + 1);
+					return cancel(tenant, id, attempt + 1);
 				}
 				logger.warn("Job {} changed {} times while being cancelled; giving up", id, CANCEL_ATTEMPTS);
 				return Futures.failed(new ServiceUnavailableException(

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.inferq.api.config.ApiProperties;
 import jakarta.servlet.RequestDispatcher;
 import org.apache.tomcat.util.http.InvalidParameterException;
+import io.inferq.api.quota.QuotaExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -77,6 +79,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The request failed unexpectedly; the failure has been logged");
 		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+	}
+
+	/**
+	 * Spring Security's firewall checks parameters when they are first read, which may be
+	 * after its filters (by the handler mapping, an endpoint's arguments), and refuses a
+	 * name or value with control characters (such as a percent-encoded NUL).
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> handleRequestRejected(RequestRejectedException ex, WebRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				"A parameter's name or value is not allowed: it has control characters, or characters that are "
+						+ "not valid there");
+		return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
 	}
 
 	/**
@@ -140,6 +155,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				supported.isEmpty() ? "The Accept header cannot be read or allows nothing this resource has"
 						: "This resource is " + supported + "; send an Accept header that allows it, or none");
 		return handleExceptionInternal(ex, problem, headers, status, request);
+	}
+
+	/**
+	 * 429 with {@code Retry-After} and the RateLimit headers: the tenant submitted too
+	 * fast, or has too many jobs queued.
+	 */
+	@ExceptionHandler
+	ResponseEntity<Object> handleQuotaExceeded(QuotaExceededException ex, WebRequest request) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(ex.retryAfter()));
+		RateLimitHeaders.set(headers, ex.rate(), ex.queued());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage());
+		problem.setTitle(ex.isQueuedJobsLimit() ? "Too many queued jobs" : "Too many submits");
+		problem.setProperty("limit", ex.isQueuedJobsLimit() ? "queued" : "submits");
+		return handleExceptionInternal(ex, problem, headers, HttpStatus.TOO_MANY_REQUESTS, request);
 	}
 
 	@Override

@@ -23,6 +23,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * remembered. {@link #sendAll} uses {@code SendMessageBatch} (10 messages, 256 KiB per
  * call) and sends again the entries SQS reports failed, with backoff, unless SQS says the
  * sender is at fault (such an entry can never succeed).
+ * <p>
+ * Every message is sent with its tenant as {@code MessageGroupId}: on a standard queue
+ * that makes SQS fair queues keep one tenant's backlog from raising the dwell time of the
+ * others' messages.
  */
 public class SqsJobQueue implements JobQueue {
 
@@ -57,10 +61,9 @@ public class SqsJobQueue implements JobQueue {
 
 	@Override
 	public CompletableFuture<Void> send(JobMessage message) {
-		return queueUrl()
-			.thenCompose((url) -> this.sqs
-				.sendMessage((request) -> request.queueUrl(url).messageBody(JobMessageCodec.encode(message))))
-			.thenApply((response) -> null);
+		return queueUrl().thenCompose((url) -> this.sqs.sendMessage((request) -> request.queueUrl(url)
+			.messageBody(JobMessageCodec.encode(message))
+			.messageGroupId(message.tenant().value()))).thenApply((response) -> null);
 	}
 
 	@Override
@@ -79,6 +82,7 @@ public class SqsJobQueue implements JobQueue {
 			batch.add(SendMessageBatchRequestEntry.builder()
 				.id(Integer.toString(batch.size()))
 				.messageBody(body)
+				.messageGroupId(message.tenant().value())
 				.build());
 			batchBytes += bytes;
 		}

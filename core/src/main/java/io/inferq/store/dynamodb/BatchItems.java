@@ -12,6 +12,7 @@ import io.inferq.batch.BatchId;
 import io.inferq.batch.BatchStatus;
 import io.inferq.job.JobError;
 import io.inferq.job.JobStatus;
+import io.inferq.tenant.TenantId;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import static io.inferq.store.dynamodb.JobItems.instant;
@@ -22,7 +23,8 @@ import static io.inferq.store.dynamodb.JobItems.string;
 /**
  * Maps batches to DynamoDB items and back: one item per batch in the jobs table, keyed
  * {@value JobTable#BATCH_KEY_PREFIX}{@code <batchId>}, with a number attribute per
- * counter ({@link #counter(JobStatus)}) that writes {@code ADD} to.
+ * counter ({@link #counter(JobStatus)}) that writes {@code ADD} to, and the key of the
+ * tenant index ({@link TenantIndexKeys}).
  */
 final class BatchItems {
 
@@ -72,6 +74,9 @@ final class BatchItems {
 
 	Map<String, AttributeValue> toItem(Batch batch) {
 		Map<String, AttributeValue> item = new HashMap<>(key(batch.id()));
+		item.put(JobItems.TENANT, s(batch.tenant().value()));
+		item.put(JobTable.TENANT_SHARD, s(TenantIndexKeys.batches(batch.tenant(), batch.id())));
+		item.put(JobTable.LIST_KEY, s(JobTable.listKey(batch.createdAt(), batch.id().value())));
 		item.put(STATUS, s(batch.status().name()));
 		item.put(TOTAL, n(batch.total()));
 		for (JobStatus status : JobStatus.values()) {
@@ -107,8 +112,8 @@ final class BatchItems {
 				? new JobError(item.get(FAILURE_TYPE).s(), string(item, FAILURE_MESSAGE)) : null;
 		AttributeValue lease = item.get(LEASE_EXPIRES_AT);
 		return new Batch(new BatchId(key.substring(JobTable.BATCH_KEY_PREFIX.length())),
-				BatchStatus.valueOf(item.get(STATUS).s()), number(item, TOTAL), counts, metadata,
-				instant(item, CREATED_AT), instant(item, DEADLINE),
+				TenantId.orDefault(string(item, JobItems.TENANT)), BatchStatus.valueOf(item.get(STATUS).s()),
+				number(item, TOTAL), counts, metadata, instant(item, CREATED_AT), instant(item, DEADLINE),
 				(lease != null) ? Instant.ofEpochMilli(Long.parseLong(lease.n())) : null, instant(item, ENQUEUED_AT),
 				instant(item, ENDED_AT), string(item, FINGERPRINT), failure);
 	}

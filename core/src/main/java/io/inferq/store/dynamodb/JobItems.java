@@ -16,15 +16,20 @@ import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
+import io.inferq.tenant.TenantId;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Maps jobs to DynamoDB items and back. One item per job, keyed by {@value JobTable#KEY}.
+ * Maps jobs to DynamoDB items and back. One item per job, keyed by {@value JobTable#KEY},
+ * with the keys of both tenant indexes ({@link TenantIndexKeys}). An item without a
+ * tenant (stored before tenants existed) belongs to the default tenant.
  */
 final class JobItems {
 
 	static final String STATUS = "status";
+
+	static final String TENANT = "tenant";
 
 	static final String VERSION = "version";
 
@@ -71,7 +76,8 @@ final class JobItems {
 	 * batch) are written once, when the job is created.
 	 */
 	static final List<String> STATE = List.of(STATUS, VERSION, STARTED_AT, FINISHED_AT, LEASE_EXPIRES_AT, ATTEMPTS,
-			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, JobTable.TTL_ATTRIBUTE);
+			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, JobTable.TTL_ATTRIBUTE,
+			JobTable.TENANT_STATUS_SHARD);
 
 	private static final String REF_BUCKET = "bucket";
 
@@ -100,6 +106,9 @@ final class JobItems {
 	Map<String, AttributeValue> toItem(Job job, long version) {
 		Map<String, AttributeValue> item = new HashMap<>();
 		item.put(JobTable.KEY, s(job.id().value()));
+		item.put(TENANT, s(job.tenant().value()));
+		item.put(JobTable.TENANT_SHARD, s(TenantIndexKeys.jobs(job.tenant(), job.id())));
+		item.put(JobTable.LIST_KEY, s(JobTable.listKey(job.createdAt(), job.id().value())));
 		putPayload(item, INPUT, INPUT_TYPE, INPUT_REF, job.input());
 		putIfPresent(item, ACCEPT, job.accept());
 		if (!job.metadata().isEmpty()) {
@@ -127,6 +136,8 @@ final class JobItems {
 	Map<String, AttributeValue> state(Job job, long version) {
 		Map<String, AttributeValue> item = new HashMap<>();
 		item.put(STATUS, s(job.status().name()));
+		// The tenant-status index's key moves with the status.
+		item.put(JobTable.TENANT_STATUS_SHARD, s(TenantIndexKeys.jobs(job.tenant(), job.status(), job.id())));
 		item.put(VERSION, n(version));
 		putIfPresent(item, STARTED_AT, job.startedAt());
 		putIfPresent(item, FINISHED_AT, job.finishedAt());
@@ -195,11 +206,11 @@ final class JobItems {
 		BatchItem batch = item.containsKey(BATCH_ID) ? new BatchItem(new BatchId(item.get(BATCH_ID).s()),
 				Long.parseLong(item.get(BATCH_SEQ).n()), item.get(CUSTOM_ID).s()) : null;
 		JobStatus status = JobStatus.valueOf(item.get(STATUS).s());
-		return new Job(new JobId(item.get(JobTable.KEY).s()), status, Long.parseLong(item.get(VERSION).n()),
-				payload(item, INPUT, INPUT_TYPE, INPUT_REF), string(item, ACCEPT), metadata, instant(item, CREATED_AT),
-				instant(item, STARTED_AT), instant(item, FINISHED_AT), instant(item, DEADLINE),
-				instant(item, LEASE_EXPIRES_AT), Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch,
-				status);
+		return new Job(new JobId(item.get(JobTable.KEY).s()), TenantId.orDefault(string(item, TENANT)), status,
+				Long.parseLong(item.get(VERSION).n()), payload(item, INPUT, INPUT_TYPE, INPUT_REF),
+				string(item, ACCEPT), metadata, instant(item, CREATED_AT), instant(item, STARTED_AT),
+				instant(item, FINISHED_AT), instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT),
+				Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch, status);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.inferq.store.dynamodb;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.concurrent.Futures;
@@ -10,15 +11,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * The one definition of the jobs table: its default name, key schema and TTL attribute.
- * The stand-ins, the LocalStack init hook, the deployment template and the apps all
- * follow it.
+ * The one definition of the jobs table: its default name, key schema, TTL attribute and
+ * secondary indexes. The stand-ins, the LocalStack init hook, the deployment template and
+ * the apps all follow it.
+ * <p>
+ * Two global secondary indexes list a tenant's own records, newest first, without a scan:
+ * {@value #TENANT_INDEX} by {@value #TENANT_SHARD} (jobs, batches and API keys) and
+ * {@value #TENANT_STATUS_INDEX} by {@value #TENANT_STATUS_SHARD} (jobs by status), both
+ * sorted by {@value #LIST_KEY}. Their partition keys end in one of
+ * {@value #TENANT_SHARDS} shards, the hash of the record's ID, so that one busy tenant is
+ * spread over as many index partitions (each takes about 1,000 writes a second) instead
+ * of throttling one. Both project only keys: a listing reads the records themselves,
+ * strongly consistent, by key.
  */
 public final class JobTable {
 
@@ -46,6 +59,39 @@ public final class JobTable {
 	 */
 	public static final String BUDGET_KEY_PREFIX = "budget#";
 
+	/**
+	 * The key prefix of API key records, followed by the SHA-256 (hex) of the key: the
+	 * key itself is never stored.
+	 */
+	public static final String API_KEY_PREFIX = "apikey#";
+
+	/** The index of a tenant's records, newest first. */
+	public static final String TENANT_INDEX = "by-tenant";
+
+	/** The index of a tenant's jobs in one status, newest first. */
+	public static final String TENANT_STATUS_INDEX = "by-tenant-status";
+
+	/**
+	 * {@value #TENANT_INDEX}'s partition key: {@code job#<tenant>#<shard>},
+	 * {@code batch#<tenant>#<shard>} or {@code apikey#all}.
+	 */
+	public static final String TENANT_SHARD = "tenantShard";
+
+	/**
+	 * {@value #TENANT_STATUS_INDEX}'s partition key:
+	 * {@code job#<tenant>#<STATUS>#<shard>}; it moves with the job's status.
+	 */
+	public static final String TENANT_STATUS_SHARD = "tenantStatusShard";
+
+	/**
+	 * Both indexes' sort key: the creation time in epoch milliseconds, 13 digits, then
+	 * {@code #} and the record's ID, so that it is unique and sorts by age.
+	 */
+	public static final String LIST_KEY = "listKey";
+
+	/** How many index partitions one tenant's records are spread over. */
+	public static final int TENANT_SHARDS = 8;
+
 	private static final Logger logger = LoggerFactory.getLogger(JobTable.class);
 
 	private JobTable() {
@@ -56,10 +102,36 @@ public final class JobTable {
 		return CreateTableRequest.builder()
 			.tableName(tableName)
 			.keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
-			.attributeDefinitions(
-					AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
+			.attributeDefinitions(stringAttribute(KEY), stringAttribute(TENANT_SHARD),
+					stringAttribute(TENANT_STATUS_SHARD), stringAttribute(LIST_KEY))
+			.globalSecondaryIndexes(index(TENANT_INDEX, TENANT_SHARD), index(TENANT_STATUS_INDEX, TENANT_STATUS_SHARD))
 			.billingMode(BillingMode.PAY_PER_REQUEST)
 			.build();
+	}
+
+	private static AttributeDefinition stringAttribute(String name) {
+		return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+	}
+
+	private static GlobalSecondaryIndex index(String name, String partitionKey) {
+		return GlobalSecondaryIndex.builder()
+			.indexName(name)
+			.keySchema(KeySchemaElement.builder().attributeName(partitionKey).keyType(KeyType.HASH).build(),
+					KeySchemaElement.builder().attributeName(LIST_KEY).keyType(KeyType.RANGE).build())
+			.projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+			.build();
+	}
+
+	/** The shard of the record with ID {@code id}, 0 to {@link #TENANT_SHARDS} - 1. */
+	public static int shardOf(String id) {
+		return Math.floorMod(id.hashCode(), TENANT_SHARDS);
+	}
+
+	/**
+	 * The {@value #LIST_KEY} of a record with ID {@code id} created at {@code createdAt}.
+	 */
+	public static String listKey(Instant createdAt, String id) {
+		return String.format("%013d#%s", createdAt.toEpochMilli(), id);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import io.inferq.config.InferqAwsProperties;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,17 +46,24 @@ class CloudFormationTemplateTest {
 	/** The worker's sources: infra does not depend on the worker module. */
 	private static final Path WORKER_SOURCES = Path.of("..", "worker", "src", "main", "java");
 
+	/** The API's sources: infra does not depend on the api module either. */
+	private static final Path API_SOURCES = Path.of("..", "api", "src", "main", "java");
+
 	/** The worker's class that writes the backlog metric, and names it. */
 	private static final String METRIC_WRITER = "CloudWatchBacklogMetricWriter";
 
 	/** Spring Boot's and Spring Cloud AWS's own properties the template sets. */
 	private static final Map<String, String> SPRING_VARIABLES = Map.of("SERVER_ADDRESS", "server.address",
 			"MANAGEMENT_SERVER_PORT", "management.server.port", "MANAGEMENT_SERVER_ADDRESS",
-			"management.server.address", "SPRING_CLOUD_AWS_REGION_STATIC", "spring.cloud.aws.region.static");
+			"management.server.address", "SPRING_CLOUD_AWS_REGION_STATIC", "spring.cloud.aws.region.static",
+			"SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI",
+			"spring.security.oauth2.resourceserver.jwt.issuer-uri");
 
 	private static Map<String, Object> template;
 
 	private static AppSources worker;
+
+	private static AppSources api;
 
 	@BeforeAll
 	static void parseTemplate() throws IOException {
@@ -63,6 +71,7 @@ class CloudFormationTemplateTest {
 			template = new Yaml().load(reader);
 		}
 		worker = AppSources.parse(WORKER_SOURCES);
+		api = AppSources.parse(API_SOURCES);
 	}
 
 	@Test
@@ -93,13 +102,102 @@ class CloudFormationTemplateTest {
 		assertThat(table.get("TableName")).isEqualTo(ref("TableName"));
 		assertThat(list(table.get("KeySchema")))
 			.containsExactly(Map.of("AttributeName", JobTable.KEY, "KeyType", "HASH"));
+		CreateTableRequest definition = JobTable.createTableRequest("jobs");
 		assertThat(list(table.get("AttributeDefinitions")))
-			.containsExactly(Map.of("AttributeName", JobTable.KEY, "AttributeType", "S"));
+			.containsExactlyInAnyOrderElementsOf(definition.attributeDefinitions()
+				.stream()
+				.map((attribute) -> Map.of("AttributeName", attribute.attributeName(), "AttributeType",
+						attribute.attributeTypeAsString()))
+				.toList());
+		assertThat(list(table.get("GlobalSecondaryIndexes")))
+			.containsExactlyInAnyOrderElementsOf(definition.globalSecondaryIndexes()
+				.stream()
+				.map((index) -> Map.of("IndexName", index.indexName(), "KeySchema", index.keySchema()
+					.stream()
+					.map((key) -> Map.of("AttributeName", key.attributeName(), "KeyType", key.keyTypeAsString()))
+					.toList(), "Projection", Map.of("ProjectionType", index.projection().projectionTypeAsString())))
+				.toList());
 		assertThat(table.get("BillingMode")).isEqualTo(JobTable.createTableRequest("jobs").billingModeAsString());
 		assertThat(table.get("TimeToLiveSpecification"))
 			.isEqualTo(Map.of("AttributeName", JobTable.TTL_ATTRIBUTE, "Enabled", true));
 		assertThat(table.get("PointInTimeRecoverySpecification")).isEqualTo(Map.of("PointInTimeRecoveryEnabled", true));
-		assertThat(table.get("SSESpecification")).isEqualTo(Map.of("SSEEnabled", true));
+		assertThat(table.get("SSESpecification"))
+			.isEqualTo(Map.of("SSEEnabled", true, "SSEType", "KMS", "KMSMasterKeyId", ref("DataKey")));
+	}
+
+	@Test
+	void queuesAndTable_shouldBeEncryptedWithTheStacksKmsKey_whichOutlivesTheStackLikeTheTable() {
+		for (String queue : List.of("JobsQueue", "BulkJobsQueue", "DeadLetterQueue")) {
+			assertThat(properties(queue)).as(queue)
+				.containsEntry("KmsMasterKeyId", ref("DataKey"))
+				.doesNotContainKey("SqsManagedSseEnabled");
+		}
+		assertThat(resource("DataKey")).containsEntry("DeletionPolicy", "Retain");
+		assertThat(properties("DataKey")).containsEntry("EnableKeyRotation", true);
+		for (String app : List.of("api", "worker")) {
+			assertThat(allowStatements(taskRoleOf(app)))
+				.filteredOn((statement) -> actions(statement).stream().anyMatch((action) -> action.startsWith("kms:")))
+				.singleElement()
+				.satisfies((statement) -> {
+					assertThat(statement.get("Resource")).isEqualTo(getAtt("DataKey", "Arn"));
+					assertThat(map(statement.get("Condition"))).containsKey("StringEquals");
+				});
+		}
+	}
+
+	@Test
+	void loadBalancer_shouldEndTlsOnly_withTheGivenCertificate() {
+		Map<String, Object> listener = properties("ApiListener");
+
+		assertThat(number(listener.get("Port"))).isEqualTo(443);
+		assertThat(listener.get("Protocol")).isEqualTo("HTTPS");
+		assertThat(list(listener.get("Certificates"))).containsExactly(Map.of("CertificateArn", ref("CertificateArn")));
+		assertThat(map(map(template.get("Parameters")).get("CertificateArn"))).doesNotContainKey("Default");
+		assertThat(resourcesOfType("AWS::ElasticLoadBalancingV2::Listener")).hasSize(1);
+		assertThat(list(properties("LoadBalancerSecurityGroup").get("SecurityGroupIngress")))
+			.allSatisfy((rule) -> assertThat(number(map(rule).get("FromPort"))).isEqualTo(443));
+	}
+
+	@Test
+	void tasks_shouldRunWithoutPublicAddresses() {
+		for (String service : List.of("ApiService", "WorkerService")) {
+			Map<String, Object> network = map(
+					map(properties(service).get("NetworkConfiguration")).get("AwsvpcConfiguration"));
+			assertThat(network).as(service).containsEntry("AssignPublicIp", "DISABLED");
+		}
+		assertThat(map(template.get("Parameters"))).doesNotContainKey("AssignPublicIp");
+	}
+
+	@Test
+	void api_shouldValidateJwtsOfTheStacksUserPoolOrAGivenIssuer() {
+		Map<String, Object> environment = environment("api");
+		Map<String, Object> issuer = map(environment.get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI"));
+
+		assertThat(list(issuer.get("Fn::If")).get(0)).isEqualTo("CreatesUserPool");
+		assertThat(list(issuer.get("Fn::If")).get(2)).isEqualTo(ref("JwtIssuer"));
+		assertThat(environment.get("INFERQ_API_SECURITY_TENANT_CLAIM")).isEqualTo(ref("TenantClaim"));
+		assertThat(resource("UserPool")).containsEntry("Condition", "CreatesUserPool");
+		assertThat(allowStatements(taskRoleOf("api")))
+			.filteredOn((statement) -> actions(statement).contains("dynamodb:Query"))
+			.singleElement()
+			.satisfies((statement) -> assertThat(statement.get("Resource"))
+				.isEqualTo(Map.of("Fn::Sub", "${JobsTable.Arn}/index/*")));
+	}
+
+	@Test
+	void apiKeyAdminPolicy_shouldReachOnlyApiKeyRecords() {
+		List<Map<String, Object>> statements = list(
+				map(properties("ApiKeyAdminPolicy").get("PolicyDocument")).get("Statement"))
+			.stream()
+			.map(CloudFormationTemplateTest::map)
+			.toList();
+
+		assertThat(statements)
+			.filteredOn((statement) -> actions(statement).stream().anyMatch((action) -> action.startsWith("dynamodb:")))
+			.hasSize(2)
+			.allSatisfy((statement) -> assertThat(map(statement.get("Condition")).toString())
+				.contains("dynamodb:LeadingKeys")
+				.contains(JobTable.API_KEY_PREFIX));
 	}
 
 	@Test
@@ -130,6 +228,9 @@ class CloudFormationTemplateTest {
 		List<String> workerProperties = worker.configurationProperties();
 		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");
 		workerProperties.forEach((property) -> known.put(variable(property), property));
+		List<String> apiProperties = api.configurationProperties();
+		assertThat(apiProperties).as("the API's properties").contains("inferq.api.security.tenant-claim");
+		apiProperties.forEach((property) -> known.put(variable(property), property));
 		assertThat(workerProperties).as("the worker's cluster-wide budget settings")
 			.contains("inferq.worker.concurrency.mode", "inferq.worker.concurrency.cap");
 
@@ -138,7 +239,7 @@ class CloudFormationTemplateTest {
 		assertThat(set).isNotEmpty().allSatisfy((variable) -> {
 			assertThat(known)
 				.as("%s is not the environment form of a property of InferqAwsProperties or "
-						+ "of the worker's configuration properties (or a known Spring one)", variable)
+						+ "of the worker's or the API's configuration properties (or a known Spring one)", variable)
 				.containsKey(variable);
 			assertThat(bindsTo(variable, known.get(variable)))
 				.as("Spring Boot binds %s to %s", variable, known.get(variable))

@@ -28,6 +28,7 @@ import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
 import io.inferq.worker.concurrency.Lane;
 import io.inferq.worker.concurrency.LaneLimiter;
+import io.inferq.tenant.TenantId;
 import io.inferq.worker.concurrency.LimitAuthority;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
@@ -499,8 +500,8 @@ class JobRunnerTest {
 	}
 
 	private static Batch aBatch(BatchId id, BatchStatus status) {
-		return new Batch(id, status, 10, BatchCounts.NONE, Map.of(), NOW, NOW.plus(Duration.ofHours(6)), null, NOW,
-				null, null, null);
+		return new Batch(id, TenantId.DEFAULT, status, 10, BatchCounts.NONE, Map.of(), NOW,
+				NOW.plus(Duration.ofHours(6)), null, NOW, null, null, null);
 	}
 
 	private Job aStoredQueuedJob(BatchItem item) {
