@@ -381,7 +381,7 @@ class JobRunner {
 
 	/** The tenant whose share of a lane's permits the job waits in. */
 	private static String tenantOf(Job job) {
-		return Limiter.DEFAULT_TENANT;
+		return job.tenant().value();
 	}
 
 	private static JobError gaveUp(JobError last, int attempts) {
