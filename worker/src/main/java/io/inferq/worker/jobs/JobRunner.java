@@ -150,8 +150,7 @@ class JobRunner {
 			if (found.isPresent() || message.input() == null) {
 				return CompletableFuture.completedFuture(found);
 			}
-			Job job = Job.submit(message.jobId(), message.input(), message.accept(), message.metadata(),
-					this.clock.instant(), this.timeToStart);
+			Job job = message.newJob(this.clock.instant(), this.timeToStart);
 			logger.info("Job {} created from its queue message", job.id());
 			return Futures.recover(this.store.create(job).thenApply(Optional::of),
 					(failure) -> (failure instanceof JobAlreadyExistsException) ? this.store.find(job.id())
