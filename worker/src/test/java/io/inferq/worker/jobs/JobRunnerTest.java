@@ -28,6 +28,7 @@ import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
 import io.inferq.worker.concurrency.Lane;
 import io.inferq.worker.concurrency.LaneLimiter;
+import io.inferq.worker.concurrency.Limiter;
 import io.inferq.tenant.TenantId;
 import io.inferq.worker.concurrency.LimitAuthority;
 import io.inferq.worker.inference.InferenceClient;
@@ -350,6 +351,32 @@ class JobRunnerTest {
 		assertThat(waitingOutcome.join()).isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(this.store.get(waiting.id()).status()).isEqualTo(JobStatus.EXPIRED);
 		assertThat(this.model.invocations).hasValue(1);
+	}
+
+	@Test
+	void run_shouldWaitInTheJobsOwnTenantsTurn() {
+		java.util.List<String> tenants = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Limiter recording = new Limiter() {
+			@Override
+			public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
+				tenants.add(tenant);
+				return JobRunnerTest.this.limiter.acquire(lane, tenant);
+			}
+		};
+		JobRunner runner = new JobRunner(this.store,
+				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
+						Duration.ofSeconds(2)),
+				this.model, recording, this.retryPolicy, LEASE, Duration.ofHours(6), this.clock,
+				new SimpleMeterRegistry(), this.timers);
+		Job acme = this.store
+			.create(Job.submit(new TenantId("acme"), JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
+					Duration.ofHours(6)))
+			.join();
+		this.model.answers(OUTPUT);
+
+		assertThat(runner.run(JobMessage.of(acme.id()), Lane.BULK).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+
+		assertThat(tenants).containsExactly("acme");
 	}
 
 	@Test
