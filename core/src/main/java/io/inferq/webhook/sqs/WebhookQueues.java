@@ -29,8 +29,9 @@ public final class WebhookQueues {
 	public static final int MAX_RECEIVE_COUNT = 12;
 
 	/**
-	 * The queue's visibility timeout: above a delivery's time limit, so that a message
-	 * comes back only when its deliverer died.
+	 * The queue's default visibility timeout; the worker receives with its own, three
+	 * times its delivery timeout, so that a message comes back only when its deliverer
+	 * died.
 	 */
 	public static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
 

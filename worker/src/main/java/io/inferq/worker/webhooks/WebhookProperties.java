@@ -39,9 +39,9 @@ record WebhookProperties(@DefaultValue(WebhookQueues.DEFAULT_NAME) String queueN
 	static final String PREFIX = "inferq.worker.webhooks";
 
 	WebhookProperties {
-		if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(WebhookQueues.VISIBILITY_TIMEOUT) >= 0) {
-			throw new IllegalArgumentException(PREFIX + ".timeout must be positive and below the queue's visibility "
-					+ WebhookQueues.VISIBILITY_TIMEOUT + ", for example 10s; was " + timeout);
+		if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+			throw new IllegalArgumentException(
+					PREFIX + ".timeout must be from 1s to 1m, for example 10s; was " + timeout);
 		}
 		if (maxConcurrentDeliveries < 1) {
 			throw new IllegalArgumentException(PREFIX + ".max-concurrent-deliveries must be at least 1");
@@ -56,6 +56,14 @@ record WebhookProperties(@DefaultValue(WebhookQueues.DEFAULT_NAME) String queueN
 		}
 		// Fails at start with the block that is not one.
 		AddressPolicy.allowing(allowedAddresses);
+	}
+
+	/**
+	 * How long a received delivery stays invisible: three times the timeout, so that it
+	 * comes back soon after its worker died, and never while one still works on it.
+	 */
+	Duration visibility() {
+		return this.timeout.multipliedBy(3);
 	}
 
 	AddressPolicy addressPolicy() {

@@ -113,7 +113,7 @@ class WebhooksConfiguration {
 				.pollTimeout(worker.pollTimeout())
 				.componentsTaskExecutor(threads)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
-				.messageVisibility(WebhookQueues.VISIBILITY_TIMEOUT)
+				.messageVisibility(properties.visibility())
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
 				.listenerShutdownTimeout(properties.timeout().multipliedBy(2)))
 			.build();
