@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.batch.BatchId;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 
@@ -27,5 +28,15 @@ public interface WebhookOutbox {
 	 * mark is gone already.
 	 */
 	CompletableFuture<Void> clear(Job job);
+
+	/**
+	 * Claims the sending of a completed batch's event for {@code claimant}: every job of
+	 * the batch asks for a look at it, and several looks after its end would each send
+	 * the event; only the claimant sends it (and may retry). Completes with whether
+	 * {@code claimant} holds the claim: it is the first to ask, or asked before.
+	 * @param claimant stable across retries of one attempt to send, such as a queue
+	 * message's ID
+	 */
+	CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant);
 
 }

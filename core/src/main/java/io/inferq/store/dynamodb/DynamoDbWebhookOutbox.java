@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.batch.BatchId;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -18,9 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@link WebhookOutbox} on the jobs table: the marks are the {@value JobTable#OUTBOX} and
  * {@value JobTable#OUTBOX_AT} attributes {@link JobItems} writes with a job's outcome,
  * read through the sparse {@value JobTable#OUTBOX_INDEX} index (one {@code Query} per
- * shard) and removed by an {@code UpdateItem} conditional on the mark's value.
+ * shard) and removed by an {@code UpdateItem} conditional on the mark's value. A batch's
+ * event is claimed on its record ({@value #EVENT_CLAIMED_BY}), conditionally.
  */
 public class DynamoDbWebhookOutbox implements WebhookOutbox {
+
+	/** The batch record's attribute naming who sends its completion event. */
+	static final String EVENT_CLAIMED_BY = "webhookClaimedBy";
 
 	private final DynamoDbAsyncClient dynamoDb;
 
@@ -74,6 +79,20 @@ public class DynamoDbWebhookOutbox implements WebhookOutbox {
 			.thenApply((response) -> null);
 		return Futures.recover(cleared, (failure) -> (failure instanceof ConditionalCheckFailedException)
 				? CompletableFuture.completedFuture(null) : Futures.failed(failure));
+	}
+
+	@Override
+	public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant) {
+		CompletableFuture<Boolean> claimed = this.dynamoDb
+			.updateItem((update) -> update.tableName(this.tableName)
+				.key(BatchItems.key(batch))
+				.updateExpression("SET #by = :me")
+				.conditionExpression("attribute_exists(#id) AND (attribute_not_exists(#by) OR #by = :me)")
+				.expressionAttributeNames(Map.of("#by", EVENT_CLAIMED_BY, "#id", JobTable.KEY))
+				.expressionAttributeValues(Map.of(":me", AttributeValue.fromS(claimant))))
+			.thenApply((response) -> true);
+		return Futures.recover(claimed, (failure) -> (failure instanceof ConditionalCheckFailedException)
+				? CompletableFuture.completedFuture(false) : Futures.failed(failure));
 	}
 
 }

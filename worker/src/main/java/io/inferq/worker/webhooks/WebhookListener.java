@@ -18,6 +18,7 @@ import io.inferq.webhook.TenantWebhooks.TenantWebhook;
 import io.inferq.webhook.WebhookEvent;
 import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookMessageCodec;
+import io.inferq.webhook.WebhookOutbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,9 @@ import org.springframework.messaging.handler.annotation.Header;
  * connection) leaves the message to come back after a doubling backoff, through its
  * visibility, until the queue's redrive policy dead-letters it. A callback whose host
  * resolves to an address the policy refuses is dropped at once, never called. A batch to
- * look at is read (strongly consistent): if every job has ended its event is sent, else
- * the message is dropped (a later job's end will look again).
+ * look at is read (strongly consistent): if every job has ended, the first message to see
+ * it claims the event ({@link WebhookOutbox#claimBatchEvent}) and sends it; otherwise, or
+ * if another claimed it, the message is dropped (a later job's end will look again).
  * <p>
  * Asynchronous and bounded: the container holds at most {@code max-concurrent-deliveries}
  * messages, on threads of its own, apart from the jobs' listeners.
@@ -45,6 +47,8 @@ class WebhookListener {
 
 	private final BatchStore batches;
 
+	private final WebhookOutbox outbox;
+
 	private final WebhookProperties properties;
 
 	private final Clock clock;
@@ -52,7 +56,8 @@ class WebhookListener {
 	private final MeterRegistry meters;
 
 	WebhookListener(WebhookDeliverer deliverer, AsyncLoadingCache<TenantId, TenantWebhook> secrets, BatchStore batches,
-			WebhookProperties properties, Clock clock, MeterRegistry meters) {
+			WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
+		this.outbox = outbox;
 		this.deliverer = deliverer;
 		this.secrets = secrets;
 		this.batches = batches;
@@ -65,7 +70,8 @@ class WebhookListener {
 			factory = "webhookSqsListenerContainerFactory")
 	CompletableFuture<Void> onMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
-					required = false) Integer receiveCount) {
+					required = false) Integer receiveCount,
+			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId) {
 		int receives = (receiveCount != null) ? receiveCount : 1;
 		WebhookMessage message;
 		try {
@@ -75,7 +81,7 @@ class WebhookListener {
 			logger.warn("Malformed webhook message, leaving it for the dead-letter queue: {}", ex.getMessage());
 			return retryLater(visibility, Duration.ofSeconds(1));
 		}
-		return eventOf(message).thenCompose((event) -> {
+		return eventOf(message, messageId).thenCompose((event) -> {
 			if (event == null) {
 				return CompletableFuture.completedFuture((Integer) null);
 			}
@@ -101,14 +107,18 @@ class WebhookListener {
 	}
 
 	/** The event to send, or {@code null} if there is none (yet). */
-	private CompletableFuture<WebhookEvent> eventOf(WebhookMessage message) {
+	private CompletableFuture<WebhookEvent> eventOf(WebhookMessage message, String messageId) {
 		if (message.event() != null) {
 			return CompletableFuture.completedFuture(message.event());
 		}
-		return this.batches.find(message.batch())
-			.thenApply((found) -> found.filter(WebhookListener::isComplete)
-				.map((batch) -> WebhookEvent.of(batch, this.clock.instant()))
-				.orElse(null));
+		return this.batches.find(message.batch()).thenCompose((found) -> {
+			if (found.isEmpty() || !isComplete(found.get())) {
+				return CompletableFuture.completedFuture(null);
+			}
+			// Only one look at a completed batch sends its event (retrying as needed).
+			return this.outbox.claimBatchEvent(message.batch(), (messageId != null) ? messageId : "unknown")
+				.thenApply((claimed) -> claimed ? WebhookEvent.of(found.get(), this.clock.instant()) : null);
+		});
 	}
 
 	/** Every job of an accepted batch has ended. */

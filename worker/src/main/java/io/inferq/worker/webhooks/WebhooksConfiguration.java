@@ -90,12 +90,12 @@ class WebhooksConfiguration {
 
 	@Bean
 	WebhookListener webhookListener(WebhookDeliverer deliverer, TenantWebhooks tenantWebhooks, BatchStore batches,
-			WebhookProperties properties, Clock clock, MeterRegistry meters) {
+			WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
 		AsyncLoadingCache<TenantId, TenantWebhook> secrets = Caffeine.newBuilder()
 			.expireAfterWrite(SECRET_CACHE)
 			.maximumSize(10_000)
 			.buildAsync((tenant, executor) -> tenantWebhooks.of(tenant));
-		return new WebhookListener(deliverer, secrets, batches, properties, clock, meters);
+		return new WebhookListener(deliverer, secrets, batches, outbox, properties, clock, meters);
 	}
 
 	@Bean
