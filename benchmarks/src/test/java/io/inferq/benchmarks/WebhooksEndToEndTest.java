@@ -95,11 +95,12 @@ class WebhooksEndToEndTest {
 
 			Map<String, String> halting = new HashMap<>(this.system.workerProperties());
 			halting.put("inferq.worker.webhooks.halt-after-outcomes", "30");
-			try (WorkerProcess first = WorkerProcess.start(halting, this.logs.resolve("first.log"))) {
+			// Both start at once (a JVM start is the slowest part here); the first halts
+			// after its 30th outcome, whose event only the second's sweeper can send.
+			try (WorkerProcess first = WorkerProcess.start(halting, this.logs.resolve("first.log"));
+					WorkerProcess second = WorkerProcess.start(this.system.workerProperties(),
+							this.logs.resolve("second.log"))) {
 				await().atMost(Duration.ofSeconds(40)).until(() -> !first.isAlive());
-			}
-			try (WorkerProcess second = WorkerProcess.start(this.system.workerProperties(),
-					this.logs.resolve("second.log"))) {
 				List<String> expected = new ArrayList<>(jobs.stream().map((id) -> "evt_job_" + id).toList());
 				expected.add("evt_batch_" + batchId);
 				await().atMost(Duration.ofSeconds(45))
