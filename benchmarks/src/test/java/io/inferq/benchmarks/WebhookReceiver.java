@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,7 +112,7 @@ final class WebhookReceiver implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.stop(0);
-		((java.util.concurrent.ExecutorService) this.server.getExecutor()).shutdownNow();
+		((ExecutorService) this.server.getExecutor()).shutdownNow();
 	}
 
 }

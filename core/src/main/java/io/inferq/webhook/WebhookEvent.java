@@ -1,6 +1,7 @@
 package io.inferq.webhook;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 import io.inferq.batch.Batch;
@@ -40,7 +41,7 @@ public record WebhookEvent(String id, String type, String body) {
 		if (!job.isTerminal()) {
 			throw new IllegalArgumentException("Job " + job.id() + " is " + job.status() + ": it owes no event yet");
 		}
-		String type = "job." + job.status().name().toLowerCase(java.util.Locale.ROOT);
+		String type = "job." + job.status().name().toLowerCase(Locale.ROOT);
 		ObjectNode data = json.createObjectNode();
 		data.put("id", job.id().value());
 		data.put("status", job.status().name());
