@@ -90,6 +90,8 @@ public final class LocalSystem implements AutoCloseable {
 
 		Map<String, String> worker = new LinkedHashMap<>(shared);
 		worker.put("inferq.worker.endpoint-name", endpointName);
+		worker.put("inferq.worker.webhooks.queue-name", prefix + "-webhooks");
+		worker.put("inferq.worker.webhooks.dead-letter-queue-name", prefix + "-webhooks-dlq");
 		worker.put("inferq.worker.concurrency.instances", Integer.toString(instances));
 		// Short receives, so that a stopping worker does not wait long for its last one.
 		worker.put("inferq.worker.poll-timeout", "1s");

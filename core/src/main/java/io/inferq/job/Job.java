@@ -1,5 +1,6 @@
 package io.inferq.job;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -40,10 +41,15 @@ import io.inferq.tenant.TenantId;
  * @param storedStatus the status as stored at {@code version}, or {@code null} before the
  * job was ever stored; a store uses it to move the batch's counters from the stored
  * status to the new one
+ * @param callback where the job's completion event is sent, or {@code null} for none; for
+ * a job of a batch, where its batch's completion event is sent (the job's end is what may
+ * complete the batch). A job that ends with a callback is marked for the webhook outbox
+ * in the same write (see {@code io.inferq.webhook})
  */
 public record Job(JobId id, TenantId tenant, JobStatus status, long version, Payload input, String accept,
 		Map<String, String> metadata, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline,
-		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus) {
+		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus,
+		URI callback) {
 
 	public Job {
 		Objects.requireNonNull(id, "id");
@@ -74,7 +80,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public static Job submit(TenantId tenant, JobId id, Payload input, String accept, Map<String, String> metadata,
 			Instant now, Duration timeToStart) {
 		return new Job(id, tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart),
-				null, 0, null, null, null, null);
+				null, 0, null, null, null, null, null);
 	}
 
 	/**
@@ -96,7 +102,17 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 			Map<String, String> metadata, Instant now, Duration timeToStart) {
 		Objects.requireNonNull(batch, "batch");
 		return new Job(batch.jobId(), tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
-				now.plus(timeToStart), null, 0, null, null, batch, null);
+				now.plus(timeToStart), null, 0, null, null, batch, null, null);
+	}
+
+	/**
+	 * This job with its completion event sent to {@code callback} ({@code null} for
+	 * none); set before the job is first stored, not a change of state.
+	 */
+	public Job withCallback(URI callback) {
+		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
+				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
+				this.output, this.error, this.batch, this.storedStatus, callback);
 	}
 
 	/** Whether the job was enqueued with a batch. */
@@ -185,7 +201,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		}
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts,
-				this.output, this.error, this.batch, this.storedStatus);
+				this.output, this.error, this.batch, this.storedStatus, this.callback);
 	}
 
 	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
@@ -209,7 +225,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withVersion(long newVersion) {
 		return new Job(this.id, this.tenant, this.status, newVersion, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.status);
+				this.output, this.error, this.batch, this.status, this.callback);
 	}
 
 	/**
@@ -220,7 +236,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		Objects.requireNonNull(sameInput, "sameInput");
 		return new Job(this.id, this.tenant, this.status, this.version, sameInput, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.storedStatus);
+				this.output, this.error, this.batch, this.storedStatus, this.callback);
 	}
 
 	/**
@@ -230,7 +246,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withOutput(Payload sameOutput) {
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				sameOutput, this.error, this.batch, this.storedStatus);
+				sameOutput, this.error, this.batch, this.storedStatus, this.callback);
 	}
 
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
@@ -240,7 +256,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		}
 		return new Job(this.id, this.tenant, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
 				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError, this.batch,
-				this.storedStatus);
+				this.storedStatus, this.callback);
 	}
 
 }

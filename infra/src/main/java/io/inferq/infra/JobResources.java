@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.inferq.message.sqs.JobQueues;
+import io.inferq.webhook.sqs.WebhookQueues;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -19,9 +20,10 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * Creates the jobs table, queues and payloads bucket in an {@link AwsEnvironment},
- * exactly as core's {@link JobTable}, {@link JobQueues} and {@link PayloadBucket} define
- * them, under their default names.
+ * Creates the jobs table, queues (the webhook delivery queues among them) and payloads
+ * bucket in an {@link AwsEnvironment}, exactly as core's {@link JobTable},
+ * {@link JobQueues}, {@link WebhookQueues} and {@link PayloadBucket} define them, under
+ * their default names.
  */
 public final class JobResources {
 
@@ -52,11 +54,13 @@ public final class JobResources {
 					.httpClient(http)
 					.build();
 				S3AsyncClient s3 = s3(environment).httpClient(http).build()) {
-			CompletableFuture.allOf(JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME),
-					JobQueues.createIfAbsent(sqs, JobQueues.DEFAULT_NAME, JobQueues.DEFAULT_BULK_NAME,
-							JobQueues.DEFAULT_DLQ_NAME),
-					PayloadBucket.createIfAbsent(s3, PayloadBucket.DEFAULT_NAME, PayloadBucket.DEFAULT_PREFIX,
-							RETENTION))
+			CompletableFuture
+				.allOf(JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME),
+						JobQueues.createIfAbsent(sqs, JobQueues.DEFAULT_NAME, JobQueues.DEFAULT_BULK_NAME,
+								JobQueues.DEFAULT_DLQ_NAME),
+						WebhookQueues.createIfAbsent(sqs, WebhookQueues.DEFAULT_NAME, WebhookQueues.DEFAULT_DLQ_NAME),
+						PayloadBucket.createIfAbsent(s3, PayloadBucket.DEFAULT_NAME, PayloadBucket.DEFAULT_PREFIX,
+								RETENTION))
 				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
 import io.inferq.api.web.RetryAfter;
@@ -57,7 +58,10 @@ class BatchController {
 
 	private final ApiProperties properties;
 
-	BatchController(BatchService batches, ApiProperties properties) {
+	private final Callbacks callbacks;
+
+	BatchController(BatchService batches, ApiProperties properties, Callbacks callbacks) {
+		this.callbacks = callbacks;
 		this.batches = batches;
 		this.properties = properties;
 	}
@@ -103,10 +107,15 @@ class BatchController {
 					required = false) Long contentLength,
 			@Parameter(description = "Makes retries safe: a retry with the same key and body gets the first "
 					+ "request's batch; 1 to 255 printable ASCII characters") @RequestHeader(
-							name = IdempotencyKey.HEADER, required = false) String idempotencyKey)
+							name = IdempotencyKey.HEADER, required = false) String idempotencyKey,
+			@Parameter(description = "Where the batch's batch.completed webhook goes once every job has ended "
+					+ "(http or https, at most 2048 characters); default: your endpoint (GET /v1/webhook), if set") @RequestParam(
+							required = false) String callbackUrl)
 			throws IOException {
+		URI callback = this.callbacks.parse(callbackUrl);
 		BatchService.Accepted accepted = this.batches.enqueue(caller, MediaType.parseMediaType(contentType),
-				contentType, body, (contentLength != null) ? contentLength : -1, IdempotencyKey.of(idempotencyKey));
+				contentType, body, (contentLength != null) ? contentLength : -1, IdempotencyKey.of(idempotencyKey),
+				callback);
 		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 			.location(URI.create(BatchService.PATH + "/" + accepted.batch().id()));
 		if (accepted.replayed()) {

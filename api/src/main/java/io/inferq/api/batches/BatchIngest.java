@@ -1,6 +1,7 @@
 package io.inferq.api.batches;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,13 +90,18 @@ final class BatchIngest {
 
 	private final LocatedInputs locatedInputs;
 
+	/** Where the batch's completion event goes; each job carries it. */
+	private final URI callback;
+
 	/**
 	 * @param queued the tenant's queued jobs and their limit as the batch began: the
 	 * batch may have as many items as there is room for
+	 * @param callback where the batch's completion event goes, or {@code null}
 	 */
 	BatchIngest(Batch batch, JobStore jobs, BatchStore batches, JobQueue queue, Clock clock,
-			ApiProperties.Batches limits, QueuedJobs queued, LocatedInputs locatedInputs) {
+			ApiProperties.Batches limits, QueuedJobs queued, LocatedInputs locatedInputs, URI callback) {
 		this.batch = batch;
+		this.callback = callback;
 		this.locatedInputs = locatedInputs;
 		this.jobs = jobs;
 		this.batches = batches;
@@ -143,9 +149,10 @@ final class BatchIngest {
 						"/customId");
 			}
 			JobSubmission submission = described(item);
-			chunk
-				.add(Job.submitInBatch(this.batch.tenant(), new BatchItem(id, seq, item.customId()), submission.input(),
-						submission.accept(), submission.metadata(), this.clock.instant(), submission.timeToStart()));
+			chunk.add(Job
+				.submitInBatch(this.batch.tenant(), new BatchItem(id, seq, item.customId()), submission.input(),
+						submission.accept(), submission.metadata(), this.clock.instant(), submission.timeToStart())
+				.withCallback(this.callback));
 			chunkBytes += submission.input().isStored() ? 0 : submission.input().size();
 			seq++;
 			if (chunk.size() == this.limits.chunkSize() || chunkBytes >= this.limits.chunkBytes().toBytes()) {

@@ -3,6 +3,7 @@ package io.inferq.api.batches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.stream.LongStream;
 
 import io.inferq.api.batches.BatchIngest.IngestFailedException;
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyException;
 import io.inferq.api.idempotency.IdempotencyKey;
@@ -95,6 +97,8 @@ class BatchService {
 
 	private final LocatedInputs locatedInputs;
 
+	private final Callbacks callbacks;
+
 	private final Outputs outputs;
 
 	private final BatchRefusal refusal;
@@ -105,7 +109,9 @@ class BatchService {
 
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
 			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
-			LocatedInputs locatedInputs, Outputs outputs, BatchRefusal refusal, BufferedBodies bodies, Quotas quotas) {
+			LocatedInputs locatedInputs, Outputs outputs, BatchRefusal refusal, BufferedBodies bodies, Quotas quotas,
+			Callbacks callbacks) {
+		this.callbacks = callbacks;
 		this.locatedInputs = locatedInputs;
 		this.outputs = outputs;
 		this.quotas = quotas;
@@ -130,20 +136,21 @@ class BatchService {
 	 * @param contentType {@code application/json} or {@code application/x-ndjson}
 	 */
 	Accepted enqueue(Caller caller, MediaType contentType, String contentTypeHeader, InputStream body,
-			long declaredLength, Optional<IdempotencyKey> key) throws IOException {
+			long declaredLength, Optional<IdempotencyKey> key, URI callback) throws IOException {
 		Fingerprint fingerprint = Fingerprint.of("POST", PATH, contentTypeHeader);
 		try (BatchItemSource source = MediaType.APPLICATION_JSON.isCompatibleWith(contentType)
 				? JsonBatchItems.read(body, declaredLength, this.properties.batches().maxJsonBodySize().toBytes(),
 						this.bodies, this.reader, this.metadataReader, fingerprint)
 				: new NdjsonBatchItems(body, this.reader, fingerprint)) {
-			return enqueue(caller, source, key);
+			return enqueue(caller, source, key, callback);
 		}
 	}
 
-	private Accepted enqueue(Caller caller, BatchItemSource source, Optional<IdempotencyKey> key) {
+	private Accepted enqueue(Caller caller, BatchItemSource source, Optional<IdempotencyKey> key, URI requested) {
 		TenantId tenant = caller.tenant();
 		IdempotencyRecord claim = null;
 		BatchId id = BatchId.random();
+		URI callback = await(this.callbacks.resolve(tenant, requested), id);
 		if (key.isPresent()) {
 			Claim claimed = claim(key.get().stored(tenant, SCOPE), id);
 			if (claimed.replay() != null) {
@@ -161,7 +168,7 @@ class BatchService {
 			throw ex;
 		}
 		BatchIngest ingest = new BatchIngest(batch, this.jobs, this.batches, this.lanes.bulk(), this.clock,
-				this.properties.batches(), this.quotas.queuedJobs(caller), this.locatedInputs);
+				this.properties.batches(), this.quotas.queuedJobs(caller), this.locatedInputs, callback);
 		try {
 			long total = ingest.run(source);
 			this.quotas.queued(caller, total);

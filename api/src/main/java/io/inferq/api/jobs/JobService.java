@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.idempotency.IdempotencyException;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
@@ -62,8 +63,11 @@ class JobService {
 
 	private final LocatedInputs locatedInputs;
 
+	private final Callbacks callbacks;
+
 	JobService(JobStore store, JobQueue queue, IdempotencyStore idempotency, BatchStore batches, Clock clock,
-			ApiProperties properties, LocatedInputs locatedInputs) {
+			ApiProperties properties, LocatedInputs locatedInputs, Callbacks callbacks) {
+		this.callbacks = callbacks;
 		this.store = store;
 		this.batches = batches;
 		this.queue = queue;
@@ -79,9 +83,11 @@ class JobService {
 	 * message, and the problem names it ({@code jobId}).
 	 */
 	CompletableFuture<Job> submit(TenantId tenant, JobSubmission submission) {
-		return this.locatedInputs.describe(submission).thenCompose((described) -> {
-			Job job = Job.submit(tenant, JobId.random(), described.input(), described.accept(), described.metadata(),
-					this.clock.instant(), described.timeToStart());
+		return withCallback(tenant, submission).thenCompose((described) -> {
+			Job job = Job
+				.submit(tenant, JobId.random(), described.input(), described.accept(), described.metadata(),
+						this.clock.instant(), described.timeToStart())
+				.withCallback(described.callback());
 			return create(job).thenCompose((created) -> enqueue(created, null));
 		});
 	}
@@ -96,8 +102,18 @@ class JobService {
 	 * @param fingerprint the request's fingerprint
 	 */
 	CompletableFuture<Submitted> submit(TenantId tenant, JobSubmission submission, String key, String fingerprint) {
-		return this.locatedInputs.describe(submission)
+		return withCallback(tenant, submission)
 			.thenCompose((described) -> submitOnce(tenant, described, key, fingerprint));
+	}
+
+	/**
+	 * The submission with its input described and its callback resolved: the request's,
+	 * or the tenant's default endpoint.
+	 */
+	private CompletableFuture<JobSubmission> withCallback(TenantId tenant, JobSubmission submission) {
+		return this.locatedInputs.describe(submission)
+			.thenCompose((described) -> this.callbacks.resolve(tenant, described.callback())
+				.thenApply(described::withCallback));
 	}
 
 	private CompletableFuture<Submitted> submitOnce(TenantId tenant, JobSubmission submission, String key,
@@ -145,8 +161,10 @@ class JobService {
 	}
 
 	private static Job job(TenantId tenant, JobId id, JobSubmission submission, Instant now) {
-		return Job.submit(tenant, id, submission.input(), submission.accept(), submission.metadata(), now,
-				submission.timeToStart());
+		return Job
+			.submit(tenant, id, submission.input(), submission.accept(), submission.metadata(), now,
+					submission.timeToStart())
+			.withCallback(submission.callback());
 	}
 
 	/**

@@ -37,7 +37,7 @@ public class LocatedInputs {
 		return Futures.recover(
 				this.payloads.describe(submission.input(), max)
 					.thenApply((input) -> new JobSubmission(input, submission.accept(), submission.metadata(),
-							submission.timeToStart())),
+							submission.timeToStart(), submission.callback())),
 				(failure) -> Futures.failed(PayloadFailures.problem(failure, max, this.properties)));
 	}
 

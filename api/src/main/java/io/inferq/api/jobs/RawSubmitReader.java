@@ -2,6 +2,7 @@ package io.inferq.api.jobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class RawSubmitReader {
 	private static final String METADATA = "metadata.";
 
 	private static final String OPTIONS = "a raw-body submit takes the query parameters 'accept', 'timeToStart', "
-			+ "'metadata.KEY' and 'raw'";
+			+ "'callbackUrl', 'metadata.KEY' and 'raw'";
 
 	private final SubmitRequestReader reader;
 
@@ -67,6 +68,7 @@ final class RawSubmitReader {
 		String type = SubmitRequestReader.mediaType(contentType, "Content-Type", true);
 		String accept = null;
 		Duration timeToStart = null;
+		URI callback = null;
 		Map<String, String> pairs = new TreeMap<>();
 		for (Map.Entry<String, List<String>> option : options.entrySet()) {
 			String name = option.getKey();
@@ -80,6 +82,9 @@ final class RawSubmitReader {
 			else if (name.equals("timeToStart")) {
 				timeToStart = this.reader.timeToStart(value);
 			}
+			else if (name.equals("callbackUrl")) {
+				callback = this.reader.callback(value);
+			}
 			else if (name.startsWith(METADATA)) {
 				pairs.put(name.substring(METADATA.length()), value);
 			}
@@ -88,8 +93,9 @@ final class RawSubmitReader {
 			}
 		}
 		byte[] bytes = read(body, declaredLength);
-		JobSubmission submission = this.reader.submission(new Payload(bytes, type), accept, this.metadata.read(pairs),
-				timeToStart);
+		JobSubmission submission = this.reader
+			.submission(new Payload(bytes, type), accept, this.metadata.read(pairs), timeToStart)
+			.withCallback(callback);
 		return new RawSubmission(submission, type, options);
 	}
 

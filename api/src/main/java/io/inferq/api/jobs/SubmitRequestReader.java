@@ -3,6 +3,7 @@ package io.inferq.api.jobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.web.BufferedBodies;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
@@ -19,6 +21,7 @@ import tools.jackson.core.JsonToken;
 
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,8 +47,8 @@ public class SubmitRequestReader {
 	private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
 	private static final String FIELDS = "a job request has 'input' (any JSON value), or 'inputBase64' or "
-			+ "'inputLocation' (s3://bucket/key) with 'contentType', and optionally 'accept', 'metadata' and "
-			+ "'timeToStart'";
+			+ "'inputLocation' (s3://bucket/key) with 'contentType', and optionally 'accept', 'metadata', "
+			+ "'timeToStart' and 'callbackUrl'";
 
 	private static final String ITEM_FIELDS = "a batch item has 'customId' and, as a job request, 'input' (any JSON "
 			+ "value), or 'inputBase64' or 'inputLocation' (s3://bucket/key) with 'contentType', and optionally "
@@ -57,7 +60,15 @@ public class SubmitRequestReader {
 
 	private final BufferedBodies bodies;
 
+	private final Callbacks callbacks;
+
 	SubmitRequestReader(ApiProperties properties, BufferedBodies bodies) {
+		this(properties, bodies, Callbacks.publicOnly());
+	}
+
+	@Autowired
+	SubmitRequestReader(ApiProperties properties, BufferedBodies bodies, Callbacks callbacks) {
+		this.callbacks = callbacks;
 		this.properties = properties;
 		this.bodies = bodies;
 		this.metadata = new MetadataReader(properties.metadata());
@@ -191,6 +202,12 @@ public class SubmitRequestReader {
 				case "accept" -> fields.accept = mediaType(string(parser, token, name), name, false);
 				case "metadata" -> fields.metadata = this.metadata.read(parser, token);
 				case "timeToStart" -> fields.timeToStart = timeToStart(parser, token);
+				case "callbackUrl" -> {
+					if (item) {
+						throw unknownField(name, ITEM_FIELDS);
+					}
+					fields.callback = this.callbacks.parse(string(parser, token, name));
+				}
 				case "customId" -> {
 					if (!item) {
 						throw unknownField(name, FIELDS);
@@ -232,7 +249,7 @@ public class SubmitRequestReader {
 		}
 		Payload input = (fields.input != null) ? jsonInput(fields)
 				: (fields.inputBase64 != null) ? binaryInput(fields) : locatedInput(fields);
-		return submission(input, fields.accept, fields.metadata, fields.timeToStart);
+		return submission(input, fields.accept, fields.metadata, fields.timeToStart).withCallback(fields.callback);
 	}
 
 	/**
@@ -245,7 +262,15 @@ public class SubmitRequestReader {
 			throw inputTooLarge(input.size(), maxInputBytes);
 		}
 		return new JobSubmission(input, accept, metadata,
-				(timeToStart != null) ? timeToStart : this.properties.defaultTimeToStart());
+				(timeToStart != null) ? timeToStart : this.properties.defaultTimeToStart(), null);
+	}
+
+	/**
+	 * The callback URL {@code value} names.
+	 * @throws org.springframework.web.ErrorResponseException 400 if it is not acceptable
+	 */
+	URI callback(String value) {
+		return this.callbacks.parse(value);
 	}
 
 	static RequestTooLargeException inputTooLarge(long size, long maxInputBytes) {
@@ -405,6 +430,8 @@ public class SubmitRequestReader {
 		private Duration timeToStart;
 
 		private String customId;
+
+		private URI callback;
 
 	}
 

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.quota.QuotaProperties;
 import io.inferq.api.quota.Quotas;
 import io.inferq.api.security.SecurityConfiguration;
@@ -49,6 +50,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 	@TestConfiguration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class })
 	class Configuration {
+
+		/** Callbacks to public addresses, no tenant with a default endpoint. */
+		@Bean
+		Callbacks callbacks() {
+			return Callbacks.publicOnly();
+		}
 
 		/** No tenant has jobs queued, as far as the quotas can tell. */
 		@Bean

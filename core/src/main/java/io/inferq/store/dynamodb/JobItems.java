@@ -1,5 +1,6 @@
 package io.inferq.store.dynamodb;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,13 +72,15 @@ final class JobItems {
 
 	private static final String CUSTOM_ID = "customId";
 
+	private static final String CALLBACK = "callback";
+
 	/**
 	 * The attributes a change of state writes; the rest (the input, the request, the
 	 * batch) are written once, when the job is created.
 	 */
 	static final List<String> STATE = List.of(STATUS, VERSION, STARTED_AT, FINISHED_AT, LEASE_EXPIRES_AT, ATTEMPTS,
 			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, JobTable.TTL_ATTRIBUTE,
-			JobTable.TENANT_STATUS_SHARD);
+			JobTable.TENANT_STATUS_SHARD, JobTable.OUTBOX, JobTable.OUTBOX_AT);
 
 	private static final String REF_BUCKET = "bucket";
 
@@ -125,6 +128,7 @@ final class JobItems {
 			item.put(BATCH_SEQ, n(job.batch().seq()));
 			item.put(CUSTOM_ID, s(job.batch().customId()));
 		}
+		putIfPresent(item, CALLBACK, job.callback());
 		item.putAll(state(job, version));
 		return item;
 	}
@@ -151,6 +155,12 @@ final class JobItems {
 			item.put(ERROR_MESSAGE, s(job.error().message()));
 		}
 		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter(job).getEpochSecond()));
+		if (job.isTerminal() && job.callback() != null) {
+			// The webhook outbox mark, in the same write as the outcome: the event is
+			// owed until a relay queued it and removed the mark.
+			item.put(JobTable.OUTBOX, s(JobTable.outboxShard(job.id().value())));
+			item.put(JobTable.OUTBOX_AT, s(JobTable.listKey(job.finishedAt(), job.id().value())));
+		}
 		return item;
 	}
 
@@ -210,7 +220,8 @@ final class JobItems {
 				Long.parseLong(item.get(VERSION).n()), payload(item, INPUT, INPUT_TYPE, INPUT_REF),
 				string(item, ACCEPT), metadata, instant(item, CREATED_AT), instant(item, STARTED_AT),
 				instant(item, FINISHED_AT), instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT),
-				Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch, status);
+				Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch, status,
+				item.containsKey(CALLBACK) ? URI.create(item.get(CALLBACK).s()) : null);
 	}
 
 	/**

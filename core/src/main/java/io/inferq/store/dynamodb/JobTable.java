@@ -65,6 +65,12 @@ public final class JobTable {
 	 */
 	public static final String API_KEY_PREFIX = "apikey#";
 
+	/**
+	 * The key prefix of a tenant's webhook settings (signing secret, default endpoint),
+	 * followed by the tenant.
+	 */
+	public static final String WEBHOOK_KEY_PREFIX = "webhook#";
+
 	/** The index of a tenant's records, newest first. */
 	public static final String TENANT_INDEX = "by-tenant";
 
@@ -89,6 +95,25 @@ public final class JobTable {
 	 */
 	public static final String LIST_KEY = "listKey";
 
+	/**
+	 * The sparse index of the webhook outbox: only items that owe a webhook event have
+	 * its keys ({@value #OUTBOX}, {@value #OUTBOX_AT}), written with the outcome and
+	 * removed once the event is queued, so the sweeper reads only what is owed.
+	 */
+	public static final String OUTBOX_INDEX = "by-outbox";
+
+	/** {@value #OUTBOX_INDEX}'s partition key: {@code outbox#<shard>}. */
+	public static final String OUTBOX = "outbox";
+
+	/**
+	 * {@value #OUTBOX_INDEX}'s sort key: when the event became owed, epoch milliseconds
+	 * in 13 digits, then {@code #} and the record's ID.
+	 */
+	public static final String OUTBOX_AT = "outboxAt";
+
+	/** How many partitions the outbox index is spread over. */
+	public static final int OUTBOX_SHARDS = 4;
+
 	/** How many index partitions one tenant's records are spread over. */
 	public static final int TENANT_SHARDS = 8;
 
@@ -103,8 +128,10 @@ public final class JobTable {
 			.tableName(tableName)
 			.keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())
 			.attributeDefinitions(stringAttribute(KEY), stringAttribute(TENANT_SHARD),
-					stringAttribute(TENANT_STATUS_SHARD), stringAttribute(LIST_KEY))
-			.globalSecondaryIndexes(index(TENANT_INDEX, TENANT_SHARD), index(TENANT_STATUS_INDEX, TENANT_STATUS_SHARD))
+					stringAttribute(TENANT_STATUS_SHARD), stringAttribute(LIST_KEY), stringAttribute(OUTBOX),
+					stringAttribute(OUTBOX_AT))
+			.globalSecondaryIndexes(index(TENANT_INDEX, TENANT_SHARD, LIST_KEY),
+					index(TENANT_STATUS_INDEX, TENANT_STATUS_SHARD, LIST_KEY), index(OUTBOX_INDEX, OUTBOX, OUTBOX_AT))
 			.billingMode(BillingMode.PAY_PER_REQUEST)
 			.build();
 	}
@@ -113,11 +140,11 @@ public final class JobTable {
 		return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
 	}
 
-	private static GlobalSecondaryIndex index(String name, String partitionKey) {
+	private static GlobalSecondaryIndex index(String name, String partitionKey, String sortKey) {
 		return GlobalSecondaryIndex.builder()
 			.indexName(name)
 			.keySchema(KeySchemaElement.builder().attributeName(partitionKey).keyType(KeyType.HASH).build(),
-					KeySchemaElement.builder().attributeName(LIST_KEY).keyType(KeyType.RANGE).build())
+					KeySchemaElement.builder().attributeName(sortKey).keyType(KeyType.RANGE).build())
 			.projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
 			.build();
 	}
@@ -125,6 +152,11 @@ public final class JobTable {
 	/** The shard of the record with ID {@code id}, 0 to {@link #TENANT_SHARDS} - 1. */
 	public static int shardOf(String id) {
 		return Math.floorMod(id.hashCode(), TENANT_SHARDS);
+	}
+
+	/** The {@value #OUTBOX} of a record with ID {@code id}. */
+	public static String outboxShard(String id) {
+		return "outbox#" + Math.floorMod(id.hashCode(), OUTBOX_SHARDS);
 	}
 
 	/**

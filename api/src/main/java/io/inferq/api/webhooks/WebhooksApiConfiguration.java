@@ -1,0 +1,31 @@
+package io.inferq.api.webhooks;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.inferq.config.InferqAwsProperties;
+import io.inferq.store.dynamodb.DynamoDbTenantWebhooks;
+import io.inferq.webhook.AddressPolicy;
+import io.inferq.webhook.TenantWebhooks;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WebhookSettings.class)
+class WebhooksApiConfiguration {
+
+	@Bean
+	TenantWebhooks tenantWebhooks(DynamoDbAsyncClient dynamoDb, InferqAwsProperties aws) {
+		return new DynamoDbTenantWebhooks(dynamoDb, aws.tableName());
+	}
+
+	@Bean
+	Callbacks callbacks(TenantWebhooks webhooks, WebhookSettings settings) {
+		return new Callbacks(AddressPolicy.allowing(settings.allowedAddresses()),
+				Caffeine.newBuilder()
+					.expireAfterWrite(settings.endpointCache())
+					.maximumSize(10_000)
+					.buildAsync((tenant, executor) -> webhooks.find(tenant)));
+	}
+
+}

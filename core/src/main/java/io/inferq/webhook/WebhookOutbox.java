@@ -1,0 +1,42 @@
+package io.inferq.webhook;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import io.inferq.batch.BatchId;
+import io.inferq.job.Job;
+import io.inferq.job.JobId;
+
+/**
+ * The marks of events owed but not yet queued. The job store writes a job's mark in the
+ * same conditional write as its outcome (a job that ends with a callback); whoever queues
+ * the event then {@link #clear clears} the mark, and a sweeper re-queues what stayed
+ * marked too long ({@link #owed}), so an event is never lost, only sent again.
+ * Non-blocking, never throws: failures complete the future exceptionally.
+ */
+public interface WebhookOutbox {
+
+	/**
+	 * The jobs marked before {@code before}, oldest first per shard, at most
+	 * {@code limit}; eventually consistent (a mark just cleared may still be listed).
+	 */
+	CompletableFuture<List<JobId>> owed(Instant before, int limit);
+
+	/**
+	 * Removes the job's mark if it is still the one its outcome set; does nothing if the
+	 * mark is gone already.
+	 */
+	CompletableFuture<Void> clear(Job job);
+
+	/**
+	 * Claims the sending of a completed batch's event for {@code claimant}: every job of
+	 * the batch asks for a look at it, and several looks after its end would each send
+	 * the event; only the claimant sends it (and may retry). Completes with whether
+	 * {@code claimant} holds the claim: it is the first to ask, or asked before.
+	 * @param claimant stable across retries of one attempt to send, such as a queue
+	 * message's ID
+	 */
+	CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant);
+
+}

@@ -1,0 +1,127 @@
+package io.inferq.store;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.inferq.batch.Batch;
+import io.inferq.batch.BatchId;
+import io.inferq.infra.local.LocalAws;
+import io.inferq.job.Job;
+import io.inferq.job.JobError;
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import io.inferq.store.dynamodb.DynamoDbBatchStore;
+import io.inferq.store.dynamodb.DynamoDbJobStore;
+import io.inferq.store.dynamodb.DynamoDbTenantWebhooks;
+import io.inferq.store.dynamodb.DynamoDbWebhookOutbox;
+import io.inferq.store.dynamodb.JobTable;
+import io.inferq.tenant.TenantId;
+import io.inferq.webhook.TenantWebhooks;
+import io.inferq.webhook.WebhookOutbox;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Core's webhook outbox and tenant settings against DynamoDB Local, on a table of their
+ * own: the job store marks exactly the jobs that end with a callback, in the outcome's
+ * write; the outbox lists and clears marks; one claimant sends a batch's event.
+ */
+class DynamoDbWebhookOutboxTest {
+
+	private static final Instant NOW = Instant.now();
+
+	private static final URI CALLBACK = URI.create("https://hooks.example.com/inferq");
+
+	private static DynamoDbAsyncClient dynamoDb;
+
+	private static JobStore jobs;
+
+	private static WebhookOutbox outbox;
+
+	private static BatchStore batches;
+
+	private static TenantWebhooks webhooks;
+
+	@BeforeAll
+	static void connect() {
+		LocalAws aws = LocalAws.shared();
+		dynamoDb = aws.configure(DynamoDbAsyncClient.builder(), aws.dynamoDbEndpoint()).build();
+		String table = "outbox-" + UUID.randomUUID();
+		JobTable.createIfAbsent(dynamoDb, table).join();
+		jobs = new DynamoDbJobStore(dynamoDb, table, Duration.ofDays(7));
+		outbox = new DynamoDbWebhookOutbox(dynamoDb, table);
+		batches = new DynamoDbBatchStore(dynamoDb, table, Duration.ofDays(7));
+		webhooks = new DynamoDbTenantWebhooks(dynamoDb, table);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		dynamoDb.close();
+	}
+
+	@Test
+	void theOutcomeWrite_marksOnlyEndedJobsWithACallback_untilCleared() {
+		Job withCallback = ended(CALLBACK);
+		Job withoutCallback = ended(null);
+		Job running = jobs.create(aJob(CALLBACK)).join();
+		jobs.update(running.start(NOW, Duration.ofMinutes(1))).join();
+
+		assertThat(outbox.owed(Instant.now().plusSeconds(1), 100).join()).containsExactly(withCallback.id());
+		assertThat(outbox.owed(NOW.minusSeconds(60), 100).join()).isEmpty();
+		assertThat(jobs.find(withCallback.id()).join().orElseThrow().callback()).isEqualTo(CALLBACK);
+
+		outbox.clear(withCallback).join();
+		outbox.clear(withCallback).join();
+
+		assertThat(outbox.owed(Instant.now().plusSeconds(1), 100).join()).isEmpty();
+		assertThat(jobs.find(withoutCallback.id()).join().orElseThrow().callback()).isNull();
+	}
+
+	@Test
+	void aBatchsEvent_isClaimedByOneClaimant_whoMayAskAgain() {
+		BatchId id = BatchId.random();
+		batches.create(Batch.start(id, Map.of(), NOW, Duration.ofHours(1), Duration.ofMinutes(1))).join();
+
+		assertThat(outbox.claimBatchEvent(id, "message-1").join()).isTrue();
+		assertThat(outbox.claimBatchEvent(id, "message-2").join()).isFalse();
+		assertThat(outbox.claimBatchEvent(id, "message-1").join()).isTrue();
+		assertThat(outbox.claimBatchEvent(BatchId.random(), "message-1").join()).isFalse();
+	}
+
+	@Test
+	void aTenantsSecret_isMadeOnce_andItsEndpointSetAndRemoved() {
+		TenantId tenant = new TenantId("acme-" + UUID.randomUUID());
+		assertThat(webhooks.find(tenant).join()).isEmpty();
+
+		String secret = webhooks.of(tenant).join().secret();
+
+		assertThat(secret).startsWith("whsec_");
+		assertThat(webhooks.of(tenant).join().secret()).isEqualTo(secret);
+		assertThat(webhooks.setEndpoint(tenant, CALLBACK).join().endpoint()).isEqualTo(CALLBACK);
+		assertThat(webhooks.find(tenant).join().orElseThrow().endpoint()).isEqualTo(CALLBACK);
+		webhooks.setEndpoint(tenant, null).join();
+		assertThat(webhooks.find(tenant).join().orElseThrow()).satisfies((webhook) -> {
+			assertThat(webhook.endpoint()).isNull();
+			assertThat(webhook.secret()).isEqualTo(secret);
+		});
+	}
+
+	private static Job ended(URI callback) {
+		Job created = jobs.create(aJob(callback)).join();
+		Job running = jobs.update(created.start(NOW, Duration.ofMinutes(1))).join();
+		return jobs.update(running.fail(new JobError("Test", "ended"), NOW)).join();
+	}
+
+	private static Job aJob(URI callback) {
+		return Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(1))
+			.withCallback(callback);
+	}
+
+}
