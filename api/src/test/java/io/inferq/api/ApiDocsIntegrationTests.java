@@ -1,6 +1,10 @@
 package io.inferq.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +139,13 @@ class ApiDocsIntegrationTests {
 			HttpResponse<byte[]> response = new ApiClient(this.port).get("/v3/api-docs");
 			assertThat(response.statusCode()).isEqualTo(200);
 			docs = ApiClient.json(response);
+			try {
+				// To read, or to check a client generator against.
+				Files.write(Path.of("target", "openapi.json"), response.body());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
 		return docs;
 	}

@@ -75,7 +75,7 @@ class CancelledBatchEndToEndTest {
 
 		CompletableFuture<Integer> waiting = CompletableFuture
 			.supplyAsync(() -> inferq(out, err).run("enqueue", file.toString(), "--api",
-					this.system.apiUrl().toString(), "--api-key", this.system.apiKey(), "--chunk-size", "100",
+					this.system.apiUrl().toString(), "--api-key", this.system.apiKey(), "--chunk-size", "50",
 					"--results", results.toString(), "--poll-interval", "200ms", "--progress", "plain"));
 		List<String> batchIds = await().atMost(Duration.ofSeconds(30))
 			.until(() -> out.toString(StandardCharsets.UTF_8).lines().toList(), (ids) -> ids.size() == 2);
