@@ -16,21 +16,18 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.info.BuildProperties;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The OpenAPI document as the running API serves it, open to anyone: a real title,
  * version and description, every error an RFC 9457 problem, and an example of every
- * request and answer. About 5 s, most of it the application's start.
+ * request and answer. In the context {@link JobApiIntegrationTests} starts too: well
+ * under a second when that ran first, about 10 s alone (springdoc builds the document on
+ * the first request).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.config.name=inferq-api")
-class ApiDocsIntegrationTests {
+class ApiDocsIntegrationTests extends AnonymousApiContext {
 
 	private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
@@ -41,11 +38,6 @@ class ApiDocsIntegrationTests {
 
 	@LocalServerPort
 	private int port;
-
-	@DynamicPropertySource
-	static void localAws(DynamicPropertyRegistry registry) {
-		LocalAwsResources.register(registry, "api-docs-it");
-	}
 
 	@BeforeAll
 	static void reset() {
@@ -105,6 +97,9 @@ class ApiDocsIntegrationTests {
 			}
 			assertThat(answered).as(name + " has an example of a successful answer").isTrue();
 		});
+		assertThat(operations.get("POST /v1/jobs").get("requestBody").get("content").propertyNames())
+			.as("a JSON job request and a raw input")
+			.contains("application/json", "*/*");
 		JsonNode job = exampleOf(
 				operations.get("GET /v1/jobs/{id}").get("responses").get("200").get("content").get("application/json"));
 		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");

@@ -45,6 +45,11 @@ class ApiDocsConfiguration {
 	}
 
 	@Bean
+	OpenApiCustomizer rawSubmitBody() {
+		return new RawSubmitBody();
+	}
+
+	@Bean
 	OpenApiCustomizer apiExamples(JsonMapper mapper) {
 		return new ApiExamples(mapper);
 	}
