@@ -28,11 +28,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,11 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The API as it runs, against the real stand-ins: DynamoDB Local and ElasticMQ, with a
  * table and queue of its own.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true" })
-class JobApiIntegrationTests {
-
-	private static final String TABLE = "api-it-jobs";
+class JobApiIntegrationTests extends AnonymousApiContext {
 
 	private static final String QUEUE = "api-it-jobs";
 
@@ -57,11 +49,6 @@ class JobApiIntegrationTests {
 	private int port;
 
 	private ApiClient api;
-
-	@DynamicPropertySource
-	static void localAws(DynamicPropertyRegistry registry) {
-		LocalAwsResources.register(registry, TABLE);
-	}
 
 	@BeforeAll
 	static void sqsClient() {

@@ -9,8 +9,9 @@ import java.util.Map;
 import io.inferq.cli.Batch.Counts;
 
 /**
- * Polls batches until every one is finished ({@code COMPLETED}, {@code CANCELLED} or
- * {@code FAILED}), showing the counts of their jobs. A finished batch is not asked again.
+ * Polls batches until every one has ended ({@link Batch#hasEnded()}: its status final
+ * and, for a cancelled batch, every job of it ended too), showing the counts of their
+ * jobs. A batch that has ended is not asked again: its last answer is its end state.
  */
 final class BatchWaiter {
 
@@ -27,9 +28,9 @@ final class BatchWaiter {
 	}
 
 	/**
-	 * Waits for the batches to finish.
+	 * Waits for the batches to end.
 	 * @param batchIds the batches, in order
-	 * @return their last state, in the same order
+	 * @return their end states, in the same order
 	 */
 	List<Batch> await(List<String> batchIds) throws InterruptedException {
 		Map<String, Batch> latest = new LinkedHashMap<>();
@@ -37,7 +38,7 @@ final class BatchWaiter {
 		boolean started = false;
 		while (true) {
 			for (Map.Entry<String, Batch> entry : latest.entrySet()) {
-				if (entry.getValue() == null || !entry.getValue().isFinished()) {
+				if (entry.getValue() == null || !entry.getValue().hasEnded()) {
 					entry.setValue(BatchesClient.await(this.client.get(entry.getKey())));
 				}
 			}
@@ -47,7 +48,7 @@ final class BatchWaiter {
 			for (Batch batch : latest.values()) {
 				counts = counts.plus(batch.counts());
 				total += batch.total();
-				finished += batch.isFinished() ? 1 : 0;
+				finished += batch.hasEnded() ? 1 : 0;
 			}
 			if (!started) {
 				this.progress.startWait(total);

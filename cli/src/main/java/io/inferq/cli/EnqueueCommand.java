@@ -159,17 +159,25 @@ final class EnqueueCommand implements Callable<Integer> {
 
 	private int awaitBatches(BatchesClient client, Progress progress, List<EnqueuedChunk> chunks) throws Exception {
 		List<String> batchIds = chunks.stream().map(EnqueuedChunk::batchId).toList();
+		// Their end states: a batch has ended once its status is final and every job of
+		// it
+		// has ended, so neither these counts nor the results change any more.
 		List<Batch> batches = new BatchWaiter(client, this.pollInterval, progress).await(batchIds);
 		Batch.Counts counts = batches.stream().map(Batch::counts).reduce(Batch.Counts.NONE, Batch.Counts::plus);
 		long total = batches.stream().mapToLong(Batch::total).sum();
 		if (this.results != null) {
 			long lines = new ResultsFile(client).write(batches, this.results);
 			progress.message(String.format(Locale.ROOT, "Wrote %,d results to %s.", lines, this.results));
-			if (lines != total) {
+			long expected = batches.stream().mapToLong(Batch::resultLines).sum();
+			if (lines != expected) {
 				progress.message(String.format(Locale.ROOT,
-						"Warning: the batches hold %,d jobs but %,d results were written.", total, lines));
+						"Warning: the batches hold %,d jobs but %,d results were written.", expected, lines));
 			}
 		}
+		batches.stream()
+			.filter((batch) -> !batch.accepted())
+			.forEach((batch) -> progress.message("Batch " + batch.id() + " ended " + batch.status()
+					+ " before all of its items were enqueued: none of its jobs ran, and it has no results."));
 		progress.message(
 				String.format(Locale.ROOT, "Done: %,d jobs, %,d succeeded, %,d failed, %,d cancelled, %,d expired.",
 						total, counts.succeeded(), counts.failed(), counts.cancelled(), counts.expired()));

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParseResult;
  * <p>
  * Exit codes: 0 success, 1 some jobs did not succeed, 2 bad usage, input or request (the
  * API answered 4xx), 3 the API was unreachable or unavailable for longer than
- * {@code --retry-for}, 4 an unexpected error.
+ * {@code --retry-for}, 4 an unexpected error, 5 a batch has not ended, so its results are
+ * not final (written nowhere).
  */
 @Command(name = "inferq", mixinStandardHelpOptions = true, versionProvider = Inferq.Version.class,
 		description = "A client of the inferq API for batch systems.",
@@ -26,7 +27,8 @@ import picocli.CommandLine.ParseResult;
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  success", "  1  some jobs did not succeed (enqueue --wait)",
 				"  2  bad usage, an unreadable input line, or a request the API refused (4xx)",
-				"  3  the API was unreachable or unavailable for longer than --retry-for", "  4  an unexpected error" })
+				"  3  the API was unreachable or unavailable for longer than --retry-for", "  4  an unexpected error",
+				"  5  a batch has not ended, so its results are not final (results without --wait)" })
 public final class Inferq {
 
 	/** Some jobs failed, were cancelled or expired. */
@@ -40,6 +42,9 @@ public final class Inferq {
 
 	/** A bug. */
 	static final int UNEXPECTED = 4;
+
+	/** A batch has not ended: its results would not be final. */
+	static final int NOT_ENDED = 5;
 
 	private final PrintStream out;
 
@@ -84,6 +89,10 @@ public final class Inferq {
 		if (ex instanceof CompletionException && ex.getCause() instanceof SdkException aws) {
 			this.err.println("Error: DynamoDB failed: " + aws.getMessage());
 			return UNAVAILABLE;
+		}
+		if (ex instanceof BatchNotEndedException) {
+			this.err.println("Error: " + ex.getMessage());
+			return NOT_ENDED;
 		}
 		if (ex instanceof ApiUnavailableException) {
 			this.err.println("Error: " + ex.getMessage());

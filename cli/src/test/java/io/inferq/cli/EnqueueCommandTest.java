@@ -199,9 +199,9 @@ class EnqueueCommandTest {
 	void results_shouldFetchABatchAgainWhenItsResultsBrokeOffOrEndedShort() throws IOException {
 		run("enqueue", this.file.toString(), "--chunk-size", "20", "--parallel", "1");
 		this.api.thenAnswer((request) -> request.path().endsWith("/results"),
-				(request) -> Answer.brokenOff("{\"customId\":\"1\"}\n{\"custo"));
-		this.api.thenAnswer((request) -> request.path().endsWith("/results"),
-				(request) -> new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\"}\n"));
+				(request) -> Answer.brokenOff("{\"customId\":\"1\",\"status\":\"SUCCEEDED\"}\n{\"custo"));
+		this.api.thenAnswer((request) -> request.path().endsWith("/results"), (request) -> new Answer(200,
+				Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\",\"status\":\"SUCCEEDED\"}\n"));
 		Path results = this.directory.resolve("out.jsonl");
 
 		assertThat(run("results", "b1", "b2", "-o", results.toString())).isZero();
@@ -233,7 +233,7 @@ class EnqueueCommandTest {
 		run("enqueue", this.file.toString());
 		for (int i = 0; i < 3; i++) {
 			this.api.thenAnswer((request) -> request.path().endsWith("/results"), (request) -> new Answer(200,
-					Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\"}\n"));
+					Map.of("Content-Type", BatchesClient.NDJSON), "{\"customId\":\"1\",\"status\":\"SUCCEEDED\"}\n"));
 		}
 
 		assertThat(run("results", "b1", "-o", this.directory.resolve("out.jsonl").toString())).isEqualTo(3);

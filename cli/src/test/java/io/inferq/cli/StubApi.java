@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -40,6 +41,8 @@ final class StubApi implements AutoCloseable {
 
 	private Function<String, String> jobStatus = (customId) -> "SUCCEEDED";
 
+	private BiFunction<Integer, List<String>, State> progression = this::endAtFirstPoll;
+
 	StubApi() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/", this::handle);
@@ -65,6 +68,20 @@ final class StubApi implements AutoCloseable {
 	/** The status every job of a batch ends in, by customId. */
 	void jobsEndAs(Function<String, String> status) {
 		this.jobStatus = status;
+	}
+
+	/**
+	 * How every batch moves along: its state at its n-th {@code GET}, given its
+	 * customIds. By default a batch is IN_PROGRESS with every job QUEUED until its first
+	 * {@code GET}, then COMPLETED with each job as {@link #jobsEndAs} says.
+	 */
+	void batchesProgress(BiFunction<Integer, List<String>, State> progression) {
+		this.progression = progression;
+	}
+
+	private State endAtFirstPoll(int poll, List<String> customIds) {
+		return (poll == 0) ? new State("IN_PROGRESS", customIds.stream().map((customId) -> "QUEUED").toList())
+				: new State("COMPLETED", customIds.stream().map(this.jobStatus).toList());
 	}
 
 	synchronized List<Request> requests() {
@@ -116,7 +133,7 @@ final class StubApi implements AutoCloseable {
 		if (request.method().equals("POST") && path.equals("/v1/batches")) {
 			StubBatch replayed = this.batchesByKey.get(request.idempotencyKey());
 			if (replayed != null) {
-				return Answer.json(202, replayed.json("IN_PROGRESS")).header("Idempotent-Replayed", "true");
+				return Answer.json(202, replayed.json()).header("Idempotent-Replayed", "true");
 			}
 			StubBatch batch = new StubBatch("b" + (this.batchesById.size() + 1));
 			request.body()
@@ -124,7 +141,7 @@ final class StubApi implements AutoCloseable {
 				.forEach((line) -> batch.customIds.add(mapper.readTree(line).get("customId").asString()));
 			this.batchesByKey.put(request.idempotencyKey(), batch);
 			this.batchesById.put(batch.id, batch);
-			return Answer.json(202, batch.json("IN_PROGRESS")).header("Location", "/v1/batches/" + batch.id);
+			return Answer.json(202, batch.json()).header("Location", "/v1/batches/" + batch.id);
 		}
 		String[] parts = path.split("/");
 		StubBatch batch = (parts.length > 3) ? this.batchesById.get(parts[3]) : null;
@@ -132,19 +149,25 @@ final class StubApi implements AutoCloseable {
 			return Answer.problem(404, "Not Found", "No batch " + path);
 		}
 		if (parts.length == 5 && parts[4].equals("results")) {
+			State state = batch.state();
 			StringBuilder lines = new StringBuilder();
 			for (int i = 0; i < batch.customIds.size(); i++) {
-				String customId = batch.customIds.get(i);
 				lines
 					.append(mapper.createObjectNode()
-						.put("customId", customId)
+						.put("customId", batch.customIds.get(i))
 						.put("jobId", batch.id + "-" + i)
-						.put("status", this.jobStatus.apply(customId)))
+						.put("status", state.jobs().get(i)))
 					.append('\n');
 			}
 			return new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), lines.toString());
 		}
-		return Answer.json(200, batch.json(request.method().equals("DELETE") ? "CANCELLED" : "COMPLETED"));
+		if (request.method().equals("DELETE")) {
+			batch.cancelled = true;
+		}
+		else {
+			batch.polls++;
+		}
+		return Answer.json(200, batch.json());
 	}
 
 	@Override
@@ -153,6 +176,11 @@ final class StubApi implements AutoCloseable {
 	}
 
 	private record Scripted(Predicate<Request> matches, Function<Request, Answer> answer) {
+
+	}
+
+	/** A batch's status and its jobs' statuses, in item order. */
+	record State(String status, List<String> jobs) {
 
 	}
 
@@ -206,29 +234,39 @@ final class StubApi implements AutoCloseable {
 
 		private final List<String> customIds = new ArrayList<>();
 
+		private int polls;
+
+		private boolean cancelled;
+
 		StubBatch(String id) {
 			this.id = id;
 		}
 
-		String json(String status) {
-			long total = this.customIds.size();
-			boolean done = status.equals("COMPLETED");
-			long succeeded = done ? this.customIds.stream()
-				.filter((customId) -> StubApi.this.jobStatus.apply(customId).equals("SUCCEEDED"))
-				.count() : 0;
+		State state() {
+			State state = StubApi.this.progression.apply(this.polls, this.customIds);
+			return this.cancelled ? new State("CANCELLED", state.jobs()) : state;
+		}
+
+		String json() {
+			State state = state();
 			JsonNode counts = mapper.createObjectNode()
-				.put("queued", done ? 0 : total)
-				.put("running", 0)
-				.put("succeeded", succeeded)
-				.put("failed", done ? total - succeeded : 0)
-				.put("cancelled", 0)
-				.put("expired", 0);
+				.put("queued", count(state, "QUEUED"))
+				.put("running", count(state, "RUNNING"))
+				.put("succeeded", count(state, "SUCCEEDED"))
+				.put("failed", count(state, "FAILED"))
+				.put("cancelled", count(state, "CANCELLED"))
+				.put("expired", count(state, "EXPIRED"));
 			return mapper.createObjectNode()
 				.put("id", this.id)
-				.put("status", status)
-				.put("total", total)
+				.put("status", state.status())
+				.put("total", this.customIds.size())
+				.put("enqueuedAt", "2026-11-30T12:00:00Z")
 				.set("counts", counts)
 				.toString();
+		}
+
+		private static long count(State state, String status) {
+			return state.jobs().stream().filter(status::equals).count();
 		}
 
 	}
