@@ -2,6 +2,8 @@ package io.inferq.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,10 +42,17 @@ import io.inferq.tenant.TenantId;
  * @param storedStatus the status as stored at {@code version}, or {@code null} before the
  * job was ever stored; a store uses it to move the batch's counters from the stored
  * status to the new one
+ * @param history the job's attempts, oldest first: the last {@value #MAX_HISTORY} of them
+ * (a job makes at most the retry policy's attempts, but attempts the endpoint never
+ * served are not counted and may be more)
  */
 public record Job(JobId id, TenantId tenant, JobStatus status, long version, Payload input, String accept,
 		Map<String, String> metadata, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline,
-		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus) {
+		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus,
+		List<JobAttempt> history) {
+
+	/** The most attempts a job's {@link #history()} keeps, the latest ones. */
+	public static final int MAX_HISTORY = 20;
 
 	public Job {
 		Objects.requireNonNull(id, "id");
@@ -56,6 +65,8 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		if (batch != null && !batch.jobId().equals(id)) {
 			throw new IllegalArgumentException("Job " + id + " is not the job of " + batch);
 		}
+		history = (history == null) ? List.of()
+				: List.copyOf(history.subList(Math.max(0, history.size() - MAX_HISTORY), history.size()));
 	}
 
 	/**
@@ -74,7 +85,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public static Job submit(TenantId tenant, JobId id, Payload input, String accept, Map<String, String> metadata,
 			Instant now, Duration timeToStart) {
 		return new Job(id, tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart),
-				null, 0, null, null, null, null);
+				null, 0, null, null, null, null, List.of());
 	}
 
 	/**
@@ -96,7 +107,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 			Map<String, String> metadata, Instant now, Duration timeToStart) {
 		Objects.requireNonNull(batch, "batch");
 		return new Job(batch.jobId(), tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
-				now.plus(timeToStart), null, 0, null, null, batch, null);
+				now.plus(timeToStart), null, 0, null, null, batch, null, List.of());
 	}
 
 	/** Whether the job was enqueued with a batch. */
@@ -133,31 +144,37 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		if (isPastDeadline(now)) {
 			throw new IllegalJobStateChangeException(this.id, JobStatus.EXPIRED, JobStatus.RUNNING);
 		}
-		return transitionTo(JobStatus.RUNNING, now, null, now.plus(lease), this.attempts + 1, null, this.error);
+		List<JobAttempt> history = endAttempt(now, JobAttempt.Outcome.ABANDONED, null);
+		history.add(JobAttempt.started(this.attempts + 1, now));
+		return transitionTo(JobStatus.RUNNING, now, null, now.plus(lease), this.attempts + 1, null, this.error,
+				history);
 	}
 
 	/** Ends a RUNNING job with the model's output. */
 	public Job succeed(Payload output, Instant now) {
 		Objects.requireNonNull(output, "output");
-		return transitionTo(JobStatus.SUCCEEDED, this.startedAt, now, null, this.attempts, output, null);
+		return transitionTo(JobStatus.SUCCEEDED, this.startedAt, now, null, this.attempts, output, null,
+				endAttempt(now, JobAttempt.Outcome.SUCCEEDED, null));
 	}
 
 	/** Ends the job without output: a permanent error or retries exhausted. */
 	public Job fail(JobError error, Instant now) {
 		Objects.requireNonNull(error, "error");
-		return transitionTo(JobStatus.FAILED, this.startedAt, now, null, this.attempts, null, error);
+		return transitionTo(JobStatus.FAILED, this.startedAt, now, null, this.attempts, null, error,
+				endAttempt(now, JobAttempt.Outcome.FAILED, error));
 	}
 
 	/**
 	 * Puts a RUNNING job back in the queue after a transient error; the error is kept for
 	 * clients to see.
 	 */
-	public Job retryLater(JobError error) {
+	public Job retryLater(JobError error, Instant now) {
 		Objects.requireNonNull(error, "error");
 		if (this.status != JobStatus.RUNNING) {
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
 		}
-		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error);
+		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error,
+				endAttempt(now, JobAttempt.Outcome.RETRIED, error));
 	}
 
 	/**
@@ -166,12 +183,13 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	 * the endpoint before sending). A job kept waiting this way still expires at its
 	 * deadline.
 	 */
-	public Job requeueUnserved(JobError reason) {
+	public Job requeueUnserved(JobError reason, Instant now) {
 		Objects.requireNonNull(reason, "reason");
 		if (this.status != JobStatus.RUNNING) {
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
 		}
-		return transitionTo(JobStatus.QUEUED, null, null, null, this.attempts - 1, null, reason);
+		return transitionTo(JobStatus.QUEUED, null, null, null, this.attempts - 1, null, reason,
+				endAttempt(now, JobAttempt.Outcome.UNSERVED, reason));
 	}
 
 	/**
@@ -185,12 +203,13 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		}
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts,
-				this.output, this.error, this.batch, this.storedStatus);
+				this.output, this.error, this.batch, this.storedStatus, this.history);
 	}
 
 	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
 	public Job cancel(Instant now) {
-		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null);
+		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null,
+				endAttempt(now, JobAttempt.Outcome.CANCELLED, null));
 	}
 
 	/** Expires a QUEUED job that has passed its deadline. */
@@ -199,7 +218,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.EXPIRED);
 		}
 		return transitionTo(JobStatus.EXPIRED, this.startedAt, now, null, this.attempts, null,
-				new JobError("Expired", "The job was not started before its deadline " + this.deadline));
+				new JobError("Expired", "The job was not started before its deadline " + this.deadline), this.history);
 	}
 
 	/**
@@ -209,7 +228,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withVersion(long newVersion) {
 		return new Job(this.id, this.tenant, this.status, newVersion, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.status);
+				this.output, this.error, this.batch, this.status, this.history);
 	}
 
 	/**
@@ -220,7 +239,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		Objects.requireNonNull(sameInput, "sameInput");
 		return new Job(this.id, this.tenant, this.status, this.version, sameInput, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.storedStatus);
+				this.output, this.error, this.batch, this.storedStatus, this.history);
 	}
 
 	/**
@@ -230,17 +249,30 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withOutput(Payload sameOutput) {
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				sameOutput, this.error, this.batch, this.storedStatus);
+				sameOutput, this.error, this.batch, this.storedStatus, this.history);
 	}
 
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
-			int newAttempts, Payload newOutput, JobError newError) {
+			int newAttempts, Payload newOutput, JobError newError, List<JobAttempt> newHistory) {
 		if (!this.status.canBecome(next)) {
 			throw new IllegalJobStateChangeException(this.id, this.status, next);
 		}
 		return new Job(this.id, this.tenant, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
 				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError, this.batch,
-				this.storedStatus);
+				this.storedStatus, newHistory);
+	}
+
+	/**
+	 * A copy of the history with its last attempt ended, if it was still open; a job
+	 * written before histories were kept has none to end.
+	 */
+	private List<JobAttempt> endAttempt(Instant now, JobAttempt.Outcome outcome, JobError error) {
+		List<JobAttempt> history = new ArrayList<>(this.history);
+		int last = history.size() - 1;
+		if (last >= 0 && history.get(last).isOpen()) {
+			history.set(last, history.get(last).end(now, outcome, error));
+		}
+		return history;
 	}
 
 }

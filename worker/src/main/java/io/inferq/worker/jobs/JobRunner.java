@@ -281,12 +281,14 @@ class JobRunner {
 	 * attempt, and waits for a permit again after {@code delay}, holding its message.
 	 */
 	private CompletableFuture<Outcome> requeue(Job running, Lane lane, int overloads, JobError reason, Duration delay) {
-		return Futures.recover(storeOutcome(running.requeueUnserved(reason)).thenCompose((queued) -> {
-			count("requeued");
-			Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, this.timers);
-			return CompletableFuture.supplyAsync(() -> whenAdmitted(queued, lane, 1, overloads), later)
-				.thenCompose((outcome) -> outcome);
-		}), (stale) -> onStale(stale, running, lane, 1));
+		return Futures
+			.recover(storeOutcome(running.requeueUnserved(reason, this.clock.instant())).thenCompose((queued) -> {
+				count("requeued");
+				Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS,
+						this.timers);
+				return CompletableFuture.supplyAsync(() -> whenAdmitted(queued, lane, 1, overloads), later)
+					.thenCompose((outcome) -> outcome);
+			}), (stale) -> onStale(stale, running, lane, 1));
 	}
 
 	/**
@@ -337,7 +339,7 @@ class JobRunner {
 		}
 		Duration delay = this.retryPolicy.backoff(running.attempts());
 		logger.info("Job {} attempt {} failed, retrying in {}: {}", running.id(), running.attempts(), delay, error);
-		return Futures.recover(storeOutcome(running.retryLater(error)).thenApply((stored) -> {
+		return Futures.recover(storeOutcome(running.retryLater(error, now)).thenApply((stored) -> {
 			count("retried");
 			return Outcome.retryIn(delay);
 		}), (stale) -> onStale(stale, running, lane, 1));
