@@ -206,7 +206,9 @@
     series.forEach(function (s) {
       var item = el('span');
       item.appendChild(el('span', null, 'sw ' + s.css));
-      item.appendChild(document.createTextNode(s.label));
+      var latest = null;
+      minutes.forEach(function (m) { var v = s.value(m); if (v !== undefined && v !== null) { latest = v; } });
+      item.appendChild(document.createTextNode(s.label + (latest !== null ? ' ' + format(latest) : '')));
       legend.appendChild(item);
     });
     figure.appendChild(legend);
@@ -225,7 +227,9 @@
         var ended = (c.succeeded || 0) + (c.failed || 0) + (c.cancelled || 0) + (c.expired || 0);
         var row = el('tr');
         row.dataset.batchId = batch.id;
-        row.appendChild(el('td', batch.id, 'id'));
+        var id = el('td', batch.id.length > 14 ? batch.id.slice(0, 12) + '…' : batch.id, 'id');
+        id.title = batch.id;
+        row.appendChild(id);
         row.appendChild(el('td', batch.status, 'status ' + batch.status));
         var cell = el('td');
         var bar = el('progress');

@@ -42,7 +42,7 @@ public class MinuteStatsRecorder implements JobStats, AutoCloseable {
 
 	private ScheduledFuture<?> flushes;
 
-	private boolean registered;
+	private volatile boolean registered;
 
 	/**
 	 * @param endpoint the endpoint and variant the counts are of,
