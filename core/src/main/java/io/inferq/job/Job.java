@@ -167,6 +167,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	/**
 	 * Puts a RUNNING job back in the queue after a transient error; the error is kept for
 	 * clients to see.
+	 * @param now when the attempt ended, for the job's {@link #history()}
 	 */
 	public Job retryLater(JobError error, Instant now) {
 		Objects.requireNonNull(error, "error");
@@ -182,6 +183,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	 * worked on it (it refused the request for overload, or this worker lost its share of
 	 * the endpoint before sending). A job kept waiting this way still expires at its
 	 * deadline.
+	 * @param now when the attempt ended, for the job's {@link #history()}
 	 */
 	public Job requeueUnserved(JobError reason, Instant now) {
 		Objects.requireNonNull(reason, "reason");
