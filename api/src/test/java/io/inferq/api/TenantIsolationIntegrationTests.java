@@ -114,7 +114,8 @@ class TenantIsolationIntegrationTests {
 	@Test
 	void aRequestWithoutCredentials_is401Problem() {
 		for (HttpResponse<byte[]> response : List.of(this.api.submit("{\"input\": 1}"), this.api.get("/v1/jobs"),
-				this.api.get("/v1/batches"), this.api.get("/v1/jobs/" + JobId.random()))) {
+				this.api.get("/v1/batches"), this.api.get("/v1/jobs/" + JobId.random()),
+				this.api.get("/v1/ops/overview"))) {
 			assertUnauthorized(response, "Send an API key or a token as 'Authorization: Bearer ...'");
 			assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
 		}
@@ -129,6 +130,31 @@ class TenantIsolationIntegrationTests {
 		JsonNode scheme = ApiClient.json(docs).get("components").get("securitySchemes").get("bearer");
 		assertThat(scheme.get("type").asString()).isEqualTo("http");
 		assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+	}
+
+	@Test
+	void dashboard_isOpen_underAPolicyOfItsOwnScriptsOnly_andTheOperatorsFiguresNeedAnyKey() {
+		for (String path : List.of("/dashboard", "/dashboard/", "/dashboard/dashboard.js",
+				"/dashboard/dashboard.css")) {
+			HttpResponse<byte[]> page = this.api.get(path);
+			assertThat(page.statusCode()).as(path).isEqualTo(200);
+			assertThat(page.headers().firstValue("Content-Security-Policy")).as(path)
+				.hasValueSatisfying((policy) -> assertThat(policy)
+					.contains("script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+					.doesNotContain("unsafe-inline", "unsafe-eval", "sandbox", "*"));
+			assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+		}
+		assertThat(new String(this.api.get("/dashboard").body())).contains("id=\"api-key\"")
+			.doesNotContain("<script>", "style=");
+		assertThat(this.api.get("/dashboard/nothing.js").statusCode()).isEqualTo(404);
+
+		HttpResponse<byte[]> ops = get(this.acmeKey, "/v1/ops/overview");
+
+		assertThat(ops.statusCode()).as(new String(ops.body())).isEqualTo(200);
+		JsonNode overview = ApiClient.json(ops);
+		assertThat(overview.get("queues")).hasSize(2);
+		assertThat(overview.get("deadLetter").get("lane").asString()).isEqualTo("dead-letter");
+		assertThat(new String(ops.body())).doesNotContain(this.acme.value());
 	}
 
 	@Test

@@ -155,6 +155,11 @@ public final class LocalSystem implements AutoCloseable {
 		return new JobsClient(apiUrl(), this.apiKey);
 	}
 
+	/** A bean of the API, for tests that look inside (or add API keys). */
+	public <T> T apiBean(Class<T> type) {
+		return this.api.getBean(type);
+	}
+
 	/** A bean of the worker, for tests that look inside. */
 	public <T> T workerBean(Class<T> type) {
 		return this.worker.getBean(type);

@@ -3,6 +3,8 @@ package io.inferq.job;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,11 +47,17 @@ import io.inferq.tenant.TenantId;
  * a job of a batch, where its batch's completion event is sent (the job's end is what may
  * complete the batch). A job that ends with a callback is marked for the webhook outbox
  * in the same write (see {@code io.inferq.webhook})
+ * @param history the job's attempts, oldest first: the last {@value #MAX_HISTORY} of them
+ * (a job makes at most the retry policy's attempts, but attempts the endpoint never
+ * served are not counted and may be more)
  */
 public record Job(JobId id, TenantId tenant, JobStatus status, long version, Payload input, String accept,
 		Map<String, String> metadata, Instant createdAt, Instant startedAt, Instant finishedAt, Instant deadline,
 		Instant leaseExpiresAt, int attempts, Payload output, JobError error, BatchItem batch, JobStatus storedStatus,
-		URI callback) {
+		URI callback, List<JobAttempt> history) {
+
+	/** The most attempts a job's {@link #history()} keeps, the latest ones. */
+	public static final int MAX_HISTORY = 20;
 
 	public Job {
 		Objects.requireNonNull(id, "id");
@@ -62,6 +70,8 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		if (batch != null && !batch.jobId().equals(id)) {
 			throw new IllegalArgumentException("Job " + id + " is not the job of " + batch);
 		}
+		history = (history == null) ? List.of()
+				: List.copyOf(history.subList(Math.max(0, history.size() - MAX_HISTORY), history.size()));
 	}
 
 	/**
@@ -80,7 +90,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public static Job submit(TenantId tenant, JobId id, Payload input, String accept, Map<String, String> metadata,
 			Instant now, Duration timeToStart) {
 		return new Job(id, tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null, now.plus(timeToStart),
-				null, 0, null, null, null, null, null);
+				null, 0, null, null, null, null, null, List.of());
 	}
 
 	/**
@@ -102,7 +112,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 			Map<String, String> metadata, Instant now, Duration timeToStart) {
 		Objects.requireNonNull(batch, "batch");
 		return new Job(batch.jobId(), tenant, JobStatus.QUEUED, 0, input, accept, metadata, now, null, null,
-				now.plus(timeToStart), null, 0, null, null, batch, null, null);
+				now.plus(timeToStart), null, 0, null, null, batch, null, null, List.of());
 	}
 
 	/**
@@ -112,7 +122,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withCallback(URI callback) {
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.storedStatus, callback);
+				this.output, this.error, this.batch, this.storedStatus, callback, this.history);
 	}
 
 	/** Whether the job was enqueued with a batch. */
@@ -149,31 +159,38 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		if (isPastDeadline(now)) {
 			throw new IllegalJobStateChangeException(this.id, JobStatus.EXPIRED, JobStatus.RUNNING);
 		}
-		return transitionTo(JobStatus.RUNNING, now, null, now.plus(lease), this.attempts + 1, null, this.error);
+		List<JobAttempt> history = endAttempt(now, JobAttempt.Outcome.ABANDONED, null);
+		history.add(JobAttempt.started(this.attempts + 1, now));
+		return transitionTo(JobStatus.RUNNING, now, null, now.plus(lease), this.attempts + 1, null, this.error,
+				history);
 	}
 
 	/** Ends a RUNNING job with the model's output. */
 	public Job succeed(Payload output, Instant now) {
 		Objects.requireNonNull(output, "output");
-		return transitionTo(JobStatus.SUCCEEDED, this.startedAt, now, null, this.attempts, output, null);
+		return transitionTo(JobStatus.SUCCEEDED, this.startedAt, now, null, this.attempts, output, null,
+				endAttempt(now, JobAttempt.Outcome.SUCCEEDED, null));
 	}
 
 	/** Ends the job without output: a permanent error or retries exhausted. */
 	public Job fail(JobError error, Instant now) {
 		Objects.requireNonNull(error, "error");
-		return transitionTo(JobStatus.FAILED, this.startedAt, now, null, this.attempts, null, error);
+		return transitionTo(JobStatus.FAILED, this.startedAt, now, null, this.attempts, null, error,
+				endAttempt(now, JobAttempt.Outcome.FAILED, error));
 	}
 
 	/**
 	 * Puts a RUNNING job back in the queue after a transient error; the error is kept for
 	 * clients to see.
+	 * @param now when the attempt ended, for the job's {@link #history()}
 	 */
-	public Job retryLater(JobError error) {
+	public Job retryLater(JobError error, Instant now) {
 		Objects.requireNonNull(error, "error");
 		if (this.status != JobStatus.RUNNING) {
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
 		}
-		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error);
+		return transitionTo(JobStatus.QUEUED, this.startedAt, null, null, this.attempts, null, error,
+				endAttempt(now, JobAttempt.Outcome.RETRIED, error));
 	}
 
 	/**
@@ -181,13 +198,15 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	 * worked on it (it refused the request for overload, or this worker lost its share of
 	 * the endpoint before sending). A job kept waiting this way still expires at its
 	 * deadline.
+	 * @param now when the attempt ended, for the job's {@link #history()}
 	 */
-	public Job requeueUnserved(JobError reason) {
+	public Job requeueUnserved(JobError reason, Instant now) {
 		Objects.requireNonNull(reason, "reason");
 		if (this.status != JobStatus.RUNNING) {
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.QUEUED);
 		}
-		return transitionTo(JobStatus.QUEUED, null, null, null, this.attempts - 1, null, reason);
+		return transitionTo(JobStatus.QUEUED, null, null, null, this.attempts - 1, null, reason,
+				endAttempt(now, JobAttempt.Outcome.UNSERVED, reason));
 	}
 
 	/**
@@ -201,12 +220,13 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		}
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, now.plus(lease), this.attempts,
-				this.output, this.error, this.batch, this.storedStatus, this.callback);
+				this.output, this.error, this.batch, this.storedStatus, this.callback, this.history);
 	}
 
 	/** Cancels a job that has not ended; a running attempt's output will be discarded. */
 	public Job cancel(Instant now) {
-		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null);
+		return transitionTo(JobStatus.CANCELLED, this.startedAt, now, null, this.attempts, null, null,
+				endAttempt(now, JobAttempt.Outcome.CANCELLED, null));
 	}
 
 	/** Expires a QUEUED job that has passed its deadline. */
@@ -215,7 +235,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 			throw new IllegalJobStateChangeException(this.id, this.status, JobStatus.EXPIRED);
 		}
 		return transitionTo(JobStatus.EXPIRED, this.startedAt, now, null, this.attempts, null,
-				new JobError("Expired", "The job was not started before its deadline " + this.deadline));
+				new JobError("Expired", "The job was not started before its deadline " + this.deadline), this.history);
 	}
 
 	/**
@@ -225,7 +245,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withVersion(long newVersion) {
 		return new Job(this.id, this.tenant, this.status, newVersion, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.status, this.callback);
+				this.output, this.error, this.batch, this.status, this.callback, this.history);
 	}
 
 	/**
@@ -236,7 +256,7 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 		Objects.requireNonNull(sameInput, "sameInput");
 		return new Job(this.id, this.tenant, this.status, this.version, sameInput, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				this.output, this.error, this.batch, this.storedStatus, this.callback);
+				this.output, this.error, this.batch, this.storedStatus, this.callback, this.history);
 	}
 
 	/**
@@ -246,17 +266,30 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	public Job withOutput(Payload sameOutput) {
 		return new Job(this.id, this.tenant, this.status, this.version, this.input, this.accept, this.metadata,
 				this.createdAt, this.startedAt, this.finishedAt, this.deadline, this.leaseExpiresAt, this.attempts,
-				sameOutput, this.error, this.batch, this.storedStatus, this.callback);
+				sameOutput, this.error, this.batch, this.storedStatus, this.callback, this.history);
 	}
 
 	private Job transitionTo(JobStatus next, Instant newStartedAt, Instant newFinishedAt, Instant newLease,
-			int newAttempts, Payload newOutput, JobError newError) {
+			int newAttempts, Payload newOutput, JobError newError, List<JobAttempt> newHistory) {
 		if (!this.status.canBecome(next)) {
 			throw new IllegalJobStateChangeException(this.id, this.status, next);
 		}
 		return new Job(this.id, this.tenant, next, this.version, this.input, this.accept, this.metadata, this.createdAt,
 				newStartedAt, newFinishedAt, this.deadline, newLease, newAttempts, newOutput, newError, this.batch,
-				this.storedStatus, this.callback);
+				this.storedStatus, this.callback, newHistory);
+	}
+
+	/**
+	 * A copy of the history with its last attempt ended, if it was still open; a job
+	 * written before histories were kept has none to end.
+	 */
+	private List<JobAttempt> endAttempt(Instant now, JobAttempt.Outcome outcome, JobError error) {
+		List<JobAttempt> history = new ArrayList<>(this.history);
+		int last = history.size() - 1;
+		if (last >= 0 && history.get(last).isOpen()) {
+			history.set(last, history.get(last).end(now, outcome, error));
+		}
+		return history;
 	}
 
 }

@@ -76,7 +76,7 @@ class JobTest {
 	void retryLater_shouldRequeueWithTheErrorAndKeepTheAttemptCount() {
 		JobError throttled = new JobError("ThrottlingException", "Rate exceeded");
 
-		Job requeued = aRunningJob().retryLater(throttled);
+		Job requeued = aRunningJob().retryLater(throttled, NOW.plusSeconds(2));
 
 		assertThat(requeued.status()).isEqualTo(JobStatus.QUEUED);
 		assertThat(requeued.error()).isEqualTo(throttled);
@@ -85,8 +85,37 @@ class JobTest {
 	}
 
 	@Test
+	void history_shouldKeepEachAttemptsStartEndAndError() {
+		JobError throttled = new JobError("ThrottlingException", "Rate exceeded");
+		JobError overloaded = new JobError("ModelNotReadyException", "busy");
+
+		Job job = aRunningJob().retryLater(throttled, NOW.plusSeconds(2))
+			.start(NOW.plusSeconds(10), LEASE)
+			.requeueUnserved(overloaded, NOW.plusSeconds(11))
+			.start(NOW.plusSeconds(12), LEASE);
+		Job abandonedThenDone = job.start(job.leaseExpiresAt(), LEASE).succeed(Payload.json("1"), NOW.plusSeconds(99));
+
+		assertThat(abandonedThenDone.history()).containsExactly(
+				new JobAttempt(1, NOW.plusSeconds(1), NOW.plusSeconds(2), JobAttempt.Outcome.RETRIED, throttled),
+				new JobAttempt(2, NOW.plusSeconds(10), NOW.plusSeconds(11), JobAttempt.Outcome.UNSERVED, overloaded),
+				new JobAttempt(2, NOW.plusSeconds(12), job.leaseExpiresAt(), JobAttempt.Outcome.ABANDONED, null),
+				new JobAttempt(3, job.leaseExpiresAt(), NOW.plusSeconds(99), JobAttempt.Outcome.SUCCEEDED, null));
+	}
+
+	@Test
+	void history_shouldKeepOnlyTheLatestAttempts() {
+		Job job = aQueuedJob();
+		for (int i = 0; i < Job.MAX_HISTORY + 5; i++) {
+			job = job.start(NOW.plusSeconds(i), LEASE).retryLater(new JobError("X", "y"), NOW.plusSeconds(i));
+		}
+
+		assertThat(job.history()).hasSize(Job.MAX_HISTORY);
+		assertThat(job.history().get(Job.MAX_HISTORY - 1).attempt()).isEqualTo(Job.MAX_HISTORY + 5);
+	}
+
+	@Test
 	void retryLater_shouldRefuseAQueuedJob() {
-		assertThatThrownBy(() -> aQueuedJob().retryLater(new JobError("X", "y")))
+		assertThatThrownBy(() -> aQueuedJob().retryLater(new JobError("X", "y"), NOW))
 			.isInstanceOf(IllegalJobStateChangeException.class);
 	}
 

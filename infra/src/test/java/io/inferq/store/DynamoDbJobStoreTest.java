@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 
 import io.inferq.infra.local.LocalAws;
 import io.inferq.job.Job;
+import io.inferq.job.JobAttempt;
 import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
@@ -153,7 +154,7 @@ class DynamoDbJobStoreTest {
 		Job retried = store
 			.update(store.update(created.start(NOW, Duration.ofMinutes(5)))
 				.join()
-				.retryLater(new JobError("ModelError", "Received server error (500) from primary")))
+				.retryLater(new JobError("ModelError", "Received server error (500) from primary"), NOW.plusSeconds(1)))
 			.join();
 		Job succeeded = retried.start(NOW.plusSeconds(30), Duration.ofMinutes(5))
 			.succeed(new Payload(new byte[] { 0, 1, 2, (byte) 0xff }, "application/x-npy"), NOW.plusSeconds(31));
@@ -173,6 +174,9 @@ class DynamoDbJobStoreTest {
 		assertThat(found.attempts()).isEqualTo(2);
 		assertThat(found.output().bytes()).containsExactly(0, 1, 2, 0xff);
 		assertThat(retried.error()).isEqualTo(new JobError("ModelError", "Received server error (500) from primary"));
+		assertThat(found.history()).containsExactly(
+				new JobAttempt(1, NOW, NOW.plusSeconds(1), JobAttempt.Outcome.RETRIED, retried.error()),
+				new JobAttempt(2, NOW.plusSeconds(30), NOW.plusSeconds(31), JobAttempt.Outcome.SUCCEEDED, null));
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import io.inferq.api.batches.BatchResponse;
 import io.inferq.api.jobs.JobResponse;
 import io.inferq.batch.BatchCounts;
 import io.inferq.batch.BatchStatus;
+import io.inferq.job.JobAttempt;
 import io.inferq.job.JobStatus;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -134,12 +135,13 @@ class ApiExamples implements OpenApiCustomizer {
 		Map<String, String> metadata = Map.of("customer", "acme");
 		return switch (method) {
 			case POST -> new JobResponse(JOB_ID, JobStatus.QUEUED, CREATED, null, null, deadline, 0, null, null, null,
-					null, null, null, metadata, null, null);
+					null, null, null, metadata, null, null, List.of());
 			case DELETE -> new JobResponse(JOB_ID, JobStatus.CANCELLED, CREATED, null, CREATED.plusSeconds(3), deadline,
-					0, null, null, null, null, null, null, metadata, null, null);
+					0, null, null, null, null, null, null, metadata, null, null, List.of());
 			default -> new JobResponse(JOB_ID, JobStatus.SUCCEEDED, CREATED, CREATED.plusMillis(371),
 					CREATED.plusMillis(1485), deadline, 1, "{\"message\":\"finish\"}", null, "application/json", null,
-					null, null, metadata, null, null);
+					null, null, metadata, null, null, List.of(new JobResponse.Attempt(1, CREATED.plusMillis(371),
+							CREATED.plusMillis(1485), JobAttempt.Outcome.SUCCEEDED, null)));
 		};
 	}
 

@@ -2,12 +2,14 @@ package io.inferq.api.jobs;
 
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.inferq.job.Job;
+import io.inferq.job.JobAttempt;
 import io.inferq.job.JobError;
 import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
@@ -35,12 +37,14 @@ import io.inferq.job.Payload;
  * @param metadata the client's key-value pairs
  * @param batchId the batch the job was enqueued with, if any
  * @param customId the client's ID of the job's item in its batch, if any
+ * @param timeline the job's attempts, oldest first (the last {@value Job#MAX_HISTORY}):
+ * when each started, and when and how it ended; empty before the first attempt
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
 		Instant deadline, int attempts, @JsonRawValue String output, String outputBase64, String outputContentType,
 		Long outputSize, String outputUrl, JobError error, Map<String, String> metadata, String batchId,
-		String customId) {
+		String customId, List<Attempt> timeline) {
 
 	/** Where the result of job {@code id} is served. */
 	public static String resultUrl(String id) {
@@ -59,8 +63,30 @@ public record JobResponse(String id, JobStatus status, Instant createdAt, Instan
 				job.deadline(), job.attempts(), json.orElse(null), base64,
 				(output != null) ? output.contentType() : null, stored ? output.size() : null,
 				stored ? resultUrl(job.id().value()) : null, job.error(), job.metadata(),
-				job.isInBatch() ? job.batch().batchId().value() : null,
-				job.isInBatch() ? job.batch().customId() : null);
+				job.isInBatch() ? job.batch().batchId().value() : null, job.isInBatch() ? job.batch().customId() : null,
+				job.history().stream().map(Attempt::of).toList());
+	}
+
+	/**
+	 * One attempt of a job.
+	 *
+	 * @param attempt its number, 1 for the first; an attempt the endpoint never served
+	 * ({@code UNSERVED}) does not count, and the next one has its number
+	 * @param startedAt when it started
+	 * @param endedAt when it ended; absent while it runs
+	 * @param outcome {@code SUCCEEDED}, {@code FAILED}, {@code RETRIED},
+	 * {@code UNSERVED}, {@code CANCELLED} or {@code ABANDONED} (its worker lost the job's
+	 * lease); absent while it runs
+	 * @param error why it failed, if it did
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Attempt(int attempt, Instant startedAt, Instant endedAt, JobAttempt.Outcome outcome, JobError error) {
+
+		static Attempt of(JobAttempt attempt) {
+			return new Attempt(attempt.attempt(), attempt.startedAt(), attempt.endedAt(), attempt.outcome(),
+					attempt.error());
+		}
+
 	}
 
 }

@@ -33,11 +33,11 @@ import org.springframework.security.web.access.AccessDeniedHandler;
  * Boot's {@link JwtDecoder}, its claims made a {@link Caller} by
  * {@link JwtCallerConverter}). Stateless: no session, no CSRF (no cookies are read).
  * <p>
- * Health probes and the API docs are open; everything else needs a credential, unless
- * {@link SecurityProperties#anonymous()} is enabled, when a request without one is the
- * default tenant's. A request with a bad credential is refused either way. How refusals
- * are written (problem details) is the web edge's: its {@link AuthenticationEntryPoint}
- * and {@link AccessDeniedHandler} beans.
+ * Health probes, the API docs and the dashboard's static page are open; everything else
+ * needs a credential, unless {@link SecurityProperties#anonymous()} is enabled, when a
+ * request without one is the default tenant's. A request with a bad credential is refused
+ * either way. How refusals are written (problem details) is the web edge's: its
+ * {@link AuthenticationEntryPoint} and {@link AccessDeniedHandler} beans.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -84,7 +84,8 @@ public class SecurityConfiguration {
 				requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
 					.permitAll()
 					.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/v3/api-docs",
-							"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error")
+							"/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error", "/dashboard",
+							"/dashboard/**")
 					.permitAll();
 				if (security.anonymous()) {
 					requests.anyRequest().permitAll();

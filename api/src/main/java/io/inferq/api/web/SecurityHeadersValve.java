@@ -16,8 +16,9 @@ import org.apache.catalina.valves.ValveBase;
  * <li>{@code Content-Security-Policy}: nothing loads, nothing frames the response, and it
  * renders in a {@code sandbox} (no script runs, its origin is opaque), which matters for
  * the models' outputs, served with the type the model gave them. Swagger UI's own pages
- * get a policy that lets its scripts and styles from this origin run, still
- * unframed;</li>
+ * get a policy that lets its scripts and styles from this origin run, still unframed; the
+ * dashboard's pages get one that runs scripts and styles from this origin only (no inline
+ * script or style, nothing from elsewhere) and calls this origin only;</li>
  * <li>{@code X-Frame-Options: DENY} for browsers without {@code frame-ancestors};</li>
  * <li>{@code Referrer-Policy: no-referrer}: job and batch IDs do not travel in
  * {@code Referer} headers;</li>
@@ -35,7 +36,13 @@ class SecurityHeadersValve extends ValveBase {
 	static final String SWAGGER_UI_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' "
 			+ "'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+	/** The dashboard's: its own script, style and API calls, nothing else. */
+	static final String DASHBOARD_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 	private static final String SWAGGER_UI = "/swagger-ui";
+
+	private static final String DASHBOARD = "/dashboard";
 
 	SecurityHeadersValve() {
 		super(true);
@@ -48,7 +55,9 @@ class SecurityHeadersValve extends ValveBase {
 		response.setHeader("X-Content-Type-Options", "nosniff");
 		response.setHeader("X-Frame-Options", "DENY");
 		response.setHeader("Referrer-Policy", "no-referrer");
-		response.setHeader("Content-Security-Policy", swaggerUi ? SWAGGER_UI_POLICY : API_POLICY);
+		boolean dashboard = uri != null && (uri.equals(DASHBOARD) || uri.startsWith(DASHBOARD + "/"));
+		response.setHeader("Content-Security-Policy",
+				swaggerUi ? SWAGGER_UI_POLICY : (dashboard ? DASHBOARD_POLICY : API_POLICY));
 		if (!swaggerUi) {
 			response.setHeader("Cache-Control", "no-store");
 		}

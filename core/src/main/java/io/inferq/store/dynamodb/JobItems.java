@@ -74,12 +74,14 @@ final class JobItems {
 
 	private static final String CALLBACK = "callback";
 
+	private static final String HISTORY = "history";
+
 	/**
 	 * The attributes a change of state writes; the rest (the input, the request, the
 	 * batch) are written once, when the job is created.
 	 */
 	static final List<String> STATE = List.of(STATUS, VERSION, STARTED_AT, FINISHED_AT, LEASE_EXPIRES_AT, ATTEMPTS,
-			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, JobTable.TTL_ATTRIBUTE,
+			OUTPUT, OUTPUT_TYPE, OUTPUT_REF, ERROR_TYPE, ERROR_MESSAGE, HISTORY, JobTable.TTL_ATTRIBUTE,
 			JobTable.TENANT_STATUS_SHARD, JobTable.OUTBOX, JobTable.OUTBOX_AT);
 
 	private static final String REF_BUCKET = "bucket";
@@ -154,6 +156,9 @@ final class JobItems {
 			item.put(ERROR_TYPE, s(job.error().type()));
 			item.put(ERROR_MESSAGE, s(job.error().message()));
 		}
+		if (!job.history().isEmpty()) {
+			item.put(HISTORY, AttemptItems.toList(job.history()));
+		}
 		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter(job).getEpochSecond()));
 		if (job.isTerminal() && job.callback() != null) {
 			// The webhook outbox mark, in the same write as the outcome: the event is
@@ -221,7 +226,8 @@ final class JobItems {
 				string(item, ACCEPT), metadata, instant(item, CREATED_AT), instant(item, STARTED_AT),
 				instant(item, FINISHED_AT), instant(item, DEADLINE), instant(item, LEASE_EXPIRES_AT),
 				Integer.parseInt(item.get(ATTEMPTS).n()), output, error, batch, status,
-				item.containsKey(CALLBACK) ? URI.create(item.get(CALLBACK).s()) : null);
+				item.containsKey(CALLBACK) ? URI.create(item.get(CALLBACK).s()) : null,
+				AttemptItems.fromList(item.get(HISTORY)));
 	}
 
 	/**

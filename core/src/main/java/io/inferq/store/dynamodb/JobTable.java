@@ -60,6 +60,13 @@ public final class JobTable {
 	public static final String BUDGET_KEY_PREFIX = "budget#";
 
 	/**
+	 * The key prefix of the workers' per-minute job figures:
+	 * {@code stats#<endpoint>#<variant>#<minute>}, and {@code stats#endpoints}, the set
+	 * of endpoints that have figures.
+	 */
+	public static final String STATS_KEY_PREFIX = "stats#";
+
+	/**
 	 * The key prefix of API key records, followed by the SHA-256 (hex) of the key: the
 	 * key itself is never stored.
 	 */

@@ -29,6 +29,7 @@ import io.inferq.worker.inference.InferenceException;
 import io.inferq.worker.concurrency.Lane;
 import io.inferq.worker.concurrency.Limiter;
 import io.inferq.worker.concurrency.Limiter.Permit;
+import io.inferq.worker.stats.JobStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,14 +89,24 @@ class JobRunner {
 
 	private final ScheduledExecutorService timers;
 
+	private final JobStats stats;
+
+	JobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference, Limiter limiter,
+			RetryPolicy retryPolicy, Duration lease, Duration timeToStart, Clock clock, MeterRegistry meters,
+			ScheduledExecutorService timers) {
+		this(store, batchCancellations, inference, limiter, retryPolicy, lease, timeToStart, clock, meters, timers,
+				JobStats.NONE);
+	}
+
 	/**
 	 * @param lease how long a started attempt owns its job without renewing; renewed
 	 * every third of it while the model works
 	 * @param timers runs lease renewals and the waits after overloads (never blocks)
+	 * @param stats told of every outcome stored, for the dashboard's figures
 	 */
 	JobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference, Limiter limiter,
 			RetryPolicy retryPolicy, Duration lease, Duration timeToStart, Clock clock, MeterRegistry meters,
-			ScheduledExecutorService timers) {
+			ScheduledExecutorService timers, JobStats stats) {
 		this.store = store;
 		this.batchCancellations = batchCancellations;
 		this.inference = inference;
@@ -106,6 +117,7 @@ class JobRunner {
 		this.clock = clock;
 		this.meters = meters;
 		this.timers = timers;
+		this.stats = stats;
 	}
 
 	/**
@@ -281,12 +293,14 @@ class JobRunner {
 	 * attempt, and waits for a permit again after {@code delay}, holding its message.
 	 */
 	private CompletableFuture<Outcome> requeue(Job running, Lane lane, int overloads, JobError reason, Duration delay) {
-		return Futures.recover(storeOutcome(running.requeueUnserved(reason)).thenCompose((queued) -> {
-			count("requeued");
-			Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, this.timers);
-			return CompletableFuture.supplyAsync(() -> whenAdmitted(queued, lane, 1, overloads), later)
-				.thenCompose((outcome) -> outcome);
-		}), (stale) -> onStale(stale, running, lane, 1));
+		return Futures
+			.recover(storeOutcome(running.requeueUnserved(reason, this.clock.instant())).thenCompose((queued) -> {
+				count("requeued");
+				Executor later = CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS,
+						this.timers);
+				return CompletableFuture.supplyAsync(() -> whenAdmitted(queued, lane, 1, overloads), later)
+					.thenCompose((outcome) -> outcome);
+			}), (stale) -> onStale(stale, running, lane, 1));
 	}
 
 	/**
@@ -337,8 +351,9 @@ class JobRunner {
 		}
 		Duration delay = this.retryPolicy.backoff(running.attempts());
 		logger.info("Job {} attempt {} failed, retrying in {}: {}", running.id(), running.attempts(), delay, error);
-		return Futures.recover(storeOutcome(running.retryLater(error)).thenApply((stored) -> {
+		return Futures.recover(storeOutcome(running.retryLater(error, now)).thenApply((stored) -> {
 			count("retried");
+			this.stats.ended("retried", stored);
 			return Outcome.retryIn(delay);
 		}), (stale) -> onStale(stale, running, lane, 1));
 	}
@@ -350,6 +365,7 @@ class JobRunner {
 	private CompletableFuture<Outcome> write(Job next, String outcome, Lane lane, int decision) {
 		return Futures.recover(storeOutcome(next).thenApply((stored) -> {
 			count(outcome);
+			this.stats.ended(outcome, stored);
 			return Outcome.ACKNOWLEDGE;
 		}), (failure) -> onStale(failure, next, lane, decision));
 	}

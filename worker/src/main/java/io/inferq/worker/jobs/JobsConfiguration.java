@@ -15,6 +15,7 @@ import io.inferq.worker.concurrency.ClusterBudget;
 import io.inferq.worker.concurrency.LaneLimiter;
 import io.inferq.worker.config.WorkerProperties;
 import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.stats.JobStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -73,9 +74,9 @@ class JobsConfiguration {
 	@Bean
 	JobRunner jobRunner(JobStore store, BatchCancellations batchCancellations, InferenceClient inference,
 			LaneLimiter limiter, RetryPolicy retryPolicy, WorkerProperties properties, Clock clock,
-			MeterRegistry meters, ScheduledExecutorService workerTimers) {
+			MeterRegistry meters, ScheduledExecutorService workerTimers, JobStats jobStats) {
 		return new JobRunner(store, batchCancellations, inference, limiter, retryPolicy, properties.lease(),
-				properties.timeToStart(), clock, meters, workerTimers);
+				properties.timeToStart(), clock, meters, workerTimers, jobStats);
 	}
 
 	@Bean

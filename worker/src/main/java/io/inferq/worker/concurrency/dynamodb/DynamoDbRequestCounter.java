@@ -17,8 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /**
  * Counts every DynamoDB request the worker sends, each attempt and failed conditional
  * write included, as {@code inferq.worker.dynamodb.requests}, tagged {@code purpose}:
- * {@code budget} for the in-flight budget's coordination, {@code jobs} for the rest. So
- * the cost of coordinating a cluster is measured, not estimated.
+ * {@code budget} for the in-flight budget's coordination, {@code stats} for the
+ * dashboard's per-minute figures, {@code jobs} for the rest. So the cost of coordinating
+ * a cluster is measured, not estimated.
  */
 public class DynamoDbRequestCounter implements ExecutionInterceptor {
 
@@ -29,17 +30,29 @@ public class DynamoDbRequestCounter implements ExecutionInterceptor {
 
 	private final Counter jobs;
 
+	private final Counter stats;
+
 	public DynamoDbRequestCounter(MeterRegistry meters) {
 		this.budget = Counter.builder(METER).tag("purpose", "budget").register(meters);
 		this.jobs = Counter.builder(METER).tag("purpose", "jobs").register(meters);
+		this.stats = Counter.builder(METER).tag("purpose", "stats").register(meters);
 	}
 
 	@Override
 	public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
-		(isBudget(context.request()) ? this.budget : this.jobs).increment();
+		String id = keyOf(context.request());
+		if (id != null && id.startsWith(JobTable.BUDGET_KEY_PREFIX)) {
+			this.budget.increment();
+		}
+		else if (id != null && id.startsWith(JobTable.STATS_KEY_PREFIX)) {
+			this.stats.increment();
+		}
+		else {
+			this.jobs.increment();
+		}
 	}
 
-	private static boolean isBudget(SdkRequest request) {
+	private static String keyOf(SdkRequest request) {
 		Map<String, AttributeValue> key = null;
 		if (request instanceof UpdateItemRequest update) {
 			key = update.key();
@@ -51,7 +64,7 @@ public class DynamoDbRequestCounter implements ExecutionInterceptor {
 			key = put.item();
 		}
 		AttributeValue id = (key != null) ? key.get(JobTable.KEY) : null;
-		return id != null && id.s() != null && id.s().startsWith(JobTable.BUDGET_KEY_PREFIX);
+		return (id != null) ? id.s() : null;
 	}
 
 }
