@@ -3,12 +3,14 @@ package io.inferq.api.batches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
+import io.inferq.api.watch.LongPolls;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
@@ -57,8 +59,11 @@ class BatchController {
 
 	private final ApiProperties properties;
 
-	BatchController(BatchService batches, ApiProperties properties) {
+	private final LongPolls longPolls;
+
+	BatchController(BatchService batches, ApiProperties properties, LongPolls longPolls) {
 		this.batches = batches;
+		this.longPolls = longPolls;
 		this.properties = properties;
 	}
 
@@ -117,13 +122,33 @@ class BatchController {
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Get a batch",
-			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs.")
+			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs. "
+					+ "With 'wait', a long poll: the answer comes as soon as the batch ends (COMPLETED, CANCELLED, "
+					+ "FAILED), or once the wait is over with the batch as it is then.")
 	@ApiResponse(responseCode = "200", description = "The batch; Retry-After until it has ended")
+	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such batch")
-	@ApiResponse(responseCode = "503", description = "The batch store is unavailable")
+	@ApiResponse(responseCode = "503",
+			description = "The batch store is unavailable, or this server has as many waiting requests as it may; "
+					+ "retry after Retry-After")
 	CompletableFuture<ResponseEntity<BatchResponse>> get(@AuthenticationPrincipal Caller caller,
-			@PathVariable String id) {
-		return this.batches.find(caller.tenant(), batchId(id)).thenApply(this::batch);
+			@PathVariable String id,
+			@Parameter(description = "Long poll: wait up to this long for the batch to end; whole seconds (20 or "
+					+ "20s) or milliseconds (500ms), at most 20s") @RequestParam(required = false) String wait,
+			HttpServletRequest request) {
+		Duration waitFor = this.longPolls.waitOf(wait);
+		BatchId batchId = batchId(id);
+		CompletableFuture<Batch> found = this.batches.find(caller.tenant(), batchId);
+		if (!waitFor.isZero()) {
+			WebAsyncUtils.getAsyncManager(request)
+				.getAsyncWebRequest()
+				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
+			found = found.thenCompose((batch) -> batch.status().isFinal() ? CompletableFuture.completedFuture(batch)
+					: this.longPolls.untilBatchEnds(batchId, waitFor)
+						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
+								: this.batches.find(caller.tenant(), batchId)));
+		}
+		return found.thenApply(this::batch);
 	}
 
 	@GetMapping(path = "/{id}/jobs", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -2,6 +2,7 @@ package io.inferq.api.jobs;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,10 +12,12 @@ import io.inferq.api.config.ApiProperties;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
+import io.inferq.api.watch.LongPolls;
 import io.inferq.api.web.BufferedBodies;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -24,6 +27,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.InputStreamResource;
@@ -42,6 +46,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.WebAsyncUtils;
 
 /**
  * The job API. Every endpoint answers from a future, so no request thread waits on
@@ -78,8 +83,11 @@ class JobController {
 
 	private final Outputs outputs;
 
+	private final LongPolls longPolls;
+
 	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties,
-			BodyBudget budget, Outputs outputs) {
+			BodyBudget budget, Outputs outputs, LongPolls longPolls) {
+		this.longPolls = longPolls;
 		this.jobs = jobs;
 		this.reader = reader;
 		this.metrics = metrics;
@@ -202,13 +210,34 @@ class JobController {
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Get a job", description = "A QUEUED job past its deadline is reported EXPIRED.")
+	@Operation(summary = "Get a job",
+			description = "A QUEUED job past its deadline is reported EXPIRED. With 'wait', a long poll: the answer "
+					+ "comes as soon as the job ends (SUCCEEDED, FAILED, CANCELLED, EXPIRED), or once the wait is "
+					+ "over with the job as it is then.")
 	@ApiResponse(responseCode = "200", description = "The job; Retry-After while it has not ended")
+	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such job")
-	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller,
-			@PathVariable String id) {
-		return this.jobs.find(caller.tenant(), jobId(id)).thenCompose(this.outputs::embeddable).thenApply(this::job);
+	@ApiResponse(responseCode = "503",
+			description = "The job store is unavailable, or this server has as many waiting requests as it may; "
+					+ "retry after Retry-After")
+	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+			@Parameter(description = "Long poll: wait up to this long for the job to end; whole seconds (20 or "
+					+ "20s) or milliseconds (500ms), at most 20s") @RequestParam(required = false) String wait,
+			HttpServletRequest request) {
+		Duration waitFor = this.longPolls.waitOf(wait);
+		JobId jobId = jobId(id);
+		CompletableFuture<Job> found = this.jobs.find(caller.tenant(), jobId);
+		if (!waitFor.isZero()) {
+			WebAsyncUtils.getAsyncManager(request)
+				.getAsyncWebRequest()
+				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
+			found = found.thenCompose((job) -> job.isTerminal() ? CompletableFuture.completedFuture(job)
+					: this.longPolls
+						.untilJobEnds(jobId, (job.status() == JobStatus.QUEUED) ? job.deadline() : null, waitFor)
+						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
+								: this.jobs.find(caller.tenant(), jobId)));
+		}
+		return found.thenCompose(this.outputs::embeddable).thenApply(this::job);
 	}
 
 	@GetMapping("/{id}/result")
