@@ -8,8 +8,10 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.eta.Estimates;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
+import io.inferq.api.watch.BatchProgress;
 import io.inferq.api.watch.LongPolls;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.batch.Batch;
@@ -39,6 +41,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.WebAsyncUtils;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
@@ -61,9 +64,16 @@ class BatchController {
 
 	private final LongPolls longPolls;
 
-	BatchController(BatchService batches, ApiProperties properties, LongPolls longPolls) {
+	private final BatchProgress progress;
+
+	private final Estimates estimates;
+
+	BatchController(BatchService batches, ApiProperties properties, LongPolls longPolls, BatchProgress progress,
+			Estimates estimates) {
 		this.batches = batches;
 		this.longPolls = longPolls;
+		this.progress = progress;
+		this.estimates = estimates;
 		this.properties = properties;
 	}
 
@@ -117,7 +127,10 @@ class BatchController {
 		if (accepted.replayed()) {
 			response.header(IdempotencyKey.REPLAYED_HEADER, "true");
 		}
-		return response.body(BatchResponse.of(accepted.batch()));
+		else {
+			this.estimates.queued(true, accepted.batch().total());
+		}
+		return response.body(BatchResponse.of(accepted.batch(), this.estimates.completionOf(accepted.batch())));
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -149,6 +162,23 @@ class BatchController {
 								: this.batches.find(caller.tenant(), batchId)));
 		}
 		return found.thenApply(this::batch);
+	}
+
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow a batch's progress",
+			description = "Server-Sent Events: 'progress' events when its counts change, at most one a second, and "
+					+ "a final 'end' event once it has ended, after which the stream completes. Both carry JSON: "
+					+ "{\"batchId\", \"status\", \"counts\" (as in the batch), \"total\", \"ratePerSecond\" (jobs "
+					+ "ending per second), \"estimatedCompletionAt\" (ISO-8601, or null)}. A stream lasts at most "
+					+ "30 minutes; reconnect to go on.")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "404", description = "No such batch")
+	@ApiResponse(responseCode = "503",
+			description = "The batch store is unavailable, or this server streams as many batches as it may; retry "
+					+ "after Retry-After")
+	SseEmitter events(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+		return this.progress.subscribe(this.batches.findNow(caller.tenant(), batchId(id)));
 	}
 
 	@GetMapping(path = "/{id}/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -211,10 +241,12 @@ class BatchController {
 
 	private ResponseEntity<BatchResponse> batch(Batch batch) {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		java.util.Optional<java.time.Instant> completion = this.estimates.completionOf(batch);
 		if (!batch.status().isFinal()) {
-			response.header(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.properties.expectedLatency()));
+			response.header(HttpHeaders.RETRY_AFTER,
+					RetryAfter.seconds(this.estimates.retryAfter(completion, this.properties.expectedLatency())));
 		}
-		return response.body(BatchResponse.of(batch));
+		return response.body(BatchResponse.of(batch, completion));
 	}
 
 	private static BatchId batchId(String id) {

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.eta.Estimates;
+import io.inferq.api.eta.JobEstimate;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
@@ -85,9 +87,12 @@ class JobController {
 
 	private final LongPolls longPolls;
 
+	private final Estimates estimates;
+
 	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties,
-			BodyBudget budget, Outputs outputs, LongPolls longPolls) {
+			BodyBudget budget, Outputs outputs, LongPolls longPolls, Estimates estimates) {
 		this.longPolls = longPolls;
+		this.estimates = estimates;
 		this.jobs = jobs;
 		this.reader = reader;
 		this.metrics = metrics;
@@ -200,13 +205,21 @@ class JobController {
 	}
 
 	private ResponseEntity<JobResponse> accepted(JobService.Submitted submitted) {
+		Optional<JobEstimate> estimate = this.estimates.of(submitted.job());
+		if (!submitted.replayed()) {
+			this.estimates.queued(false, 1);
+		}
 		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 			.location(URI.create(PATH + "/" + submitted.job().id()))
-			.header(HttpHeaders.RETRY_AFTER, retryAfter());
+			.header(HttpHeaders.RETRY_AFTER, retryAfter(estimate));
 		if (submitted.replayed()) {
 			response.header(IdempotencyKey.REPLAYED_HEADER, "true");
 		}
-		return response.body(JobResponse.of(submitted.job()));
+		return response.body(withEstimate(JobResponse.of(submitted.job()), estimate));
+	}
+
+	private static JobResponse withEstimate(JobResponse response, Optional<JobEstimate> estimate) {
+		return estimate.map(response::withEstimate).orElse(response);
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -270,10 +283,11 @@ class JobController {
 
 	private ResponseEntity<JobResponse> job(Job job) {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		Optional<JobEstimate> estimate = this.estimates.of(job);
 		if (!job.isTerminal()) {
-			response.header(HttpHeaders.RETRY_AFTER, retryAfter());
+			response.header(HttpHeaders.RETRY_AFTER, retryAfter(estimate));
 		}
-		return response.body(JobResponse.of(job));
+		return response.body(withEstimate(JobResponse.of(job), estimate));
 	}
 
 	private CompletableFuture<ResponseEntity<Resource>> result(Job job) {
@@ -310,8 +324,13 @@ class JobController {
 				|| ("application".equals(type.getType()) && "json".equals(type.getSubtypeSuffix()));
 	}
 
-	private String retryAfter() {
-		return RetryAfter.seconds(this.properties.expectedLatency());
+	/**
+	 * Until the job is expected to end, 1 to 30 s; without an estimate, the expected
+	 * latency.
+	 */
+	private String retryAfter(Optional<JobEstimate> estimate) {
+		return RetryAfter
+			.seconds(this.estimates.retryAfter(estimate.map(JobEstimate::finishAt), this.properties.expectedLatency()));
 	}
 
 	private static JobId jobId(String id) {

@@ -18,6 +18,10 @@ import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyStore;
 import io.inferq.store.JobStatuses;
 import io.inferq.api.watch.LongPolls;
+import io.inferq.api.eta.Estimates;
+import io.inferq.api.eta.EtaProperties;
+import io.inferq.message.QueueDepths;
+import io.inferq.pace.PaceSource;
 import io.inferq.api.watch.WatchProperties;
 import io.inferq.store.TenantListings;
 import io.inferq.tenant.ApiKeyStore;
@@ -43,15 +47,16 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(controllers = JobController.class, properties = "inferq.api.security.anonymous=true")
-@MockitoBean(
-		types = { JobStatuses.class, IdempotencyStore.class, ApiKeyStore.class, PayloadStore.class, BatchStore.class })
+@MockitoBean(types = { JobStatuses.class, QueueDepths.class, PaceSource.class, IdempotencyStore.class,
+		ApiKeyStore.class, PayloadStore.class, BatchStore.class })
 @Import({ JobService.class, SubmitRequestReader.class, BufferedBodies.class, SubmissionMetrics.class,
-		LocatedInputs.class, Outputs.class, LongPolls.class, BodyBudget.class, SecurityConfiguration.class,
-		Quotas.class, JobWebTest.Configuration.class })
+		LocatedInputs.class, Outputs.class, LongPolls.class, Estimates.class, BodyBudget.class,
+		SecurityConfiguration.class, Quotas.class, JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class, WatchProperties.class })
+	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class, WatchProperties.class,
+			EtaProperties.class })
 	class Configuration {
 
 		/** No tenant has jobs queued, as far as the quotas can tell. */
