@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -38,7 +39,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * holds it until its socket buffers fill up and the write fails.
  */
 @Component
-public class BatchProgress implements DisposableBean {
+public class BatchProgress implements DisposableBean, SmartLifecycle {
+
+	private volatile boolean running;
 
 	private static final Logger logger = LoggerFactory.getLogger(BatchProgress.class);
 
@@ -103,6 +106,10 @@ public class BatchProgress implements DisposableBean {
 		feed.emitters.add(emitter);
 		this.scheduler.execute(() -> {
 			ProgressEvent event = feed.observe(batch);
+			if (feed.sent == null) {
+				feed.sent = event;
+				feed.sentNanos = System.nanoTime();
+			}
 			if (batch.status().isFinal()) {
 				end(emitter, event);
 			}
@@ -157,6 +164,31 @@ public class BatchProgress implements DisposableBean {
 			emitter.completeWithError(ex);
 			return false;
 		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every stream before the web server shuts down gracefully (which would
+	 * otherwise wait for them); clients reconnect to another replica.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.feeds.values().forEach((feed) -> feed.emitters.forEach(SseEmitter::complete));
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
 	}
 
 	@Override
