@@ -22,12 +22,13 @@ import org.springframework.stereotype.Component;
  * lane ends after {@code (n + 1) / throughput}, and no sooner than one service time
  * {@code T} (how long a job holds its permit, as the workers measure it). The backlog is
  * the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}) plus
- * what this process queued since; the throughput is what the workers measured over the
- * last 10 s while the lane had work waiting, and otherwise (idle, or just starting) what
- * the lane can serve, its usable concurrency over {@code T}. Both come from what the
- * workers write anyway (their shares of the budget record, read at most once per
- * {@code inferq.api.eta.pace-ttl}). Never waits: until the first readings are in, there
- * are no estimates.
+ * what this process queued since; the throughput, while the lane has work waiting, is
+ * what was measured over the last 10 s: the higher of the workers' rate and the queue's
+ * drain as this process sees it (its depth readings and its own submits); otherwise
+ * (idle, or just starting) what the lane can serve, its usable concurrency over
+ * {@code T}. The workers' figures come from what they write anyway (their shares of the
+ * budget record, read at most once per {@code inferq.api.eta.pace-ttl}). Never waits:
+ * until the first readings are in, there are no estimates.
  */
 @Component
 public class Estimates implements CompletionForecast {
@@ -80,6 +81,11 @@ public class Estimates implements CompletionForecast {
 			return Optional.empty();
 		}
 		Instant anchor = job.createdAt().isAfter(now) ? now : job.createdAt();
+		if (Boolean.getBoolean("inferq.eta.debug") && job.id().value().hashCode() % 100 == 0) {
+			org.slf4j.LoggerFactory.getLogger(Estimates.class)
+				.warn("ETA debug: ahead {} depth {} throughput {} pace {}", ahead.getAsLong(), lane(bulk).depth(),
+						throughput.get(), this.pace.get());
+		}
 		Instant finish = anchor.plusMillis(throughput.get().millisFor(ahead.getAsLong() + 1));
 		Instant earliest = now.plusMillis(serviceMillis);
 		if (finish.isBefore(earliest)) {
@@ -147,9 +153,10 @@ public class Estimates implements CompletionForecast {
 		double capacity = usable * 1000.0 / serviceMillis;
 		QueueDepths.Depth depth = lane(bulk).depth();
 		boolean busy = (depth != null && depth.waiting() > 0) || lane.demand() >= usable;
-		// While work waits, the workers' measured rate is the lane's throughput; one far
-		// below capacity was measured before the lane got busy.
-		double perSecond = (busy && lane.perSecond() >= capacity / 2) ? lane.perSecond() : capacity;
+		// While work waits, what the workers measured is the lane's throughput (whatever
+		// holds them back: the endpoint, their CPUs); before any ended, its capacity.
+		double measured = Math.max(lane.perSecond(), lane(bulk).drainedPerSecond());
+		double perSecond = (busy && measured > 0) ? measured : capacity;
 		return Optional.of(new Throughput(perSecond, serviceMillis));
 	}
 

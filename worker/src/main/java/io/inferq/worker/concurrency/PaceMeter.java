@@ -9,8 +9,8 @@ import io.inferq.pace.WorkerPace;
 
 /**
  * Measures how fast this worker ends jobs in each lane: completions over the last 10 s
- * (in one-second buckets) and a moving average of how long a permit is held. Cheap enough
- * for every permit; thread-safe.
+ * (in one-second buckets, back to the last one without any) and a moving average of how
+ * long a permit is held. Cheap enough for every permit; thread-safe.
  */
 final class PaceMeter {
 
@@ -68,18 +68,27 @@ final class PaceMeter {
 			this.millis = (this.millis == 0) ? sample : this.millis + ALPHA * (sample - this.millis);
 		}
 
-		/** Completions per second over the last full buckets and the current one. */
+		/**
+		 * Completions per second over the last seconds without a gap (at most 10): a lane
+		 * that got busy after idling is not averaged with its idle seconds, nor with what
+		 * it did before them.
+		 */
 		synchronized double rate(long now) {
 			long elapsed = now - PaceMeter.this.startedNanos;
-			long bucket = elapsed / BUCKET_NANOS;
+			long current = elapsed / BUCKET_NANOS;
 			long total = 0;
-			for (int i = 0; i < BUCKETS; i++) {
-				if (bucket - this.bucketOf[i] < BUCKETS) {
-					total += this.counts[i];
+			long oldest = current;
+			for (long bucket = current; bucket > current - BUCKETS && bucket >= 0; bucket--) {
+				int slot = (int) (bucket % BUCKETS);
+				long count = (this.bucketOf[slot] == bucket) ? this.counts[slot] : 0;
+				if (count == 0 && bucket != current) {
+					break;
 				}
+				total += count;
+				oldest = bucket;
 			}
-			double seconds = Math.min(BUCKETS - 1 + (elapsed % BUCKET_NANOS) / (double) BUCKET_NANOS, elapsed / 1e9);
-			return (seconds > 0) ? total / seconds : 0;
+			double seconds = (elapsed - oldest * BUCKET_NANOS) / 1e9;
+			return (total > 0 && seconds > 0) ? total / Math.max(seconds, 0.5) : 0;
 		}
 
 		synchronized double millis() {
