@@ -16,12 +16,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ETA scenario: how far the finish time the API promises at submit
- * ({@code estimatedFinishAt}) is from the real one. A warm-up round keeps the workers
- * busy, then M jobs are submitted through the API, 32 at a time, as fast as it takes them
- * (faster than the endpoint serves them, so that a backlog builds up); each job's error
- * is |promised - real| / real, where promised and real are the times from its creation to
- * its estimated and actual finish. Reports the median and the 90th percentile of the
- * error over the jobs.
+ * ({@code estimatedFinishAt}) is from the real one. After a warm-up round, and 100 more
+ * jobs submitted at once to keep the workers busy, M jobs are submitted through the API
+ * at a steady rate above what the endpoint serves, so that a backlog builds up; each
+ * job's error is |promised - real| / real, where promised and real are the times from its
+ * creation to its estimated and actual finish. Reports the median and the 90th percentile
+ * of the error over the jobs.
  */
 final class EtaScenario {
 

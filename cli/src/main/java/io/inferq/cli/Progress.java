@@ -143,9 +143,10 @@ final class Progress {
 		return (seconds < 0.001) ? "-" : rate(items / seconds);
 	}
 
-	/** A rate with a decimal below 10 a second, so that a slow model does not show 0. */
+	/** A rate, with a decimal below 1 a second, so that a slow model does not show 0. */
 	private static String rate(double perSecond) {
-		return String.format(Locale.ROOT, (perSecond < 10) ? "%.1f" : "%,.0f", perSecond);
+		boolean fraction = perSecond > 0 && perSecond < 1;
+		return String.format(Locale.ROOT, fraction ? "%.1f" : "%,.0f", perSecond);
 	}
 
 	private static String eta(java.time.Instant completion) {
