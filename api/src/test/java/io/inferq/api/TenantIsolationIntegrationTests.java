@@ -184,7 +184,7 @@ class TenantIsolationIntegrationTests {
 	void anotherTenantsJob_is404_forReadResultCancelAndListing() {
 		String id = submittedJobId(this.acmeKey, "{\"input\": {\"secret\": \"acme's\"}}");
 
-		for (String path : List.of("/v1/jobs/" + id, "/v1/jobs/" + id + "/result")) {
+		for (String path : List.of("/v1/jobs/" + id, "/v1/jobs/" + id + "/result", "/v1/jobs/" + id + "?wait=20")) {
 			assertNotFound(get(this.globexKey, path));
 		}
 		assertNotFound(this.api.send(authorized(this.globexKey, "/v1/jobs/" + id).DELETE()));
@@ -205,7 +205,8 @@ class TenantIsolationIntegrationTests {
 		assertThat(posted.statusCode()).isEqualTo(202);
 		String batchId = ApiClient.json(posted).get("id").asString();
 
-		for (String path : List.of("/v1/batches/" + batchId, "/v1/batches/" + batchId + "/jobs",
+		for (String path : List.of("/v1/batches/" + batchId, "/v1/batches/" + batchId + "?wait=20",
+				"/v1/batches/" + batchId + "/events", "/v1/batches/" + batchId + "/jobs",
 				"/v1/batches/" + batchId + "/results", "/v1/jobs/" + batchId + "-0",
 				"/v1/jobs/" + batchId + "-1/result")) {
 			assertNotFound(get(this.globexKey, path));

@@ -31,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * latency T cannot finish in less than ceil(M / N) x T. Runs the scenarios on the
  * in-process stand-ins, prints a table and writes the figures as JSON.
  * <p>
- * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker|cluster] [--jobs M]
+ * {@code bin/benchmark [--scenario all|seed|saturation|overhead|api|worker|cluster|eta] [--jobs M]
  * [--instances N] [--latency 200ms] [--workers W] [--out benchmarks/results]}; the
  * options change the saturation scenario ({@code --workers}, {@code --cluster-*} the
  * cluster scenario), each scenario's own defaults are in {@link #main}.
@@ -81,6 +81,15 @@ public final class Benchmark {
 						Integer.parseInt(options.getOrDefault("cluster-instances", "4")),
 						DurationStyle.detectAndParse(options.getOrDefault("cluster-latency", "300ms")),
 						benchmark.results.putObject("cluster")));
+		}
+		if (scenario.equals("all") || scenario.equals("eta")) {
+			int instances = Integer.parseInt(options.getOrDefault("eta-instances", "8"));
+			Duration latency = DurationStyle.detectAndParse(options.getOrDefault("eta-latency", "250ms"));
+			EtaScenario.Result eta = new EtaScenario(benchmark.aws).run(
+					Integer.parseInt(options.getOrDefault("eta-jobs", "2000")), instances, latency, 100,
+					Double.parseDouble(options.getOrDefault("eta-rate", "40")));
+			eta.record(benchmark.results.putObject("eta"));
+			benchmark.table.add(eta.line(instances, latency));
 		}
 		benchmark.report(Path.of(options.getOrDefault("out", "benchmarks/results")));
 		System.exit(0);

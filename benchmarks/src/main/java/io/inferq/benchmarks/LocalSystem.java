@@ -105,6 +105,7 @@ public final class LocalSystem implements AutoCloseable {
 
 		Map<String, String> api = new LinkedHashMap<>(shared);
 		api.put("server.port", "0");
+		api.put("inferq.api.eta.endpoint-name", endpointName);
 		api.put("inferq.api.quotas.submits-per-second", "1000000");
 		api.put("inferq.api.quotas.submit-burst", "1000000");
 		api.put("inferq.api.quotas.max-queued-jobs", "10000000");

@@ -109,6 +109,34 @@ final class BatchesClient {
 	}
 
 	/**
+	 * The batch's progress stream, {@code GET /v1/batches/{id}/events}, as lines of
+	 * Server-Sent Events, once it answered 200; close it when done.
+	 * @throws ApiUnavailableException if it cannot be opened
+	 */
+	java.util.stream.Stream<String> events(String batchId) {
+		HttpRequest request = request("/v1/batches/" + batchId + "/events").header("Accept", "text/event-stream")
+			.GET()
+			.build();
+		try {
+			java.net.http.HttpResponse<java.util.stream.Stream<String>> response = this.http.send(request,
+					java.net.http.HttpResponse.BodyHandlers.ofLines());
+			if (response.statusCode() != 200) {
+				response.body().close();
+				throw new ApiUnavailableException(
+						"The progress stream of batch " + batchId + " answered " + response.statusCode(), null);
+			}
+			return response.body();
+		}
+		catch (java.io.IOException ex) {
+			throw new ApiUnavailableException("The progress stream of batch " + batchId + " failed: " + ex, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ApiUnavailableException("Interrupted while opening the progress stream of " + batchId, ex);
+		}
+	}
+
+	/**
 	 * Cancels the batch's jobs that have not started: {@code DELETE /v1/batches/{id}}.
 	 */
 	CompletableFuture<Batch> cancel(String batchId) {

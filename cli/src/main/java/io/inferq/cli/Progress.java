@@ -95,7 +95,20 @@ final class Progress {
 
 	/** The jobs' counts over all batches, and how many batches are finished. */
 	synchronized void waited(Counts counts, int finishedBatches, int batches) {
-		show(waitLine(counts, finishedBatches, batches), counts.finished(), finishedBatches == batches);
+		show(waitLine(counts, finishedBatches, batches, rate(counts.finished()), null), counts.finished(),
+				finishedBatches == batches);
+	}
+
+	/**
+	 * As {@link #waited(Counts, int, int)}, with the rate and expected completion the API
+	 * measures (from its progress stream) instead of the rate since the wait started.
+	 * @param ratePerSecond jobs ending per second
+	 * @param completion when the last job is expected to end, or {@code null}
+	 */
+	synchronized void waited(Counts counts, int finishedBatches, int batches, double ratePerSecond,
+			java.time.Instant completion) {
+		show(waitLine(counts, finishedBatches, batches, rate(ratePerSecond), completion), counts.finished(),
+				finishedBatches == batches);
 	}
 
 	/** A message between updates. */
@@ -116,17 +129,34 @@ final class Progress {
 				rate(this.enqueued));
 	}
 
-	private String waitLine(Counts counts, int finishedBatches, int batches) {
+	private String waitLine(Counts counts, int finishedBatches, int batches, String rate,
+			java.time.Instant completion) {
 		return String.format(Locale.ROOT,
 				"Finished %,d/%,d jobs (%,d succeeded, %,d failed, %,d cancelled, %,d expired; %,d running, "
-						+ "%,d queued), %d/%d batches done, %s jobs/s",
+						+ "%,d queued), %d/%d batches done, %s jobs/s%s",
 				counts.finished(), this.total, counts.succeeded(), counts.failed(), counts.cancelled(),
-				counts.expired(), counts.running(), counts.queued(), finishedBatches, batches, rate(counts.finished()));
+				counts.expired(), counts.running(), counts.queued(), finishedBatches, batches, rate, eta(completion));
 	}
 
 	private String rate(long items) {
 		double seconds = (this.clock.getAsLong() - this.started) / 1e9;
-		return (seconds < 0.001) ? "-" : String.format(Locale.ROOT, "%,.0f", items / seconds);
+		return (seconds < 0.001) ? "-" : rate(items / seconds);
+	}
+
+	/** A rate, with a decimal below 1 a second, so that a slow model does not show 0. */
+	private static String rate(double perSecond) {
+		boolean fraction = perSecond > 0 && perSecond < 1;
+		return String.format(Locale.ROOT, fraction ? "%.1f" : "%,.0f", perSecond);
+	}
+
+	private static String eta(java.time.Instant completion) {
+		if (completion == null) {
+			return "";
+		}
+		long seconds = Math.max(0, java.time.Duration.between(java.time.Instant.now(), completion).toSeconds());
+		String left = (seconds >= 3600) ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60)
+				: (seconds >= 60) ? String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60) : seconds + "s";
+		return ", ETA " + left;
 	}
 
 	private void show(String line, long done, boolean last) {

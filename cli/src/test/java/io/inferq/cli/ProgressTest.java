@@ -67,6 +67,18 @@ class ProgressTest {
 	}
 
 	@Test
+	void waited_withTheApisRateAndEta_shouldShowASlowRateAndTheTimeLeft() {
+		Progress progress = progress(Progress.Style.PLAIN);
+
+		progress.startWait(500);
+		tick(Duration.ofSeconds(6));
+		progress.waited(new Counts(498, 2, 0, 0, 0, 0), 0, 1, 0.4, java.time.Instant.now().plusSeconds(90));
+
+		assertThat(text()).startsWith("Finished 0/500 jobs (0 succeeded, 0 failed, 0 cancelled, 0 expired; "
+				+ "2 running, 498 queued), 0/1 batches done, 0.4 jobs/s, ETA 1m");
+	}
+
+	@Test
 	void none_shouldShowMessagesOnly() {
 		Progress progress = progress(Progress.Style.NONE);
 

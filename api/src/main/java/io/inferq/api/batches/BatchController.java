@@ -3,13 +3,17 @@ package io.inferq.api.batches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.eta.Estimates;
 import io.inferq.api.webhooks.Callbacks;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
+import io.inferq.api.watch.BatchProgress;
+import io.inferq.api.watch.LongPolls;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
@@ -38,6 +42,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.WebAsyncUtils;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
@@ -60,9 +65,19 @@ class BatchController {
 
 	private final Callbacks callbacks;
 
-	BatchController(BatchService batches, ApiProperties properties, Callbacks callbacks) {
+	private final LongPolls longPolls;
+
+	private final BatchProgress progress;
+
+	private final Estimates estimates;
+
+	BatchController(BatchService batches, ApiProperties properties, Callbacks callbacks, LongPolls longPolls,
+			BatchProgress progress, Estimates estimates) {
 		this.callbacks = callbacks;
 		this.batches = batches;
+		this.longPolls = longPolls;
+		this.progress = progress;
+		this.estimates = estimates;
 		this.properties = properties;
 	}
 
@@ -121,18 +136,58 @@ class BatchController {
 		if (accepted.replayed()) {
 			response.header(IdempotencyKey.REPLAYED_HEADER, "true");
 		}
-		return response.body(BatchResponse.of(accepted.batch()));
+		else {
+			this.estimates.queued(true, accepted.batch().total());
+		}
+		return response.body(BatchResponse.of(accepted.batch(), this.estimates.completionOf(accepted.batch())));
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Get a batch",
-			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs.")
+			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs. "
+					+ "With 'wait', a long poll: the answer comes as soon as the batch ends (COMPLETED, CANCELLED, "
+					+ "FAILED), or once the wait is over with the batch as it is then.")
 	@ApiResponse(responseCode = "200", description = "The batch; Retry-After until it has ended")
+	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such batch")
-	@ApiResponse(responseCode = "503", description = "The batch store is unavailable")
+	@ApiResponse(responseCode = "503",
+			description = "The batch store is unavailable, or this server has as many waiting requests as it may; "
+					+ "retry after Retry-After")
 	CompletableFuture<ResponseEntity<BatchResponse>> get(@AuthenticationPrincipal Caller caller,
-			@PathVariable String id) {
-		return this.batches.find(caller.tenant(), batchId(id)).thenApply(this::batch);
+			@PathVariable String id,
+			@Parameter(description = "Long poll: wait up to this long for the batch to end; whole seconds (20 or "
+					+ "20s) or milliseconds (500ms), at most 20s") @RequestParam(required = false) String wait,
+			HttpServletRequest request) {
+		Duration waitFor = this.longPolls.waitOf(wait);
+		BatchId batchId = batchId(id);
+		CompletableFuture<Batch> found = this.batches.find(caller.tenant(), batchId);
+		if (!waitFor.isZero()) {
+			WebAsyncUtils.getAsyncManager(request)
+				.getAsyncWebRequest()
+				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
+			found = found.thenCompose((batch) -> batch.status().isFinal() ? CompletableFuture.completedFuture(batch)
+					: this.longPolls.untilBatchEnds(batchId, waitFor)
+						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
+								: this.batches.find(caller.tenant(), batchId)));
+		}
+		return found.thenApply(this::batch);
+	}
+
+	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@Operation(summary = "Follow a batch's progress",
+			description = "Server-Sent Events: 'progress' events when its counts change, at most one a second, and "
+					+ "a final 'end' event once it has ended, after which the stream completes. Both carry JSON: "
+					+ "{\"batchId\", \"status\", \"counts\" (as in the batch), \"total\", \"ratePerSecond\" (jobs "
+					+ "ending per second), \"estimatedCompletionAt\" (ISO-8601, or null)}. A stream lasts at most "
+					+ "30 minutes; reconnect to go on.")
+	@ApiResponse(responseCode = "200", description = "The stream",
+			content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+	@ApiResponse(responseCode = "404", description = "No such batch")
+	@ApiResponse(responseCode = "503",
+			description = "The batch store is unavailable, or this server streams as many batches as it may; retry "
+					+ "after Retry-After")
+	SseEmitter events(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
+		return this.progress.subscribe(this.batches.findNow(caller.tenant(), batchId(id)));
 	}
 
 	@GetMapping(path = "/{id}/jobs", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -195,10 +250,12 @@ class BatchController {
 
 	private ResponseEntity<BatchResponse> batch(Batch batch) {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		java.util.Optional<java.time.Instant> completion = this.estimates.completionOf(batch);
 		if (!batch.status().isFinal()) {
-			response.header(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.properties.expectedLatency()));
+			response.header(HttpHeaders.RETRY_AFTER,
+					RetryAfter.seconds(this.estimates.retryAfter(completion, this.properties.expectedLatency())));
 		}
-		return response.body(BatchResponse.of(batch));
+		return response.body(BatchResponse.of(batch, completion));
 	}
 
 	private static BatchId batchId(String id) {

@@ -22,14 +22,23 @@ import io.inferq.job.JobError;
  * ended ones add up to {@code total}
  * @param metadata the client's key-value pairs
  * @param failure why the batch FAILED
+ * @param estimatedCompletionAt until it has ended, when its last job is expected to end
+ * (see the README's "Honest ETAs"); absent when nothing is known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BatchResponse(String id, BatchStatus status, Instant createdAt, Instant enqueuedAt, Instant endedAt,
-		long total, BatchCounts counts, Map<String, String> metadata, JobError failure) {
+		long total, BatchCounts counts, Map<String, String> metadata, JobError failure, Instant estimatedCompletionAt) {
 
 	public static BatchResponse of(Batch batch) {
 		return new BatchResponse(batch.id().value(), batch.status(), batch.createdAt(), batch.enqueuedAt(),
-				batch.endedAt(), batch.total(), batch.counts(), batch.metadata(), batch.failure());
+				batch.endedAt(), batch.total(), batch.counts(), batch.metadata(), batch.failure(), null);
+	}
+
+	/** The batch with its expected completion, if any. */
+	public static BatchResponse of(Batch batch, java.util.Optional<Instant> estimatedCompletionAt) {
+		return new BatchResponse(batch.id().value(), batch.status(), batch.createdAt(), batch.enqueuedAt(),
+				batch.endedAt(), batch.total(), batch.counts(), batch.metadata(), batch.failure(),
+				estimatedCompletionAt.orElse(null));
 	}
 
 }

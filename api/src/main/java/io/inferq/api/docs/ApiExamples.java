@@ -135,13 +135,14 @@ class ApiExamples implements OpenApiCustomizer {
 		Map<String, String> metadata = Map.of("customer", "acme");
 		return switch (method) {
 			case POST -> new JobResponse(JOB_ID, JobStatus.QUEUED, CREATED, null, null, deadline, 0, null, null, null,
-					null, null, null, metadata, null, null, List.of());
+					null, null, null, metadata, null, null, List.of(), CREATED.plusSeconds(2), CREATED.plusSeconds(3));
 			case DELETE -> new JobResponse(JOB_ID, JobStatus.CANCELLED, CREATED, null, CREATED.plusSeconds(3), deadline,
-					0, null, null, null, null, null, null, metadata, null, null, List.of());
+					0, null, null, null, null, null, null, metadata, null, null, List.of(), null, null);
 			default -> new JobResponse(JOB_ID, JobStatus.SUCCEEDED, CREATED, CREATED.plusMillis(371),
 					CREATED.plusMillis(1485), deadline, 1, "{\"message\":\"finish\"}", null, "application/json", null,
 					null, null, metadata, null, null, List.of(new JobResponse.Attempt(1, CREATED.plusMillis(371),
-							CREATED.plusMillis(1485), JobAttempt.Outcome.SUCCEEDED, null)));
+							CREATED.plusMillis(1485), JobAttempt.Outcome.SUCCEEDED, null)),
+					null, null);
 		};
 	}
 
@@ -150,11 +151,11 @@ class ApiExamples implements OpenApiCustomizer {
 		Map<String, String> metadata = Map.of("run", "42");
 		return switch (method) {
 			case POST -> new BatchResponse(BATCH_ID, BatchStatus.IN_PROGRESS, CREATED, enqueued, null, 2,
-					new BatchCounts(2, 0, 0, 0, 0, 0), metadata, null);
+					new BatchCounts(2, 0, 0, 0, 0, 0), metadata, null, CREATED.plusSeconds(6));
 			case DELETE -> new BatchResponse(BATCH_ID, BatchStatus.CANCELLED, CREATED, enqueued, CREATED.plusSeconds(4),
-					1000, new BatchCounts(780, 4, 216, 0, 0, 0), metadata, null);
+					1000, new BatchCounts(780, 4, 216, 0, 0, 0), metadata, null, null);
 			default -> new BatchResponse(BATCH_ID, BatchStatus.IN_PROGRESS, CREATED, enqueued, null, 1000,
-					new BatchCounts(612, 16, 370, 2, 0, 0), metadata, null);
+					new BatchCounts(612, 16, 370, 2, 0, 0), metadata, null, CREATED.plusSeconds(95));
 		};
 	}
 

@@ -2,19 +2,24 @@ package io.inferq.api.jobs;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import io.inferq.api.config.ApiProperties;
+import io.inferq.api.eta.Estimates;
+import io.inferq.api.eta.JobEstimate;
 import io.inferq.api.idempotency.Fingerprint;
 import io.inferq.api.idempotency.IdempotencyKey;
 import io.inferq.api.security.Caller;
+import io.inferq.api.watch.LongPolls;
 import io.inferq.api.web.BufferedBodies;
 import io.inferq.api.web.RetryAfter;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -24,6 +29,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.InputStreamResource;
@@ -42,6 +48,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.WebAsyncUtils;
 
 /**
  * The job API. Every endpoint answers from a future, so no request thread waits on
@@ -78,8 +85,14 @@ class JobController {
 
 	private final Outputs outputs;
 
+	private final LongPolls longPolls;
+
+	private final Estimates estimates;
+
 	JobController(JobService jobs, SubmitRequestReader reader, SubmissionMetrics metrics, ApiProperties properties,
-			BodyBudget budget, Outputs outputs) {
+			BodyBudget budget, Outputs outputs, LongPolls longPolls, Estimates estimates) {
+		this.longPolls = longPolls;
+		this.estimates = estimates;
 		this.jobs = jobs;
 		this.reader = reader;
 		this.metrics = metrics;
@@ -192,23 +205,52 @@ class JobController {
 	}
 
 	private ResponseEntity<JobResponse> accepted(JobService.Submitted submitted) {
+		Optional<JobEstimate> estimate = this.estimates.of(submitted.job());
+		if (!submitted.replayed()) {
+			this.estimates.queued(false, 1);
+		}
 		ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
 			.location(URI.create(PATH + "/" + submitted.job().id()))
-			.header(HttpHeaders.RETRY_AFTER, retryAfter());
+			.header(HttpHeaders.RETRY_AFTER, retryAfter(estimate));
 		if (submitted.replayed()) {
 			response.header(IdempotencyKey.REPLAYED_HEADER, "true");
 		}
-		return response.body(JobResponse.of(submitted.job()));
+		return response.body(withEstimate(JobResponse.of(submitted.job()), estimate));
+	}
+
+	private static JobResponse withEstimate(JobResponse response, Optional<JobEstimate> estimate) {
+		return estimate.map(response::withEstimate).orElse(response);
 	}
 
 	@GetMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-	@Operation(summary = "Get a job", description = "A QUEUED job past its deadline is reported EXPIRED.")
+	@Operation(summary = "Get a job",
+			description = "A QUEUED job past its deadline is reported EXPIRED. With 'wait', a long poll: the answer "
+					+ "comes as soon as the job ends (SUCCEEDED, FAILED, CANCELLED, EXPIRED), or once the wait is "
+					+ "over with the job as it is then.")
 	@ApiResponse(responseCode = "200", description = "The job; Retry-After while it has not ended")
+	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such job")
-	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
-	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller,
-			@PathVariable String id) {
-		return this.jobs.find(caller.tenant(), jobId(id)).thenCompose(this.outputs::embeddable).thenApply(this::job);
+	@ApiResponse(responseCode = "503",
+			description = "The job store is unavailable, or this server has as many waiting requests as it may; "
+					+ "retry after Retry-After")
+	CompletableFuture<ResponseEntity<JobResponse>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
+			@Parameter(description = "Long poll: wait up to this long for the job to end; whole seconds (20 or "
+					+ "20s) or milliseconds (500ms), at most 20s") @RequestParam(required = false) String wait,
+			HttpServletRequest request) {
+		Duration waitFor = this.longPolls.waitOf(wait);
+		JobId jobId = jobId(id);
+		CompletableFuture<Job> found = this.jobs.find(caller.tenant(), jobId);
+		if (!waitFor.isZero()) {
+			WebAsyncUtils.getAsyncManager(request)
+				.getAsyncWebRequest()
+				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
+			found = found.thenCompose((job) -> job.isTerminal() ? CompletableFuture.completedFuture(job)
+					: this.longPolls
+						.untilJobEnds(jobId, (job.status() == JobStatus.QUEUED) ? job.deadline() : null, waitFor)
+						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
+								: this.jobs.find(caller.tenant(), jobId)));
+		}
+		return found.thenCompose(this.outputs::embeddable).thenApply(this::job);
 	}
 
 	@GetMapping("/{id}/result")
@@ -241,10 +283,11 @@ class JobController {
 
 	private ResponseEntity<JobResponse> job(Job job) {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
+		Optional<JobEstimate> estimate = this.estimates.of(job);
 		if (!job.isTerminal()) {
-			response.header(HttpHeaders.RETRY_AFTER, retryAfter());
+			response.header(HttpHeaders.RETRY_AFTER, retryAfter(estimate));
 		}
-		return response.body(JobResponse.of(job));
+		return response.body(withEstimate(JobResponse.of(job), estimate));
 	}
 
 	private CompletableFuture<ResponseEntity<Resource>> result(Job job) {
@@ -281,8 +324,13 @@ class JobController {
 				|| ("application".equals(type.getType()) && "json".equals(type.getSubtypeSuffix()));
 	}
 
-	private String retryAfter() {
-		return RetryAfter.seconds(this.properties.expectedLatency());
+	/**
+	 * Until the job is expected to end, 1 to 30 s; without an estimate, the expected
+	 * latency.
+	 */
+	private String retryAfter(Optional<JobEstimate> estimate) {
+		return RetryAfter
+			.seconds(this.estimates.retryAfter(estimate.map(JobEstimate::finishAt), this.properties.expectedLatency()));
 	}
 
 	private static JobId jobId(String id) {

@@ -1,5 +1,7 @@
 package io.inferq.api.jobs;
 
+import io.inferq.api.eta.JobEstimate;
+
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -39,12 +41,15 @@ import io.inferq.job.Payload;
  * @param customId the client's ID of the job's item in its batch, if any
  * @param timeline the job's attempts, oldest first (the last {@value Job#MAX_HISTORY}):
  * when each started, and when and how it ended; empty before the first attempt
+ * @param estimatedStartAt while QUEUED, when a worker is expected to start it (see the
+ * README's "Honest ETAs"); absent when nothing is known
+ * @param estimatedFinishAt while QUEUED or RUNNING, when it is expected to end
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobResponse(String id, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
 		Instant deadline, int attempts, @JsonRawValue String output, String outputBase64, String outputContentType,
 		Long outputSize, String outputUrl, JobError error, Map<String, String> metadata, String batchId,
-		String customId, List<Attempt> timeline) {
+		String customId, List<Attempt> timeline, Instant estimatedStartAt, Instant estimatedFinishAt) {
 
 	/** Where the result of job {@code id} is served. */
 	public static String resultUrl(String id) {
@@ -64,7 +69,15 @@ public record JobResponse(String id, JobStatus status, Instant createdAt, Instan
 				(output != null) ? output.contentType() : null, stored ? output.size() : null,
 				stored ? resultUrl(job.id().value()) : null, job.error(), job.metadata(),
 				job.isInBatch() ? job.batch().batchId().value() : null, job.isInBatch() ? job.batch().customId() : null,
-				job.history().stream().map(Attempt::of).toList());
+				job.history().stream().map(Attempt::of).toList(), null, null);
+	}
+
+	/** This with an estimate of when the job starts (if still QUEUED) and ends. */
+	public JobResponse withEstimate(JobEstimate estimate) {
+		return new JobResponse(this.id, this.status, this.createdAt, this.startedAt, this.finishedAt, this.deadline,
+				this.attempts, this.output, this.outputBase64, this.outputContentType, this.outputSize, this.outputUrl,
+				this.error, this.metadata, this.batchId, this.customId, this.timeline,
+				(this.status == JobStatus.QUEUED) ? estimate.startAt() : null, estimate.finishAt());
 	}
 
 	/**

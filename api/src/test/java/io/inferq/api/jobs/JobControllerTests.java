@@ -41,6 +41,7 @@ import static io.inferq.api.jobs.JobFixtures.aSucceededJobWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
@@ -274,6 +275,26 @@ class JobControllerTests {
 		given(this.store.find(ID)).willReturn(CompletableFuture.completedFuture(Optional.empty()));
 
 		assertProblem(this.mvc.get().uri("/v1/jobs/{id}", ID.value()).exchange(), HttpStatus.NOT_FOUND,
+				"No job has the ID " + ID + "; finished jobs are deleted some days after they end");
+	}
+
+	@Test
+	void get_withAWaitBeyondTwentySeconds_isA400ProblemWithoutAskingTheStore() {
+		assertProblem(this.mvc.get().uri("/v1/jobs/{id}?wait=21s", ID.value()).exchange(), HttpStatus.BAD_REQUEST,
+				"'wait' must be at most 20s; poll again for longer");
+		assertProblem(this.mvc.get().uri("/v1/jobs/{id}?wait=soon", ID.value()).exchange(), HttpStatus.BAD_REQUEST,
+				"'wait' must be a whole number of seconds, such as 20 or 20s, or of milliseconds, such as 500ms; "
+						+ "at most 20s");
+		verifyNoInteractions(this.store);
+	}
+
+	@Test
+	void get_withWaitForAnotherTenantsJob_answers404AtOnce() {
+		Job others = Job.submit(new io.inferq.tenant.TenantId("other"), ID, Payload.json("{}"), null,
+				java.util.Map.of(), JobFixtures.NOW, java.time.Duration.ofHours(1));
+		given(this.store.find(ID)).willReturn(CompletableFuture.completedFuture(Optional.of(others)));
+
+		assertProblem(this.mvc.get().uri("/v1/jobs/{id}?wait=20", ID.value()).exchange(), HttpStatus.NOT_FOUND,
 				"No job has the ID " + ID + "; finished jobs are deleted some days after they end");
 	}
 

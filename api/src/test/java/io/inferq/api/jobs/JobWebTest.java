@@ -17,6 +17,13 @@ import io.inferq.api.web.BufferedBodies;
 import io.inferq.payload.PayloadStore;
 import io.inferq.store.BatchStore;
 import io.inferq.store.IdempotencyStore;
+import io.inferq.store.JobStatuses;
+import io.inferq.api.watch.LongPolls;
+import io.inferq.api.eta.Estimates;
+import io.inferq.api.eta.EtaProperties;
+import io.inferq.message.QueueDepths;
+import io.inferq.pace.PaceSource;
+import io.inferq.api.watch.WatchProperties;
 import io.inferq.store.TenantListings;
 import io.inferq.tenant.ApiKeyStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,14 +48,16 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @WebMvcTest(controllers = JobController.class, properties = "inferq.api.security.anonymous=true")
-@MockitoBean(types = { IdempotencyStore.class, ApiKeyStore.class, PayloadStore.class, BatchStore.class })
+@MockitoBean(types = { JobStatuses.class, QueueDepths.class, PaceSource.class, IdempotencyStore.class,
+		ApiKeyStore.class, PayloadStore.class, BatchStore.class })
 @Import({ JobService.class, SubmitRequestReader.class, BufferedBodies.class, SubmissionMetrics.class,
-		LocatedInputs.class, Outputs.class, BodyBudget.class, SecurityConfiguration.class, Quotas.class,
-		JobWebTest.Configuration.class })
+		LocatedInputs.class, Outputs.class, LongPolls.class, Estimates.class, BodyBudget.class,
+		SecurityConfiguration.class, Quotas.class, JobWebTest.Configuration.class })
 @interface JobWebTest {
 
 	@TestConfiguration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class })
+	@EnableConfigurationProperties({ ApiProperties.class, QuotaProperties.class, WatchProperties.class,
+			EtaProperties.class })
 	class Configuration {
 
 		/** Callbacks to public addresses, no tenant with a default endpoint. */

@@ -1,5 +1,7 @@
 package io.inferq.worker.concurrency;
 
+import io.inferq.pace.WorkerPace;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,11 +62,18 @@ public record Budget(long version, int capacity, int limit, long limitEpoch, Str
 	 * @param interactiveDemand the worker's interactive requests in flight plus waiting,
 	 * as of its last write
 	 * @param bulkDemand the same for bulk requests
+	 * @param pace how fast the worker ends jobs, for the API's estimates; read by no
+	 * worker
 	 */
-	public record Share(int held, String renewal, int interactiveDemand, int bulkDemand) {
+	public record Share(int held, String renewal, int interactiveDemand, int bulkDemand, WorkerPace pace) {
+
+		public Share(int held, String renewal, int interactiveDemand, int bulkDemand) {
+			this(held, renewal, interactiveDemand, bulkDemand, WorkerPace.NONE);
+		}
 
 		public Share {
 			Objects.requireNonNull(renewal, "renewal");
+			Objects.requireNonNull(pace, "pace");
 			if (held < 0 || interactiveDemand < 0 || bulkDemand < 0) {
 				throw new IllegalArgumentException("A share's counts must not be negative");
 			}

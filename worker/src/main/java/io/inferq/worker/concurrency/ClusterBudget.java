@@ -617,8 +617,9 @@ public final class ClusterBudget implements LimitAuthority, AutoCloseable {
 				() -> this.store.putShare(this.settings.key(), this.worker, share(held, interactive, bulk)));
 	}
 
-	private static Share share(int held, int interactive, int bulk) {
-		return new Share(held, Long.toHexString(ThreadLocalRandom.current().nextLong()), interactive, bulk);
+	private Share share(int held, int interactive, int bulk) {
+		return new Share(held, Long.toHexString(ThreadLocalRandom.current().nextLong()), interactive, bulk,
+				this.limiter.pace());
 	}
 
 	/**

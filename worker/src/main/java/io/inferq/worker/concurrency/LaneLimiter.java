@@ -45,6 +45,8 @@ public class LaneLimiter implements Limiter {
 	/**
 	 * A limiter on its own, without a share for interactive tasks.
 	 */
+	private final PaceMeter pace = new PaceMeter(System::nanoTime);
+
 	public LaneLimiter(int limit) {
 		this(LimitAuthority.NONE, limit, 0);
 	}
@@ -148,6 +150,11 @@ public class LaneLimiter implements Limiter {
 	/** The interactive lane's share of the limit; the bulk lane's is the rest. */
 	public synchronized int reserved() {
 		return this.reserved;
+	}
+
+	/** How fast this limiter's permits end in success, per lane. */
+	io.inferq.pace.WorkerPace pace() {
+		return this.pace.pace();
 	}
 
 	/** Permits held now. */
@@ -257,6 +264,8 @@ public class LaneLimiter implements Limiter {
 
 		private final long generation;
 
+		private final long grantedNanos = System.nanoTime();
+
 		private final AtomicBoolean ended = new AtomicBoolean();
 
 		private LanePermit(Lane lane, long generation) {
@@ -276,7 +285,9 @@ public class LaneLimiter implements Limiter {
 
 		@Override
 		public void onSuccess() {
-			end();
+			if (end()) {
+				LaneLimiter.this.pace.ended(this.lane, System.nanoTime() - this.grantedNanos);
+			}
 		}
 
 		@Override

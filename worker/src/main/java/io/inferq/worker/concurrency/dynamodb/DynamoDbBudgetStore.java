@@ -1,5 +1,8 @@
 package io.inferq.worker.concurrency.dynamodb;
 
+import io.inferq.pace.WorkerPace;
+import io.inferq.pace.dynamodb.PaceAttributes;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * {@link BudgetStore} in the jobs table ({@link JobTable}): one item per budget, keyed
- * {@code budget#<endpoint>#<variant>}, with the shares in a map attribute by worker ID.
- * Every write is one {@code UpdateItem} answering the item after it
+ * {@code budget#<endpoint>#<variant>}, with the shares in a map attribute by worker ID
+ * (each with its worker's pace, {@link PaceAttributes}, which the API reads; the names
+ * {@code limit}, {@code shares}, {@code interactiveDemand} and {@code bulkDemand} are
+ * read there too). Every write is one {@code UpdateItem} answering the item after it
  * ({@code ReturnValues=ALL_NEW}), or, when its condition fails, the item as it was
  * ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}), so a lost race costs no extra
  * read. Creating a budget is the one {@code PutItem}.
@@ -215,12 +220,17 @@ public class DynamoDbBudgetStore implements BudgetStore {
 
 	private static Share share(Map<String, AttributeValue> share) {
 		return new Share((int) number(share, HELD), share.get(RENEWAL).s(), (int) number(share, INTERACTIVE_DEMAND),
-				(int) number(share, BULK_DEMAND));
+				(int) number(share, BULK_DEMAND), PaceAttributes.from(share));
 	}
 
 	private static AttributeValue share(Share share) {
-		return AttributeValue.fromM(Map.of(HELD, n(share.held()), RENEWAL, s(share.renewal()), INTERACTIVE_DEMAND,
-				n(share.interactiveDemand()), BULK_DEMAND, n(share.bulkDemand())));
+		Map<String, AttributeValue> attributes = new HashMap<>(
+				Map.of(HELD, n(share.held()), RENEWAL, s(share.renewal()), INTERACTIVE_DEMAND,
+						n(share.interactiveDemand()), BULK_DEMAND, n(share.bulkDemand())));
+		if (!WorkerPace.NONE.equals(share.pace())) {
+			attributes.put(PaceAttributes.PACE, PaceAttributes.of(share.pace()));
+		}
+		return AttributeValue.fromM(attributes);
 	}
 
 	private static long number(Map<String, AttributeValue> item, String name) {

@@ -1,0 +1,175 @@
+package io.inferq.api.eta;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import io.inferq.api.watch.CompletionForecast;
+import io.inferq.batch.Batch;
+import io.inferq.job.Job;
+import io.inferq.job.JobStatus;
+import io.inferq.message.QueueDepths;
+import io.inferq.pace.ClusterPace;
+import io.inferq.pace.Pace;
+import io.inferq.pace.PaceSource;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Honest waiting times, by Little's law: a job with {@code n} messages ahead of it in its
+ * lane ends after {@code (n + 1) / throughput}, and no sooner than one service time
+ * {@code T} (how long a job holds its permit, as the workers measure it). The backlog is
+ * the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}) plus
+ * what this process queued since; the throughput, while the lane has work waiting, is
+ * what was measured over the last 10 s: the higher of the workers' rate and the queue's
+ * drain as this process sees it (its depth readings and its own submits); otherwise
+ * (idle, or just starting) what the lane can serve, its usable concurrency over
+ * {@code T}. The workers' figures come from what they write anyway (their shares of the
+ * budget record, read at most once per {@code inferq.api.eta.pace-ttl}). Never waits:
+ * until the first readings are in, there are no estimates.
+ */
+@Component
+public class Estimates implements CompletionForecast {
+
+	private final Clock clock;
+
+	private final EtaProperties properties;
+
+	private final LaneBacklog interactive;
+
+	private final LaneBacklog bulk;
+
+	private final Cached<Optional<ClusterPace>> pace;
+
+	Estimates(QueueDepths depths, PaceSource paces, EtaProperties properties, Clock clock) {
+		this.clock = clock;
+		this.properties = properties;
+		this.interactive = new LaneBacklog(depths, false, properties.depthTtl());
+		this.bulk = new LaneBacklog(depths, true, properties.depthTtl());
+		this.pace = new Cached<>("the workers' pace", paces::read, properties.paceTtl());
+	}
+
+	/** {@code jobs} were queued in a lane by this process. */
+	public void queued(boolean bulk, long jobs) {
+		lane(bulk).queued(jobs);
+	}
+
+	/**
+	 * When a job not yet ended is expected to start and end: for a QUEUED job, from the
+	 * backlog now as though it had been there at its creation (at submit, exactly that);
+	 * for a RUNNING one, one service time after its start.
+	 */
+	public Optional<JobEstimate> of(Job job) {
+		if (job.isTerminal()) {
+			return Optional.empty();
+		}
+		boolean bulk = job.isInBatch();
+		Optional<Throughput> throughput = throughput(bulk);
+		if (throughput.isEmpty()) {
+			return Optional.empty();
+		}
+		Instant now = this.clock.instant();
+		long serviceMillis = (long) Math.ceil(throughput.get().serviceMillis());
+		if (job.status() == JobStatus.RUNNING && job.startedAt() != null) {
+			Instant finish = job.startedAt().plusMillis(serviceMillis);
+			return Optional.of(new JobEstimate(job.startedAt(), finish.isBefore(now) ? now : finish));
+		}
+		OptionalLong ahead = lane(bulk).ahead();
+		if (ahead.isEmpty()) {
+			return Optional.empty();
+		}
+		Instant anchor = job.createdAt().isAfter(now) ? now : job.createdAt();
+		if (Boolean.getBoolean("inferq.eta.debug") && job.id().value().hashCode() % 100 == 0) {
+			org.slf4j.LoggerFactory.getLogger(Estimates.class)
+				.warn("ETA debug: ahead {} depth {} throughput {} pace {}", ahead.getAsLong(), lane(bulk).depth(),
+						throughput.get(), this.pace.get());
+		}
+		Instant finish = anchor.plusMillis(throughput.get().millisFor(ahead.getAsLong() + 1));
+		Instant earliest = now.plusMillis(serviceMillis);
+		if (finish.isBefore(earliest)) {
+			finish = earliest;
+		}
+		return Optional.of(new JobEstimate(finish.minusMillis(serviceMillis), finish));
+	}
+
+	@Override
+	public Optional<Instant> completionOf(Batch batch) {
+		if (batch.status().isFinal()) {
+			return Optional.empty();
+		}
+		Optional<Throughput> throughput = throughput(true);
+		OptionalLong backlog = this.bulk.ahead();
+		if (throughput.isEmpty() || backlog.isEmpty()) {
+			return Optional.empty();
+		}
+		long remaining = Math.max(0, batch.total() - batch.counts().terminal());
+		long ahead = Math.max(remaining, backlog.getAsLong());
+		long millis = Math.max((long) Math.ceil(throughput.get().serviceMillis()), throughput.get().millisFor(ahead));
+		return Optional.of(this.clock.instant().plusMillis(millis));
+	}
+
+	@Override
+	public double ratePerSecond(Batch batch) {
+		return throughput(true).map(Throughput::perSecond).orElse(0.0);
+	}
+
+	/**
+	 * {@code Retry-After} for a client waiting for something expected at {@code at}: the
+	 * time until then, within {@code inferq.api.eta.min-retry-after} and
+	 * {@code max-retry-after}; or {@code fallback} when nothing is expected.
+	 */
+	public Duration retryAfter(Optional<Instant> at, Duration fallback) {
+		if (at.isEmpty()) {
+			return fallback;
+		}
+		Duration left = Duration.between(this.clock.instant(), at.get());
+		if (left.compareTo(this.properties.minRetryAfter()) < 0) {
+			return this.properties.minRetryAfter();
+		}
+		return (left.compareTo(this.properties.maxRetryAfter()) > 0) ? this.properties.maxRetryAfter() : left;
+	}
+
+	private LaneBacklog lane(boolean bulk) {
+		return bulk ? this.bulk : this.interactive;
+	}
+
+	/** The lane's throughput now, if the workers ever measured a service time. */
+	Optional<Throughput> throughput(boolean bulk) {
+		Optional<ClusterPace> read = this.pace.get();
+		if (read == null || read.isEmpty()) {
+			return Optional.empty();
+		}
+		ClusterPace cluster = read.get();
+		Pace lane = cluster.lane(bulk);
+		Pace other = cluster.lane(!bulk);
+		double serviceMillis = (lane.meanMillis() > 0) ? lane.meanMillis() : other.meanMillis();
+		if (serviceMillis <= 0 || cluster.limit() < 1) {
+			return Optional.empty();
+		}
+		// The other lane keeps what it uses; this one may borrow the rest.
+		int usable = Math.max(1, cluster.limit() - Math.min(cluster.limit() - 1, other.demand()));
+		double capacity = usable * 1000.0 / serviceMillis;
+		QueueDepths.Depth depth = lane(bulk).depth();
+		boolean busy = (depth != null && depth.waiting() > 0) || lane.demand() >= usable;
+		// While work waits, what the workers measured is the lane's throughput (whatever
+		// holds them back: the endpoint, their CPUs); before any ended, its capacity.
+		double measured = Math.max(lane.perSecond(), lane(bulk).drainedPerSecond());
+		double perSecond = (busy && measured > 0) ? measured : capacity;
+		return Optional.of(new Throughput(perSecond, serviceMillis));
+	}
+
+	/**
+	 * @param perSecond jobs the lane ends per second
+	 * @param serviceMillis how long one job holds its permit
+	 */
+	record Throughput(double perSecond, double serviceMillis) {
+
+		long millisFor(long jobs) {
+			return (long) Math.ceil(jobs * 1000 / this.perSecond);
+		}
+
+	}
+
+}

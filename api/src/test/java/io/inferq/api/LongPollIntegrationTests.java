@@ -1,0 +1,170 @@
+package io.inferq.api;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.inferq.api.watch.LongPolls;
+import io.inferq.job.Job;
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import io.inferq.store.JobStore;
+import io.inferq.tenant.TenantId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Long polling as it runs on DynamoDB Local: 1,000 clients wait at once on one API
+ * process whose Tomcat has only 64 request threads, while the test ends their jobs
+ * (writes them CANCELLED in the store) 25 at a time, ten times a second. Each client is
+ * answered within 500 ms of its job's end (p95; p99 is about 500 ms, the slowest within 1
+ * s, on a loaded machine), and the JVM's platform threads do not grow with the waiters.
+ * Budget: about 20 s.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
+				"server.tomcat.threads.max=64", "inferq.api.quotas.submits-per-second=100000",
+				"inferq.api.quotas.submit-burst=100000" })
+class LongPollIntegrationTests {
+
+	private static final int CLIENTS = 1000;
+
+	private static final int WAVES = 40;
+
+	@Autowired
+	private JobStore store;
+
+	@Autowired
+	private LongPolls longPolls;
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void localAws(DynamicPropertyRegistry registry) {
+		LocalAwsResources.register(registry, "api-it-long-poll");
+	}
+
+	@Test
+	@Timeout(90)
+	void aThousandWaiters_areAnsweredWithinHalfASecondOfTheirJobsEnd_onFlatThreads() throws Exception {
+		List<Job> jobs = queuedJobs(CLIENTS);
+		ExecutorService clientThreads = Executors.newFixedThreadPool(2);
+		HttpClient http = HttpClient.newBuilder()
+			.executor(clientThreads)
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10))
+			.build();
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		try {
+			// The same burst of 1,000 connections once without waiting: Tomcat's pool and
+			// the client's connections reach their size for such a burst before counting.
+			List<CompletableFuture<HttpResponse<String>>> warmUp = jobs.stream()
+				.map((job) -> http.sendAsync(get(job, ""), HttpResponse.BodyHandlers.ofString()))
+				.toList();
+			warmUp.forEach((response) -> assertThat(response.join().statusCode()).isEqualTo(200));
+			int before = threads.getThreadCount();
+
+			Map<JobId, Instant> answered = new ConcurrentHashMap<>();
+			List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+			for (Job job : jobs) {
+				waiting.add(http.sendAsync(get(job, "?wait=20s"), HttpResponse.BodyHandlers.ofString())
+					.whenComplete((response, failure) -> answered.put(job.id(), Instant.now())));
+			}
+			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (this.longPolls.waiting() < CLIENTS && System.nanoTime() < until) {
+				Thread.sleep(20);
+			}
+			assertThat(this.longPolls.waiting()).as("clients waiting").isEqualTo(CLIENTS);
+			int during = threads.getThreadCount();
+			assertThat(answered).as("nobody answered before a job ended").isEmpty();
+
+			Map<JobId, Instant> ended = endInWaves(jobs);
+			CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+			int after = threads.getThreadCount();
+
+			List<Long> lags = new ArrayList<>();
+			for (int i = 0; i < CLIENTS; i++) {
+				HttpResponse<String> response = waiting.get(i).join();
+				assertThat(response.statusCode()).isEqualTo(200);
+				assertThat(response.body()).contains("\"status\":\"CANCELLED\"");
+				JobId id = jobs.get(i).id();
+				lags.add(Duration.between(ended.get(id), answered.get(id)).toMillis());
+			}
+			List<Long> sorted = lags.stream().sorted().toList();
+			System.out.printf(
+					"%n%d waiters: platform threads %d before, %d while waiting, %d after; answered after "
+							+ "their job's end: median %d ms, p99 %d ms, max %d ms%n",
+					CLIENTS, before, during, after, sorted.get(CLIENTS / 2), sorted.get(CLIENTS * 99 / 100 - 1),
+					sorted.get(CLIENTS - 1));
+			assertThat(during).as("platform threads while %d clients wait", CLIENTS).isLessThanOrEqualTo(before + 16);
+			// Every one within 500 ms on a quiet machine; CI shares its two cores with
+			// other
+			// builds (load averages above 10), hence a slower tail allowed there.
+			assertThat(sorted.get(CLIENTS * 95 / 100 - 1)).as("p95 of answers after their job's end, ms")
+				.isLessThanOrEqualTo(500);
+			assertThat(sorted.get(CLIENTS - 1)).as("the slowest answer after its job's end, ms")
+				.isLessThanOrEqualTo(1000);
+		}
+		finally {
+			clientThreads.shutdownNow();
+		}
+	}
+
+	/**
+	 * Ends the jobs in {@value #WAVES} waves a second apart; when each was stored ended.
+	 */
+	private Map<JobId, Instant> endInWaves(List<Job> jobs) throws Exception {
+		Map<JobId, Instant> ended = new ConcurrentHashMap<>();
+		int perWave = jobs.size() / WAVES;
+		for (int wave = 0; wave < WAVES; wave++) {
+			Thread.sleep(100);
+			List<CompletableFuture<Job>> writes = new ArrayList<>();
+			for (Job job : jobs.subList(wave * perWave, (wave + 1) * perWave)) {
+				writes.add(this.store.update(job.cancel(Instant.now()))
+					.whenComplete((stored, failure) -> ended.put(job.id(), Instant.now())));
+			}
+			CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+		}
+		return ended;
+	}
+
+	private List<Job> queuedJobs(int count) {
+		List<Job> jobs = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			jobs.add(Job.submit(TenantId.DEFAULT, JobId.random(), Payload.json("{\"n\":" + i + "}"), null, Map.of(),
+					Instant.now(), Duration.ofHours(1)));
+		}
+		return this.store.createAll(jobs).join();
+	}
+
+	private HttpRequest get(Job job, String query) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/jobs/" + job.id() + query))
+			.timeout(Duration.ofSeconds(40))
+			.GET()
+			.build();
+	}
+
+}
