@@ -184,8 +184,9 @@ final class BatchIngest {
 
 	private void storeChunk(List<Job> chunk) {
 		int count = chunk.size();
+		long from = this.jobsWritten;
 		this.jobsWritten += count;
-		start(() -> this.jobs.createAll(chunk).thenCompose((stored) -> this.batches.addJobs(this.batch.id(), count)));
+		start(() -> this.jobs.createAll(chunk).thenCompose((stored) -> this.batches.addJobs(this.batch, from, count)));
 	}
 
 	private void send(long total) {
