@@ -54,7 +54,10 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
 	/** The SDK's name of S3. */
 	public static final String S3 = "S3";
 
-	private final Map<Call, LongAdder> requests = new ConcurrentHashMap<>();
+	/** By service, then operation, then item kind ({@link #NO_KIND} for none). */
+	private final Map<String, Map<String, Map<String, LongAdder>>> requests = new ConcurrentHashMap<>();
+
+	private static final String NO_KIND = "";
 
 	private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
 
@@ -95,8 +98,10 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
 	public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
 		String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
 		String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-		this.requests
-			.computeIfAbsent(new Call(service, operation, itemKind(context.request())), (call) -> new LongAdder())
+		String kind = itemKind(context.request());
+		this.requests.computeIfAbsent(service, (name) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(operation, (name) -> new ConcurrentHashMap<>())
+			.computeIfAbsent((kind != null) ? kind : NO_KIND, (name) -> new LongAdder())
 			.increment();
 		long length = context.asyncRequestBody()
 			.flatMap((body) -> body.contentLength())
@@ -118,10 +123,11 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
 	 */
 	public long requests(String service, String itemKind) {
 		long sum = 0;
-		for (Map.Entry<Call, LongAdder> entry : this.requests.entrySet()) {
-			Call call = entry.getKey();
-			if (call.service().equals(service) && (itemKind == null || itemKind.equals(call.itemKind()))) {
-				sum += entry.getValue().sum();
+		for (Map<String, LongAdder> kinds : this.requests.getOrDefault(service, Map.of()).values()) {
+			for (Map.Entry<String, LongAdder> kind : kinds.entrySet()) {
+				if (itemKind == null || itemKind.equals(kind.getKey())) {
+					sum += kind.getValue().sum();
+				}
 			}
 		}
 		return sum;
@@ -130,7 +136,8 @@ public final class AwsRequestCounter implements ExecutionInterceptor {
 	/** The counts so far; subtract an earlier one ({@link Counts#minus}) for a run. */
 	public Counts counts() {
 		Map<Call, Long> calls = new TreeMap<>();
-		this.requests.forEach((call, count) -> calls.put(call, count.sum()));
+		this.requests.forEach((service, operations) -> operations.forEach((operation, kinds) -> kinds.forEach((kind,
+				count) -> calls.put(new Call(service, operation, NO_KIND.equals(kind) ? null : kind), count.sum()))));
 		Map<String, Long> sent = new TreeMap<>();
 		this.bytes.forEach((service, count) -> sent.put(service, count.sum()));
 		return new Counts(calls, sent, this.writeUnits.sum());
