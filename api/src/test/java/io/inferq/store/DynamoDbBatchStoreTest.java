@@ -103,7 +103,27 @@ class DynamoDbBatchStoreTest {
 			jobs.update(job.fail(new JobError("ModelError", "no"), NOW)).join();
 		}
 
-		assertThat(batches.find(batch.id()).join().orElseThrow().status()).isEqualTo(BatchStatus.COMPLETED);
+		Batch ended = batches.find(batch.id()).join().orElseThrow();
+		assertThat(ended.status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(ended.endedAt()).as("the end written on the record").isEqualTo(NOW);
+	}
+
+	@Test
+	void aBatchWhoseJobsEndedBeforeItWasAccepted_shouldBeCompletedByTheEndOfItsIngest() {
+		Batch batch = batches.create(aBatch()).join();
+		jobs.createAll(jobsOf(batch, 0, 20)).join();
+		batches.addJobs(batch, 0, 20).join();
+		for (long seq = 0; seq < 20; seq++) {
+			Job job = jobs.find(batch.id().jobId(seq)).join().orElseThrow();
+			jobs.update(job.cancel(NOW)).join();
+		}
+
+		Batch accepted = batches.markEnqueued(batch.id(), "fingerprint", 20, NOW).join();
+
+		assertThat(accepted.status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(accepted.endedAt()).isEqualTo(NOW);
+		assertThat(accepted.enqueuedAt()).isEqualTo(NOW);
+		assertThat(accepted.counts()).isEqualTo(new BatchCounts(0, 0, 0, 0, 20, 0));
 	}
 
 	@Test
