@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.inferq.infra.local.LocalAws;
+import io.inferq.store.dynamodb.JobTable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
@@ -108,9 +109,19 @@ class ResultsExportFailureIntegrationTests {
 		@Override
 		public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
 			SdkRequest request = context.request();
-			if (request instanceof BatchGetItemRequest && this.readsLeft.getAndDecrement() <= 0) {
+			if (request instanceof BatchGetItemRequest reads && !isOfBatchRecords(reads)
+					&& this.readsLeft.getAndDecrement() <= 0) {
 				throw SdkClientException.create("Injected: DynamoDB cannot be reached");
 			}
+		}
+
+		/** A read of a batch's record and counters, not of its jobs. */
+		private static boolean isOfBatchRecords(BatchGetItemRequest reads) {
+			return reads.requestItems()
+				.values()
+				.stream()
+				.flatMap((keys) -> keys.keys().stream())
+				.allMatch((key) -> key.get(JobTable.KEY).s().startsWith(JobTable.BATCH_KEY_PREFIX));
 		}
 
 		@Bean

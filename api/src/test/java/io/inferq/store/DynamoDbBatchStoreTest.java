@@ -70,7 +70,7 @@ class DynamoDbBatchStoreTest {
 		Batch batch = batches.create(aBatch()).join();
 		List<Job> created = jobs.createAll(jobsOf(batch, 0, 60)).join();
 
-		batches.addJobs(batch.id(), created.size()).join();
+		batches.addJobs(batch, 0, created.size()).join();
 
 		Batch found = batches.find(batch.id()).join().orElseThrow();
 		assertThat(found.total()).isEqualTo(60);
@@ -103,7 +103,27 @@ class DynamoDbBatchStoreTest {
 			jobs.update(job.fail(new JobError("ModelError", "no"), NOW)).join();
 		}
 
-		assertThat(batches.find(batch.id()).join().orElseThrow().status()).isEqualTo(BatchStatus.COMPLETED);
+		Batch ended = batches.find(batch.id()).join().orElseThrow();
+		assertThat(ended.status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(ended.endedAt()).as("the end written on the record").isEqualTo(NOW);
+	}
+
+	@Test
+	void aBatchWhoseJobsEndedBeforeItWasAccepted_shouldBeCompletedByTheEndOfItsIngest() {
+		Batch batch = batches.create(aBatch()).join();
+		jobs.createAll(jobsOf(batch, 0, 20)).join();
+		batches.addJobs(batch, 0, 20).join();
+		for (long seq = 0; seq < 20; seq++) {
+			Job job = jobs.find(batch.id().jobId(seq)).join().orElseThrow();
+			jobs.update(job.cancel(NOW)).join();
+		}
+
+		Batch accepted = batches.markEnqueued(batch.id(), "fingerprint", 20, NOW).join();
+
+		assertThat(accepted.status()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(accepted.endedAt()).isEqualTo(NOW);
+		assertThat(accepted.enqueuedAt()).isEqualTo(NOW);
+		assertThat(accepted.counts()).isEqualTo(new BatchCounts(0, 0, 0, 0, 20, 0));
 	}
 
 	@Test
@@ -153,7 +173,7 @@ class DynamoDbBatchStoreTest {
 		Batch batch = batches.create(aBatch()).join();
 
 		Batch renewed = batches.renewLease(batch.id(), NOW.plusSeconds(120)).join();
-		Batch enqueued = batches.markEnqueued(batch.id(), "fingerprint", NOW).join();
+		Batch enqueued = batches.markEnqueued(batch.id(), "fingerprint", 1, NOW).join();
 		Batch cancelled = batches.cancel(batch.id(), NOW).join();
 
 		assertThat(renewed.leaseExpiresAt())
@@ -187,7 +207,7 @@ class DynamoDbBatchStoreTest {
 	void discard_shouldDeleteTheJobsOfABatchNeverAccepted_andZeroItsCounts() {
 		Batch batch = batches.create(aBatch()).join();
 		List<Job> stored = jobs.createAll(jobsOf(batch, 0, 230)).join();
-		batches.addJobs(batch.id(), 200).join();
+		batches.addJobs(batch, 0, 200).join();
 		batches.fail(batch.id(), new JobError("InvalidBatch", "line 231"), NOW, false).join();
 
 		batches.discard(batch.id(), 240).join();
@@ -237,8 +257,8 @@ class DynamoDbBatchStoreTest {
 	private static Batch enqueued(int size) {
 		Batch batch = batches.create(aBatch()).join();
 		jobs.createAll(jobsOf(batch, 0, size)).join();
-		batches.addJobs(batch.id(), size).join();
-		return batches.markEnqueued(batch.id(), null, NOW).join();
+		batches.addJobs(batch, 0, size).join();
+		return batches.markEnqueued(batch.id(), null, size, NOW).join();
 	}
 
 	private static Batch aBatch() {

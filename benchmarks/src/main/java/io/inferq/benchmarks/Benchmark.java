@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.inferq.aws.AwsRequestCounter;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.EndpointStats;
@@ -66,9 +67,12 @@ public final class Benchmark {
 			benchmark.overhead(Integer.parseInt(options.getOrDefault("overhead-jobs", "100")));
 		}
 		if (scenario.equals("all") || scenario.equals("api")) {
-			benchmark.apiThroughput(Integer.parseInt(options.getOrDefault("api-requests", "2000")),
-					Integer.parseInt(options.getOrDefault("api-concurrency", "32")));
-			benchmark.bulkEnqueue(Integer.parseInt(options.getOrDefault("bulk-items", "20000")));
+			ApiScenario api = new ApiScenario(benchmark.aws);
+			benchmark.table.add(api.singleSubmits(Integer.parseInt(options.getOrDefault("api-requests", "2000")),
+					Integer.parseInt(options.getOrDefault("api-concurrency", "32")),
+					benchmark.results.putObject("api")));
+			benchmark.table.add(api.bulk(Integer.parseInt(options.getOrDefault("bulk-items", "20000")),
+					benchmark.results.putObject("bulk")));
 		}
 		if (scenario.equals("all") || scenario.equals("worker")) {
 			benchmark.workerCost(Integer.parseInt(options.getOrDefault("worker-jobs", "3000")),
@@ -108,9 +112,14 @@ public final class Benchmark {
 			this.aws.sageMaker().resetStats(endpoint);
 			Instant started = Instant.now();
 			CpuLoad cpu = CpuLoad.start();
+			AwsRequestCounter.Counts before = system.apiRequests().plus(system.workerRequests());
 			List<String> ids = submitAll(client, jobs, 64);
+			// The API's requests until the last submit, not the benchmark's polls that
+			// follow.
+			AwsRequestCounter.Counts submitted = system.apiRequests();
 			Duration makespan = Duration.between(started, lastFinished(awaitAll(client, ids)));
 			double cpuBusy = cpu.stop();
+			AwsRequestCounter.Counts spent = submitted.plus(system.workerRequests()).minus(before);
 			Duration ideal = latency.multipliedBy((jobs + instances - 1) / instances);
 			EndpointStats stats = this.aws.sageMaker().stats(endpoint);
 			ObjectNode result = this.results.putObject(name);
@@ -124,12 +133,13 @@ public final class Benchmark {
 			if (name.equals("seed")) {
 				result.put("seedBlockingMs", 20_000).put("seedNonBlockingMs", 10_000);
 			}
+			String perJob = RoundTrips.write(result, spent, jobs);
 			this.table.add(String.format(Locale.ROOT,
 					"%-11s %6d jobs %4d inst %5d ms | makespan %8.2f s  ideal %8.2f s  ratio %.3f | max in flight %d, utilisation %.1f %% while jobs waited, %.1f %% to the last result | CPU %.0f %% busy%s",
 					name, jobs, instances, latency.toMillis(), makespan.toMillis() / 1000.0, ideal.toMillis() / 1000.0,
 					ratio(makespan, ideal), stats.maxInFlight(), 100 * stats.utilisationWhileStarting(),
 					100 * stats.utilisation(), 100 * cpuBusy,
-					name.equals("seed") ? "  (seed: 20 s blocking, 10 s non-blocking)" : ""));
+					name.equals("seed") ? "  (seed: 20 s blocking, 10 s non-blocking)" : "") + " | " + perJob);
 		}
 	}
 
@@ -169,68 +179,6 @@ public final class Benchmark {
 					jobs, percentile(toRunning, 50), percentile(toRunning, 99), percentile(toResult, 50),
 					percentile(toResult, 99)));
 		}
-	}
-
-	/** Scenario 4: single submits at a fixed client concurrency. */
-	private void apiThroughput(int requests, int concurrency) {
-		String endpoint = define("api", 1, Duration.ofMillis(1));
-		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 1, Map.of())) {
-			JobsClient client = system.client();
-			submitAll(client, 200, concurrency);
-			List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-			Semaphore window = new Semaphore(concurrency);
-			List<CompletableFuture<?>> sent = new ArrayList<>();
-			long started = System.nanoTime();
-			for (int i = 0; i < requests; i++) {
-				window.acquireUninterruptibly();
-				long sentAt = System.nanoTime();
-				sent.add(client.submitAsync("{\"input\":{\"n\":" + i + "}}").whenComplete((response, failure) -> {
-					latencies.add((System.nanoTime() - sentAt) / 1_000);
-					window.release();
-				}));
-			}
-			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-			double seconds = (System.nanoTime() - started) / 1e9;
-			ObjectNode result = this.results.putObject("api");
-			result.put("requests", requests).put("concurrency", concurrency);
-			result.put("submitsPerSecond", requests / seconds);
-			result.put("latencyMedianMs", percentile(latencies, 50)).put("latencyP99Ms", percentile(latencies, 99));
-			this.table.add(String.format(Locale.ROOT,
-					"api         %6d submits, %d at once  | %.0f submits/s, latency median %.1f ms p99 %.1f ms",
-					requests, concurrency, requests / seconds, percentile(latencies, 50), percentile(latencies, 99)));
-		}
-	}
-
-	/**
-	 * Scenario 4, bulk: one NDJSON batch through the API, from the first byte sent to the
-	 * 202 that says every item is a queued job.
-	 */
-	private void bulkEnqueue(int items) {
-		String endpoint = define("bulk", 1, Duration.ofMillis(1));
-		try (LocalSystem system = LocalSystem.startApi(this.aws.springProperties(), endpoint, 1, Map.of())) {
-			JobsClient client = system.client();
-			client.submitBatch(ndjson(100));
-			String body = ndjson(items);
-			long started = System.nanoTime();
-			JobsClient.Response accepted = client.submitBatch(body);
-			double seconds = (System.nanoTime() - started) / 1e9;
-			if (accepted.status() != 202) {
-				throw new IllegalStateException("The batch was refused: " + accepted.body());
-			}
-			ObjectNode result = this.results.putObject("bulk");
-			result.put("items", items).put("seconds", seconds).put("jobsPerSecond", items / seconds);
-			this.table.add(String.format(Locale.ROOT,
-					"bulk        %6d items in one NDJSON batch | %.0f jobs/s enqueued (stored, counted, queued)", items,
-					items / seconds));
-		}
-	}
-
-	private static String ndjson(int items) {
-		StringBuilder body = new StringBuilder();
-		for (int i = 0; i < items; i++) {
-			body.append("{\"customId\":\"line-").append(i).append("\",\"input\":{\"n\":").append(i).append("}}\n");
-		}
-		return body.toString();
 	}
 
 	/**
@@ -362,7 +310,7 @@ public final class Benchmark {
 		return (double) actual.toNanos() / ideal.toNanos();
 	}
 
-	private static double percentile(List<Long> micros, int percentile) {
+	static double percentile(List<Long> micros, int percentile) {
 		List<Long> sorted = micros.stream().sorted().toList();
 		int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
 		return sorted.get(Math.max(0, index)) / 1000.0;

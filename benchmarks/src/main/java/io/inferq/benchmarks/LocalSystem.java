@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.inferq.api.ApiApplication;
+import io.inferq.aws.AwsRequestCounter;
 import io.inferq.tenant.ApiKey;
 import io.inferq.tenant.ApiKeySecret;
 import io.inferq.tenant.ApiKeyStore;
@@ -57,6 +58,7 @@ public final class LocalSystem implements AutoCloseable {
 			.create(ApiKey.of(secret, TenantId.DEFAULT, "local system", Instant.now(), null))
 			.join();
 		this.apiKey = secret.value();
+		api.getBean(AwsRequestCounter.class).measureWriteUnits(true);
 	}
 
 	/**
@@ -124,6 +126,7 @@ public final class LocalSystem implements AutoCloseable {
 	public synchronized void startWorker() {
 		if (this.worker == null) {
 			this.worker = WorkerApplication.application().run(asArguments(this.workerProperties));
+			this.worker.getBean(AwsRequestCounter.class).measureWriteUnits(true);
 		}
 	}
 
@@ -159,6 +162,23 @@ public final class LocalSystem implements AutoCloseable {
 	/** A bean of the API, for tests that look inside (or add API keys). */
 	public <T> T apiBean(Class<T> type) {
 		return this.api.getBean(type);
+	}
+
+	/**
+	 * The AWS requests the API sent so far; DynamoDB writes count their write units from
+	 * the API's start on.
+	 */
+	public AwsRequestCounter.Counts apiRequests() {
+		return this.api.getBean(AwsRequestCounter.class).counts();
+	}
+
+	/**
+	 * The AWS requests the running worker sent so far (none without one); DynamoDB writes
+	 * count their write units from the worker's start on.
+	 */
+	public synchronized AwsRequestCounter.Counts workerRequests() {
+		return (this.worker != null) ? this.worker.getBean(AwsRequestCounter.class).counts()
+				: new AwsRequestCounter().counts();
 	}
 
 	/** A bean of the worker, for tests that look inside. */

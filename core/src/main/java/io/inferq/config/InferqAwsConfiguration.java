@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.autoconfigure.dynamodb.DynamoDbProperties;
 import io.awspring.cloud.autoconfigure.s3.properties.S3Properties;
+import io.awspring.cloud.autoconfigure.sqs.SqsAsyncClientCustomizer;
+import io.inferq.aws.AwsRequestCounter;
 import io.inferq.message.JobLanes;
 import io.inferq.message.JobQueue;
 import io.inferq.message.sqs.JobQueues;
@@ -51,6 +53,19 @@ public class InferqAwsConfiguration {
 
 	private static final Duration RESOURCE_CREATION_TIMEOUT = Duration.ofSeconds(60);
 
+	/** Counts the requests of the app's DynamoDB, SQS and S3 clients. */
+	@Bean
+	AwsRequestCounter awsRequestCounter() {
+		return new AwsRequestCounter();
+	}
+
+	/** Adds the request counter to Spring Cloud AWS's SQS client. */
+	@Bean
+	SqsAsyncClientCustomizer sqsRequestCounter(AwsRequestCounter counter) {
+		return (builder) -> builder.overrideConfiguration(
+				builder.overrideConfiguration().toBuilder().addExecutionInterceptor(counter).build());
+	}
+
 	/**
 	 * The DynamoDB client, with every {@link ExecutionInterceptor} bean of the app (for
 	 * example one that counts requests).
@@ -69,8 +84,10 @@ public class InferqAwsConfiguration {
 	 * all take the SDK's trailing checksums.
 	 */
 	@Bean(destroyMethod = "close")
-	S3AsyncClient s3AsyncClient(AwsClientBuilderConfigurer configurer, S3Properties properties) {
+	S3AsyncClient s3AsyncClient(AwsClientBuilderConfigurer configurer, S3Properties properties,
+			AwsRequestCounter counter) {
 		return configurer.configure(S3AsyncClient.builder(), properties, null)
+			.overrideConfiguration((client) -> client.addExecutionInterceptor(counter))
 			.forcePathStyle(Boolean.TRUE.equals(properties.getPathStyleAccessEnabled()))
 			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
 			.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

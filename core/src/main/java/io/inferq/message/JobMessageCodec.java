@@ -66,6 +66,15 @@ public final class JobMessageCodec {
 
 	/** The message as JSON text. */
 	public static String encode(JobMessage message) {
+		if (message.input() == null && message.accept() == null && message.metadata().isEmpty()) {
+			// The message of a stored job, sent once per job: written directly. IDs and
+			// tenants are made of characters JSON does not escape (their patterns).
+			StringBuilder json = new StringBuilder(96).append("{\"jobId\":\"").append(message.jobId().value());
+			if (!message.tenant().equals(TenantId.DEFAULT)) {
+				json.append("\",\"tenant\":\"").append(message.tenant().value());
+			}
+			return json.append("\"}").toString();
+		}
 		ObjectNode node = mapper.createObjectNode();
 		node.put("jobId", message.jobId().value());
 		if (!message.tenant().equals(TenantId.DEFAULT)) {

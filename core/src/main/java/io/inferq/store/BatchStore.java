@@ -17,7 +17,8 @@ import io.inferq.job.JobError;
  * allow fails with {@link StaleBatchException}, which carries the batch as now stored.
  * The counts of a batch's jobs change with the jobs themselves (see {@link JobStore}),
  * except while the batch is enqueued, when its ingest adds the jobs it stored
- * ({@link #addJobs}).
+ * ({@link #addJobs}). An IN_PROGRESS batch becomes COMPLETED, in the store, with the
+ * write that ends its last job: exactly once, by that write alone.
  */
 public interface BatchStore {
 
@@ -31,11 +32,11 @@ public interface BatchStore {
 	CompletableFuture<Optional<Batch>> find(BatchId id);
 
 	/**
-	 * Counts {@code count} more jobs in the batch, all QUEUED: its total and its QUEUED
-	 * count grow by {@code count}. Exactly once, even when the call is retried after a
-	 * lost answer.
+	 * Counts the batch's jobs {@code from} to {@code from + count - 1}, all QUEUED: its
+	 * total and its QUEUED count grow by {@code count}. Exactly once, even when the call
+	 * is retried after a lost answer.
 	 */
-	CompletableFuture<Void> addJobs(BatchId id, int count);
+	CompletableFuture<Void> addJobs(Batch batch, long from, int count);
 
 	/**
 	 * Extends the lease of an ENQUEUEING batch to {@code until}; fails with
@@ -45,10 +46,11 @@ public interface BatchStore {
 	CompletableFuture<Batch> renewLease(BatchId id, Instant until);
 
 	/**
-	 * Ends the ingest of an ENQUEUEING batch: it becomes IN_PROGRESS with the request's
-	 * {@code fingerprint}.
+	 * Ends the ingest of an ENQUEUEING batch of {@code total} jobs: it becomes
+	 * IN_PROGRESS with the request's {@code fingerprint}, or COMPLETED if every job ended
+	 * already.
 	 */
-	CompletableFuture<Batch> markEnqueued(BatchId id, String fingerprint, Instant now);
+	CompletableFuture<Batch> markEnqueued(BatchId id, String fingerprint, long total, Instant now);
 
 	/**
 	 * Fails an ENQUEUEING batch for {@code reason}; its jobs will not run. With

@@ -41,12 +41,13 @@ import org.springframework.web.ErrorResponse;
  * Enqueues the items of one batch, in two passes over bounded parallel work:
  * <ol>
  * <li>each item is read and checked, and becomes a QUEUED job; chunks of jobs are stored
- * ({@code BatchWriteItem}) and then counted in the batch, a few chunks at a time;</li>
- * <li>once every item is stored, the jobs' IDs, which derive from the batch's, are sent
- * to the bulk queue ({@code SendMessageBatch}), a few calls at a time.</li>
+ * ({@code BatchWriteItem}), a few chunks at a time;</li>
+ * <li>once every item is stored, the batch counts them all in one write of its counters
+ * ({@link BatchStore#addJobs}), and the jobs' IDs, which derive from the batch's, are
+ * sent to the bulk queue ({@code SendMessageBatch}), a few calls at a time.</li>
  * </ol>
- * A job's message is sent only after the job and its count exist, and no message is sent
- * before the whole batch was read and checked: a batch refused for a bad item, or
+ * A job's message is sent only after every job and its count exist, and no message is
+ * sent before the whole batch was read and checked: a batch refused for a bad item, or
  * abandoned by its client, never has a job run. What a refused ingest wrote is removed by
  * {@link BatchRefusal}, after {@link #settle()}, up to {@link #jobsWritten()}.
  * <p>
@@ -125,7 +126,8 @@ final class BatchIngest {
 	 */
 	long run(BatchItemSource source) throws IOException {
 		long total = store(source);
-		logger.debug("Batch {}: {} jobs stored; queueing them", this.batch.id(), total);
+		logger.debug("Batch {}: {} jobs stored; counting and queueing them", this.batch.id(), total);
+		count(total);
 		send(total);
 		return total;
 	}
@@ -190,9 +192,14 @@ final class BatchIngest {
 	}
 
 	private void storeChunk(List<Job> chunk) {
-		int count = chunk.size();
-		this.jobsWritten += count;
-		start(() -> this.jobs.createAll(chunk).thenCompose((stored) -> this.batches.addJobs(this.batch.id(), count)));
+		this.jobsWritten += chunk.size();
+		start(() -> this.jobs.createAll(chunk));
+	}
+
+	/** Counts every stored job in the batch, in one write of its counters. */
+	private void count(long total) {
+		start(() -> this.batches.addJobs(this.batch, 0, Math.toIntExact(total)));
+		awaitAll();
 	}
 
 	private void send(long total) {

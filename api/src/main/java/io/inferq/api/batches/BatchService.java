@@ -172,7 +172,8 @@ class BatchService {
 		try {
 			long total = ingest.run(source);
 			this.quotas.queued(caller, total);
-			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), this.clock.instant()), id);
+			Batch enqueued = await(this.batches.markEnqueued(id, source.fingerprint(), total, this.clock.instant()),
+					id);
 			logger.info("Batch {} enqueued: {} jobs", id, total);
 			return new Accepted(enqueued, false);
 		}

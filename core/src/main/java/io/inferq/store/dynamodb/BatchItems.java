@@ -3,6 +3,7 @@ package io.inferq.store.dynamodb;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -21,16 +22,39 @@ import static io.inferq.store.dynamodb.JobItems.s;
 import static io.inferq.store.dynamodb.JobItems.string;
 
 /**
- * Maps batches to DynamoDB items and back: one item per batch in the jobs table, keyed
- * {@value JobTable#BATCH_KEY_PREFIX}{@code <batchId>}, with a number attribute per
- * counter ({@link #counter(JobStatus)}) that writes {@code ADD} to, and the key of the
- * tenant index ({@link TenantIndexKeys}).
+ * Maps batches to DynamoDB items and back: one record per batch in the jobs table, keyed
+ * {@value JobTable#BATCH_KEY_PREFIX}{@code <batchId>}, with its status and the key of the
+ * tenant index ({@link TenantIndexKeys}); and its counters spread over {@link #SHARDS}
+ * shard items, keyed {@code <record key>#shard#<k>}, one for the jobs whose position in
+ * the batch is {@code k} modulo {@link #SHARDS}, so that no single item takes every
+ * change of a large batch's jobs. A shard has a number attribute per counter
+ * ({@link #counter(JobStatus)}), its {@link #TOTAL} and its jobs not ended yet
+ * ({@link #REMAINING}), which writes {@code ADD} to. The record counts the shards whose
+ * jobs have not all ended ({@link #SHARDS_LEFT}).
  */
 final class BatchItems {
 
 	static final String STATUS = "status";
 
 	static final String TOTAL = "total";
+
+	/**
+	 * How many shards a batch's counters are spread over: at 16, a batch whose jobs
+	 * change 3,000 times a second writes each shard under 200 times a second.
+	 */
+	static final int SHARDS = 16;
+
+	/** On the record: the shards its counters are spread over. */
+	static final String SHARD_COUNT = "shards";
+
+	/**
+	 * On the record: the shards whose jobs have not all ended, the never used ones
+	 * included until the batch is enqueued; zero once every job has ended.
+	 */
+	static final String SHARDS_LEFT = "shardsLeft";
+
+	/** On a shard: its jobs that have not ended. */
+	static final String REMAINING = "remaining";
 
 	/** Epoch milliseconds, a number, so that conditions can compare it with now. */
 	static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
@@ -63,8 +87,38 @@ final class BatchItems {
 		this.retention = retention;
 	}
 
+	/** Epoch seconds after which DynamoDB deletes a batch's items. */
+	long expiresAt(Batch batch) {
+		return batch.deadline().plus(this.retention).plus(MARGIN).getEpochSecond();
+	}
+
 	static Map<String, AttributeValue> key(BatchId id) {
 		return Map.of(JobTable.KEY, s(JobTable.BATCH_KEY_PREFIX + id.value()));
+	}
+
+	/** The key of shard {@code shard} of the batch's counters. */
+	static Map<String, AttributeValue> shardKey(BatchId id, int shard) {
+		return Map.of(JobTable.KEY, s(JobTable.BATCH_KEY_PREFIX + id.value() + "#shard#" + shard));
+	}
+
+	/** The shard that counts the job at {@code seq} in its batch. */
+	static int shardOf(long seq) {
+		return (int) (seq % SHARDS);
+	}
+
+	/**
+	 * The one place the end of an IN_PROGRESS batch whose jobs have all ended is written:
+	 * the {@code SET} clauses that make it COMPLETED at {@code now}, whose names and
+	 * values are added to {@code names} and {@code values}. Whoever completes a batch
+	 * (the last job's transaction, or the end of its ingest if its jobs ended first)
+	 * writes exactly these.
+	 */
+	static String completion(Instant now, Map<String, String> names, Map<String, AttributeValue> values) {
+		names.put("#status", STATUS);
+		names.put("#endedAt", ENDED_AT);
+		values.put(":completed", s(BatchStatus.COMPLETED.name()));
+		values.put(":endedAt", instant(now));
+		return "#status = :completed, #endedAt = :endedAt";
 	}
 
 	/** The counter attribute of {@code status}, for example {@code countQUEUED}. */
@@ -78,10 +132,8 @@ final class BatchItems {
 		item.put(JobTable.TENANT_SHARD, s(TenantIndexKeys.batches(batch.tenant(), batch.id())));
 		item.put(JobTable.LIST_KEY, s(JobTable.listKey(batch.createdAt(), batch.id().value())));
 		item.put(STATUS, s(batch.status().name()));
-		item.put(TOTAL, n(batch.total()));
-		for (JobStatus status : JobStatus.values()) {
-			item.put(counter(status), n(batch.counts().of(status)));
-		}
+		item.put(SHARD_COUNT, n(SHARDS));
+		item.put(SHARDS_LEFT, n(SHARDS));
 		if (!batch.metadata().isEmpty()) {
 			item.put(METADATA,
 					AttributeValue.fromM(batch.metadata()
@@ -94,15 +146,33 @@ final class BatchItems {
 		if (batch.leaseExpiresAt() != null) {
 			item.put(LEASE_EXPIRES_AT, millis(batch.leaseExpiresAt()));
 		}
-		item.put(JobTable.TTL_ATTRIBUTE, n(batch.deadline().plus(this.retention).plus(MARGIN).getEpochSecond()));
+		item.put(JobTable.TTL_ATTRIBUTE, n(expiresAt(batch)));
 		return item;
 	}
 
+	/** The batch of a record alone, without counts: for writes that return the record. */
 	static Batch fromItem(Map<String, AttributeValue> item) {
+		return fromItems(item, List.of());
+	}
+
+	/**
+	 * The batch of its record and its shards, counts summed over the shards. A record
+	 * without shards (written before counters were sharded) has its counters on it.
+	 */
+	static Batch fromItems(Map<String, AttributeValue> item, List<Map<String, AttributeValue>> shards) {
 		String key = item.get(JobTable.KEY).s();
-		BatchCounts counts = new BatchCounts(count(item, JobStatus.QUEUED), count(item, JobStatus.RUNNING),
-				count(item, JobStatus.SUCCEEDED), count(item, JobStatus.FAILED), count(item, JobStatus.CANCELLED),
-				count(item, JobStatus.EXPIRED));
+		List<Map<String, AttributeValue>> counted = item.containsKey(SHARD_COUNT) ? shards : List.of(item);
+		long[] sums = new long[JobStatus.values().length];
+		long total = 0;
+		for (Map<String, AttributeValue> shard : counted) {
+			for (JobStatus status : JobStatus.values()) {
+				sums[status.ordinal()] += count(shard, status);
+			}
+			total += number(shard, TOTAL);
+		}
+		BatchCounts counts = new BatchCounts(sums[JobStatus.QUEUED.ordinal()], sums[JobStatus.RUNNING.ordinal()],
+				sums[JobStatus.SUCCEEDED.ordinal()], sums[JobStatus.FAILED.ordinal()],
+				sums[JobStatus.CANCELLED.ordinal()], sums[JobStatus.EXPIRED.ordinal()]);
 		Map<String, String> metadata = item.containsKey(METADATA) ? item.get(METADATA)
 			.m()
 			.entrySet()
@@ -112,8 +182,8 @@ final class BatchItems {
 				? new JobError(item.get(FAILURE_TYPE).s(), string(item, FAILURE_MESSAGE)) : null;
 		AttributeValue lease = item.get(LEASE_EXPIRES_AT);
 		return new Batch(new BatchId(key.substring(JobTable.BATCH_KEY_PREFIX.length())),
-				TenantId.orDefault(string(item, JobItems.TENANT)), BatchStatus.valueOf(item.get(STATUS).s()),
-				number(item, TOTAL), counts, metadata, instant(item, CREATED_AT), instant(item, DEADLINE),
+				TenantId.orDefault(string(item, JobItems.TENANT)), BatchStatus.valueOf(item.get(STATUS).s()), total,
+				counts, metadata, instant(item, CREATED_AT), instant(item, DEADLINE),
 				(lease != null) ? Instant.ofEpochMilli(Long.parseLong(lease.n())) : null, instant(item, ENQUEUED_AT),
 				instant(item, ENDED_AT), string(item, FINGERPRINT), failure);
 	}
@@ -126,7 +196,7 @@ final class BatchItems {
 		return number(item, counter(status));
 	}
 
-	private static long number(Map<String, AttributeValue> item, String name) {
+	static long number(Map<String, AttributeValue> item, String name) {
 		AttributeValue value = item.get(name);
 		return (value != null && value.n() != null) ? Long.parseLong(value.n()) : 0;
 	}

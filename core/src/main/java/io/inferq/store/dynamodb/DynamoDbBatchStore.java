@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
@@ -17,17 +16,15 @@ import io.inferq.batch.BatchStatus;
 import io.inferq.concurrent.Backoff;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.JobError;
-import io.inferq.job.JobStatus;
 import io.inferq.store.BatchStore;
 import io.inferq.store.StaleBatchException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -36,10 +33,11 @@ import static io.inferq.store.dynamodb.JobItems.n;
 import static io.inferq.store.dynamodb.JobItems.s;
 
 /**
- * {@link BatchStore} on the jobs table (see {@link JobTable}): one item per batch, keyed
- * {@value JobTable#BATCH_KEY_PREFIX}{@code <batchId>}, changed by conditional
- * {@code UpdateItem}s. Writes that lose to a concurrent transaction of a job of the batch
- * are tried again.
+ * {@link BatchStore} on the jobs table (see {@link JobTable}): one record per batch,
+ * keyed {@value JobTable#BATCH_KEY_PREFIX}{@code <batchId>}, changed by conditional
+ * {@code UpdateItem}s, and its counters spread over shard items ({@link BatchItems},
+ * {@link BatchCounters}); a batch is read with one {@code BatchGetItem} of both. Writes
+ * that lose to a concurrent transaction of a job of the batch are tried again.
  */
 public class DynamoDbBatchStore implements BatchStore {
 
@@ -58,6 +56,8 @@ public class DynamoDbBatchStore implements BatchStore {
 
 	private final Backoff unprocessed;
 
+	private final BatchCounters counters;
+
 	/**
 	 * @param retention how long DynamoDB keeps a batch after its deadline (through TTL)
 	 */
@@ -74,6 +74,7 @@ public class DynamoDbBatchStore implements BatchStore {
 		this.tableName = tableName;
 		this.items = new BatchItems(retention);
 		this.unprocessed = unprocessed;
+		this.counters = new BatchCounters(dynamoDb, tableName);
 	}
 
 	@Override
@@ -86,38 +87,46 @@ public class DynamoDbBatchStore implements BatchStore {
 			.thenApply((response) -> batch);
 	}
 
+	/** One {@code BatchGetItem} of the record and its shards, strongly consistent. */
 	@Override
 	public CompletableFuture<Optional<Batch>> find(BatchId id) {
-		return this.dynamoDb
-			.getItem((request) -> request.tableName(this.tableName).key(BatchItems.key(id)).consistentRead(true))
-			.thenApply((response) -> response.hasItem() && !response.item().isEmpty()
-					? Optional.of(BatchItems.fromItem(response.item())) : Optional.empty());
+		List<Map<String, AttributeValue>> keys = new ArrayList<>(BatchItems.SHARDS + 1);
+		keys.add(BatchItems.key(id));
+		for (int shard = 0; shard < BatchItems.SHARDS; shard++) {
+			keys.add(BatchItems.shardKey(id, shard));
+		}
+		return read(keys, new HashMap<>(), 1).thenApply((found) -> {
+			Map<String, AttributeValue> record = found.remove(BatchItems.key(id).get(JobTable.KEY).s());
+			return (record != null) ? Optional.of(BatchItems.fromItems(record, List.copyOf(found.values())))
+					: Optional.empty();
+		});
 	}
 
-	/**
-	 * A transaction of one update, for its client request token: DynamoDB applies a
-	 * transaction once however often the same token is sent within ten minutes, so an
-	 * {@code ADD} retried after a lost answer does not count twice.
-	 */
+	private CompletableFuture<Map<String, Map<String, AttributeValue>>> read(List<Map<String, AttributeValue>> keys,
+			Map<String, Map<String, AttributeValue>> found, int attempt) {
+		return this.dynamoDb
+			.batchGetItem((request) -> request.requestItems(
+					Map.of(this.tableName, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())))
+			.thenCompose((response) -> {
+				for (Map<String, AttributeValue> item : response.responses().getOrDefault(this.tableName, List.of())) {
+					found.put(item.get(JobTable.KEY).s(), item);
+				}
+				KeysAndAttributes left = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(this.tableName)
+						: null;
+				if (left == null || !left.hasKeys() || left.keys().isEmpty()) {
+					return CompletableFuture.completedFuture(found);
+				}
+				if (!this.unprocessed.allowsAnotherAttempt(attempt)) {
+					return Futures.failed(new IllegalStateException("DynamoDB left " + left.keys().size()
+							+ " batch reads unprocessed after " + attempt + " attempts"));
+				}
+				return this.unprocessed.after(attempt, () -> read(List.copyOf(left.keys()), found, attempt + 1));
+			});
+	}
+
 	@Override
-	public CompletableFuture<Void> addJobs(BatchId id, int count) {
-		Update update = Update.builder()
-			.tableName(this.tableName)
-			.key(BatchItems.key(id))
-			.updateExpression("ADD #total :count, #queued :count")
-			.conditionExpression("attribute_exists(#id)")
-			.expressionAttributeNames(Map.of("#id", JobTable.KEY, "#total", BatchItems.TOTAL, "#queued",
-					BatchItems.counter(JobStatus.QUEUED)))
-			.expressionAttributeValues(Map.of(":count", n(count)))
-			.build();
-		// Attempts after a cancelled transaction (which did not apply) are new
-		// transactions;
-		// the SDK's own retries of one attempt resend its token.
-		return Conflicts.BACKOFF
-			.retry((attempt) -> this.dynamoDb
-				.transactWriteItems((request) -> request.clientRequestToken(UUID.randomUUID().toString())
-					.transactItems(TransactWriteItem.builder().update(update).build())), Conflicts::isRetryable)
-			.thenApply((response) -> null);
+	public CompletableFuture<Void> addJobs(Batch batch, long from, int count) {
+		return this.counters.add(batch, from, count, this.items.expiresAt(batch));
 	}
 
 	@Override
@@ -127,19 +136,46 @@ public class DynamoDbBatchStore implements BatchStore {
 				Map.of(":lease", BatchItems.millis(until), ":enqueueing", s(ENQUEUEING)));
 	}
 
+	/**
+	 * One conditional update: IN_PROGRESS, with the shards that never got a job taken off
+	 * {@link BatchItems#SHARDS_LEFT}; or, if that leaves none because every job ended
+	 * already (the last job's transaction found the batch ENQUEUEING), COMPLETED, written
+	 * by {@link BatchItems#completion}.
+	 */
 	@Override
-	public CompletableFuture<Batch> markEnqueued(BatchId id, String fingerprint, Instant now) {
+	public CompletableFuture<Batch> markEnqueued(BatchId id, String fingerprint, long total, Instant now) {
+		long unused = BatchItems.SHARDS - Math.min(BatchItems.SHARDS, total);
+		return withCounts(Futures.recover(markEnqueued(id, fingerprint, unused, now, false), (failure) -> {
+			if (failure instanceof StaleBatchException stale && stale.current().isPresent()
+					&& stale.current().get().status() == BatchStatus.ENQUEUEING) {
+				return markEnqueued(id, fingerprint, unused, now, true);
+			}
+			return Futures.failed(failure);
+		}));
+	}
+
+	private CompletableFuture<Batch> markEnqueued(BatchId id, String fingerprint, long unused, Instant now,
+			boolean ended) {
 		Map<String, String> names = new HashMap<>(Map.of("#status", BatchItems.STATUS, "#lease",
-				BatchItems.LEASE_EXPIRES_AT, "#enqueuedAt", BatchItems.ENQUEUED_AT));
-		Map<String, AttributeValue> values = new HashMap<>(Map.of(":enqueueing", s(ENQUEUEING), ":inProgress",
-				s(BatchStatus.IN_PROGRESS.name()), ":now", instant(now)));
-		String set = "SET #status = :inProgress, #enqueuedAt = :now";
+				BatchItems.LEASE_EXPIRES_AT, "#enqueuedAt", BatchItems.ENQUEUED_AT, "#left", BatchItems.SHARDS_LEFT));
+		Map<String, AttributeValue> values = new HashMap<>(Map.of(":enqueueing", s(ENQUEUEING), ":now", instant(now),
+				":unused", n(unused), ":minusUnused", n(-unused)));
+		String set;
+		if (ended) {
+			set = "SET " + BatchItems.completion(now, names, values) + ", #enqueuedAt = :now";
+		}
+		else {
+			values.put(":inProgress", s(BatchStatus.IN_PROGRESS.name()));
+			set = "SET #status = :inProgress, #enqueuedAt = :now";
+		}
 		if (fingerprint != null) {
 			names.put("#fingerprint", BatchItems.FINGERPRINT);
 			values.put(":fingerprint", s(fingerprint));
 			set += ", #fingerprint = :fingerprint";
 		}
-		return update(id, "become IN_PROGRESS", set + " REMOVE #lease", "#status = :enqueueing", names, values);
+		String condition = "#status = :enqueueing AND #left " + (ended ? "=" : "<>") + " :unused";
+		return update(id, ended ? "become COMPLETED" : "become IN_PROGRESS",
+				set + " REMOVE #lease ADD #left :minusUnused", condition, names, values);
 	}
 
 	@Override
@@ -164,8 +200,8 @@ public class DynamoDbBatchStore implements BatchStore {
 	/**
 	 * Reads the batch first: one that ended without being accepted can never be accepted
 	 * any more ({@link #markEnqueued} needs ENQUEUEING), so that read guards the deletes.
-	 * Then deletes the jobs with {@code BatchWriteItem}s, a few at a time, and zeroes the
-	 * counters last, so that a job a worker cancelled meanwhile does not count.
+	 * Then deletes the jobs with {@code BatchWriteItem}s, a few at a time, and the
+	 * counters' shards last, so that a job a worker cancelled meanwhile does not count.
 	 */
 	@Override
 	public CompletableFuture<Void> discard(BatchId id, long jobs) {
@@ -174,7 +210,7 @@ public class DynamoDbBatchStore implements BatchStore {
 			if (batch == null || batch.status() == BatchStatus.ENQUEUEING || batch.enqueuedAt() != null) {
 				return Futures.failed(new StaleBatchException(id, "be discarded", batch));
 			}
-			return deleteJobs(id, 0, jobs).thenCompose((deleted) -> zeroCounters(batch));
+			return deleteJobs(id, 0, jobs).thenCompose((deleted) -> deleteCounters(id));
 		});
 	}
 
@@ -214,28 +250,30 @@ public class DynamoDbBatchStore implements BatchStore {
 			});
 	}
 
-	private CompletableFuture<Void> zeroCounters(Batch batch) {
-		Map<String, String> names = new HashMap<>(Map.of("#status", BatchItems.STATUS, "#total", BatchItems.TOTAL,
-				"#enqueuedAt", BatchItems.ENQUEUED_AT));
-		StringBuilder set = new StringBuilder("SET #total = :zero");
-		for (JobStatus status : JobStatus.values()) {
-			names.put("#" + status.name(), BatchItems.counter(status));
-			set.append(", #").append(status.name()).append(" = :zero");
+	/** Deletes the batch's counter shards: their jobs are gone. */
+	private CompletableFuture<Void> deleteCounters(BatchId id) {
+		List<WriteRequest> deletes = new ArrayList<>(BatchItems.SHARDS);
+		for (int shard = 0; shard < BatchItems.SHARDS; shard++) {
+			deletes.add(WriteRequest.builder()
+				.deleteRequest(DeleteRequest.builder().key(BatchItems.shardKey(id, shard)).build())
+				.build());
 		}
-		return update(batch.id(), "be discarded", set.toString(),
-				"#status = :status AND attribute_not_exists(#enqueuedAt)", names,
-				Map.of(":zero", n(0), ":status", s(batch.status().name())))
-			.thenApply((discarded) -> null);
+		return batchWrite(deletes, 1);
+	}
+
+	/** The batch {@code updated} returns, with its counts read from its shards. */
+	private CompletableFuture<Batch> withCounts(CompletableFuture<Batch> updated) {
+		return updated.thenCompose((batch) -> find(batch.id()).thenApply((found) -> found.orElse(batch)));
 	}
 
 	@Override
 	public CompletableFuture<Batch> cancel(BatchId id, Instant now) {
-		return update(id, "be cancelled", "SET #status = :cancelled, #endedAt = :now REMOVE #lease",
+		return withCounts(update(id, "be cancelled", "SET #status = :cancelled, #endedAt = :now REMOVE #lease",
 				"#status IN (:enqueueing, :inProgress)",
 				Map.of("#status", BatchItems.STATUS, "#endedAt", BatchItems.ENDED_AT, "#lease",
 						BatchItems.LEASE_EXPIRES_AT),
 				Map.of(":enqueueing", s(ENQUEUEING), ":inProgress", s(BatchStatus.IN_PROGRESS.name()), ":cancelled",
-						s(BatchStatus.CANCELLED.name()), ":now", instant(now)));
+						s(BatchStatus.CANCELLED.name()), ":now", instant(now))));
 	}
 
 	private CompletableFuture<Batch> update(BatchId id, String change, String expression, String condition,

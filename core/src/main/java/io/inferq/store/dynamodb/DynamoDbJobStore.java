@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -48,9 +47,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * its retention reads as gone, whether or not TTL has deleted it yet.
  * <p>
  * A write that changes the status of a job of a batch is a {@code TransactWriteItems} of
- * that write and an {@code Update} of the batch's record that moves one from the old
- * status's counter to the new one's; a transaction that loses to a concurrent one on the
- * batch's record is tried again. Bulk writes ({@code BatchWriteItem}) and reads
+ * that write and an {@code Update} of one of the batch's counter shards that moves one
+ * from the old status's counter to the new one's (see {@link BatchCounters}, which also
+ * ends the batch with its last job); a transaction that loses to a concurrent one on the
+ * same shard is tried again. Bulk writes ({@code BatchWriteItem}) and reads
  * ({@code BatchGetItem}) retry what DynamoDB left unprocessed until all is done or the
  * backoff gives up, and then fail: nothing is dropped silently.
  */
@@ -75,6 +75,8 @@ public class DynamoDbJobStore implements JobStore {
 
 	private final Backoff unprocessed;
 
+	private final BatchCounters counters;
+
 	/**
 	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
 	 */
@@ -92,6 +94,7 @@ public class DynamoDbJobStore implements JobStore {
 		this.tableName = tableName;
 		this.items = new JobItems(retention);
 		this.unprocessed = unprocessed;
+		this.counters = new BatchCounters(dynamoDb, tableName);
 	}
 
 	@Override
@@ -252,10 +255,10 @@ public class DynamoDbJobStore implements JobStore {
 				CancellationReason reason = Conflicts.reason(cancelled, 0);
 				return Futures.failed(onConflict.apply(jobOf(reason.hasItem() ? reason.item() : null)));
 			}
-			if (failure instanceof TransactionCanceledException cancelled && Conflicts.failedCondition(cancelled, 1)) {
-				// The batch's record is gone (deleted by TTL long after its jobs
+			if (failure instanceof BatchCounters.BatchGoneException) {
+				// The batch's counters are gone (deleted by TTL long after its jobs
 				// should have ended): the job is written without counting.
-				logger.warn("Job {}: its batch {} has no record any more; writing the job without counting it",
+				logger.warn("Job {}: its batch {} has no counters any more; writing the job without counting it",
 						job.id(), job.batch().batchId());
 				return write(change).thenApply((done) -> job.withVersion(newVersion));
 			}
@@ -272,36 +275,11 @@ public class DynamoDbJobStore implements JobStore {
 	}
 
 	private CompletableFuture<Void> transact(Job job, Change change, JobStatus storedStatus) {
-		Map<String, String> counterNames = new HashMap<>(
-				Map.of("#id", JobTable.KEY, "#new", BatchItems.counter(job.status())));
-		Map<String, AttributeValue> counterValues = new HashMap<>(Map.of(":one", JobItems.n(1)));
-		String counters;
-		if (storedStatus == null) {
-			counterNames.put("#total", BatchItems.TOTAL);
-			counters = "ADD #total :one, #new :one";
-		}
-		else {
-			counterNames.put("#old", BatchItems.counter(storedStatus));
-			counterValues.put(":minusOne", JobItems.n(-1));
-			counters = "ADD #old :minusOne, #new :one";
-		}
-		Update update = Update.builder()
-			.tableName(this.tableName)
-			.key(BatchItems.key(job.batch().batchId()))
-			.updateExpression(counters)
-			.conditionExpression("attribute_exists(#id)")
-			.expressionAttributeNames(counterNames)
-			.expressionAttributeValues(counterValues)
-			.build();
 		TransactWriteItem jobWrite = (change.put() != null)
 				? TransactWriteItem.builder().put(change.transactPut(this.tableName)).build()
 				: TransactWriteItem.builder().update(change.transactUpdate(this.tableName)).build();
-		return Conflicts.BACKOFF.retry(
-				(attempt) -> this.dynamoDb
-					.transactWriteItems((request) -> request.clientRequestToken(UUID.randomUUID().toString())
-						.transactItems(jobWrite, TransactWriteItem.builder().update(update).build())),
-				Conflicts::isRetryable)
-			.thenApply((response) -> null);
+		return this.counters.move(jobWrite, job.batch().batchId(), job.batch().seq(), storedStatus, job.status(),
+				(job.finishedAt() != null) ? job.finishedAt() : Instant.now());
 	}
 
 	/**

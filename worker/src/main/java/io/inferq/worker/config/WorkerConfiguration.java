@@ -19,7 +19,6 @@ import io.inferq.worker.concurrency.FixedCapacity;
 import io.inferq.worker.concurrency.Lane;
 import io.inferq.worker.concurrency.LaneLimiter;
 import io.inferq.worker.concurrency.dynamodb.DynamoDbBudgetStore;
-import io.inferq.worker.concurrency.dynamodb.DynamoDbRequestCounter;
 import io.inferq.worker.config.WorkerProperties.Concurrency;
 import io.inferq.worker.config.WorkerProperties.Mode;
 import io.inferq.worker.inference.InferenceClient;
@@ -30,8 +29,11 @@ import io.inferq.worker.payloads.ByteBudget;
 import io.inferq.worker.payloads.ClaimCheckInferenceClient;
 import io.inferq.payload.PayloadStore;
 import io.inferq.config.InferqAwsProperties;
+import io.inferq.aws.AwsRequestCounter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -54,6 +56,15 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import(InferqAwsConfiguration.class)
 class WorkerConfiguration {
+
+	/** The meter of the worker's DynamoDB requests. */
+	static final String DYNAMODB_REQUESTS = "inferq.worker.dynamodb.requests";
+
+	private static final String DYNAMODB = AwsRequestCounter.DYNAMODB;
+
+	private static final String BUDGET = "budget";
+
+	private static final String STATS = "stats";
 
 	@Bean
 	Clock clock() {
@@ -124,10 +135,29 @@ class WorkerConfiguration {
 				concurrency.maxCapacity());
 	}
 
-	/** Counts the worker's DynamoDB requests, the budget's apart. */
+	/**
+	 * The worker's DynamoDB requests, each attempt and failed conditional write included,
+	 * as {@value #DYNAMODB_REQUESTS}, tagged {@code purpose}: {@code budget} for the
+	 * in-flight budget's coordination, {@code stats} for the dashboard's per-minute
+	 * figures, {@code jobs} for the rest. So the cost of coordinating a cluster is
+	 * measured, not estimated.
+	 */
 	@Bean
-	DynamoDbRequestCounter dynamoDbRequestCounter(MeterRegistry meters) {
-		return new DynamoDbRequestCounter(meters);
+	MeterBinder dynamoDbRequestMeters(AwsRequestCounter counter) {
+		return (meters) -> {
+			FunctionCounter.builder(DYNAMODB_REQUESTS, counter, (requests) -> requests.requests(DYNAMODB, BUDGET))
+				.tag("purpose", "budget")
+				.register(meters);
+			FunctionCounter.builder(DYNAMODB_REQUESTS, counter, (requests) -> requests.requests(DYNAMODB, STATS))
+				.tag("purpose", "stats")
+				.register(meters);
+			FunctionCounter
+				.builder(DYNAMODB_REQUESTS, counter,
+						(requests) -> requests.requests(DYNAMODB, null) - requests.requests(DYNAMODB, BUDGET)
+								- requests.requests(DYNAMODB, STATS))
+				.tag("purpose", "jobs")
+				.register(meters);
+		};
 	}
 
 	@Bean
