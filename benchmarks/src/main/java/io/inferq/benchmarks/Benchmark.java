@@ -213,6 +213,8 @@ public final class Benchmark {
 						"worker      %6d jobs %4d inst  200 ms | %.2f CPU s per 1,000 jobs, peak RSS %d MiB, threads %d idle / %d peak, max in flight %d",
 						jobs, instances, cpuPerThousand, done.peakRssKiB() / 1024, idle.threads(), peakThreads,
 						stats.maxInFlight()));
+				// A clean stop, so that a flight recording asked for is written.
+				worker.terminate(Duration.ofSeconds(30));
 			}
 		}
 	}

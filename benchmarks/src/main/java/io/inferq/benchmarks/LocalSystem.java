@@ -103,6 +103,10 @@ public final class LocalSystem implements AutoCloseable {
 		// without
 		// these, Spring Boot would guard the worker's actuator (metrics) with a password.
 		worker.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATIONS));
+		// Nor SpringDoc's API documentation, which would otherwise describe the worker's
+		// actuator.
+		worker.put("springdoc.api-docs.enabled", "false");
+		worker.put("springdoc.swagger-ui.enabled", "false");
 		worker.putAll(workerProperties);
 
 		Map<String, String> api = new LinkedHashMap<>(shared);

@@ -35,6 +35,12 @@ public final class WorkerProcess implements AutoCloseable {
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx256m");
 		command.add("-XX:TieredStopAtLevel=1");
+		// Further options for a look inside, e.g.
+		// -XX:StartFlightRecording=filename=worker.jfr
+		String extra = System.getProperty("inferq.benchmark.worker-jvm-options", "").strip();
+		if (!extra.isEmpty()) {
+			command.addAll(List.of(extra.split("\\s+")));
+		}
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(WorkerApplication.class.getName());

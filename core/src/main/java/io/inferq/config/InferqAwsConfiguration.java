@@ -133,6 +133,16 @@ public class InferqAwsConfiguration {
 	}
 
 	/**
+	 * Warms the AWS clients up before the app reports ready; each app runs it where its
+	 * start allows.
+	 */
+	@Bean
+	AwsWarmUp awsWarmUp(DynamoDbAsyncClient dynamoDb, SqsAsyncClient sqs, S3AsyncClient s3,
+			InferqAwsProperties properties) {
+		return new AwsWarmUp(dynamoDb, sqs, s3, properties);
+	}
+
+	/**
 	 * Creates the table and queues at start when {@code inferq.aws.create-resources} is
 	 * set, before anything uses them; runs once per context, and is idempotent across
 	 * apps.

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
+import io.inferq.config.AwsWarmUp;
 import io.inferq.config.InferqAwsConfiguration;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.worker.concurrency.BudgetStore;
@@ -28,6 +29,7 @@ import io.inferq.worker.inference.SageMakerInferenceClient;
 import io.inferq.worker.payloads.ByteBudget;
 import io.inferq.worker.payloads.ClaimCheckInferenceClient;
 import io.inferq.payload.PayloadStore;
+import io.inferq.store.JobStore;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.aws.AwsRequestCounter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -225,6 +227,13 @@ class WorkerConfiguration {
 		return () -> budget.view()
 			.map((seen) -> Math.max(1, seen.capacity() / concurrency.requestsPerInstance()))
 			.orElse((concurrency.mode() == Mode.FIXED) ? concurrency.instances() : 1);
+	}
+
+	/** Warms the worker up before its listeners start and before it reports ready. */
+	@Bean
+	@ConditionalOnProperty(name = "inferq.warm-up.enabled", matchIfMissing = true)
+	WorkerWarmUp workerWarmUp(AwsWarmUp aws, JobStore store) {
+		return new WorkerWarmUp(aws, store);
 	}
 
 	/** Runs heartbeats, lease renewals and waits; none blocks. */

@@ -1,0 +1,98 @@
+package io.inferq.worker.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.inferq.config.AwsWarmUp;
+import io.inferq.job.Job;
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import io.inferq.message.JobMessage;
+import io.inferq.message.JobMessageCodec;
+import io.inferq.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Warms the worker up before its queue listeners start and before it reports ready: the
+ * AWS clients' connections ({@link AwsWarmUp}), the job store's read path on a job that
+ * does not exist, and the message codec and the job's state machine in memory. The
+ * SageMaker endpoint is never called: a warm-up must not reach a real model.
+ * <p>
+ * A lifecycle phase before the listener containers' (whose registry starts last), so the
+ * first message received meets warm clients; a warm-up that fails is logged and the
+ * worker starts anyway (its listeners retry an unreachable SQS by themselves).
+ */
+class WorkerWarmUp implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(WorkerWarmUp.class);
+
+	/** Before the web server (readiness) and the listener containers. */
+	static final int PHASE = Integer.MAX_VALUE - 4096;
+
+	private static final int ROUNDS = 3;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final AwsWarmUp aws;
+
+	private final JobStore store;
+
+	private volatile boolean running;
+
+	WorkerWarmUp(AwsWarmUp aws, JobStore store) {
+		this.aws = aws;
+		this.store = store;
+	}
+
+	@Override
+	public void start() {
+		long started = System.nanoTime();
+		this.aws.run(ROUNDS, TIMEOUT);
+		try {
+			for (int round = 0; round < ROUNDS; round++) {
+				this.store.find(JobId.random()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				inMemory();
+			}
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("The job store could not be warmed up: {}", ex.toString());
+		}
+		logger.info("Worker warmed up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+		this.running = true;
+	}
+
+	/** A message decoded and its job taken through a run, as the runner would. */
+	private static void inMemory() {
+		Instant now = Instant.now();
+		Payload input = new Payload("{\"warm\":true}".getBytes(StandardCharsets.UTF_8), "application/json");
+		JobMessage message = JobMessageCodec
+			.decode(JobMessageCodec.encode(new JobMessage(JobId.random(), input, null, Map.of())));
+		Job job = message.newJob(now, Duration.ofHours(1));
+		job.start(now, Duration.ofSeconds(30)).succeed(input, now);
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}
