@@ -112,7 +112,9 @@ class JobService {
 	 */
 	private CompletableFuture<JobSubmission> withCallback(TenantId tenant, JobSubmission submission) {
 		return this.locatedInputs.describe(submission)
-			.thenCompose((described) -> this.callbacks.resolve(tenant, described.callback())
+			.thenCompose((described) -> Futures
+				.recover(this.callbacks.resolve(tenant, described.callback()),
+						(failure) -> Futures.failed(webhookSettingsUnavailable(tenant, failure)))
 				.thenApply(described::withCallback));
 	}
 
@@ -301,6 +303,11 @@ class JobService {
 	private Job asOfNow(Job job) {
 		Instant now = this.clock.instant();
 		return job.isPastDeadline(now) ? job.expire(job.deadline()) : job;
+	}
+
+	private ServiceUnavailableException webhookSettingsUnavailable(TenantId tenant, Throwable failure) {
+		logger.warn("Tenant {}: its webhook settings could not be read: {}", tenant.value(), failure.toString());
+		return unavailable("job store", failure);
 	}
 
 	private ServiceUnavailableException storeUnavailable(JobId id, Throwable failure) {
