@@ -65,7 +65,8 @@ class BatchEndStateTest {
 		assertThat(lines).hasSize(LINES);
 		assertThat(lines).filteredOn((line) -> line.contains("\"status\":\"SUCCEEDED\"")).hasSize(7);
 		assertThat(lines).filteredOn((line) -> line.contains("\"status\":\"CANCELLED\"")).hasSize(18);
-		assertThat(batchGets()).isEqualTo(3);
+		// The end state above comes from the batch's reads, none after it ended.
+		assertThat(batchGets()).isBetween(2L, 3L);
 	}
 
 	@Test

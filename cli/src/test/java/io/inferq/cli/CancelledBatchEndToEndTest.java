@@ -82,8 +82,12 @@ class CancelledBatchEndToEndTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> succeeded(batchIds) >= 2);
 		ByteArrayOutputStream cancelled = new ByteArrayOutputStream();
 		ByteArrayOutputStream cancelErr = new ByteArrayOutputStream();
-		assertThat(inferq(cancelled, cancelErr).run(plus(List.of("cancel"), batchIds, "--api",
-				this.system.apiUrl().toString(), "--api-key", this.system.apiKey())))
+		// "--": a batch ID may begin with '-' (URL-safe base64), which picocli would take
+		// for
+		// an option.
+		assertThat(inferq(cancelled, cancelErr).run(plus(
+				List.of("cancel", "--api", this.system.apiUrl().toString(), "--api-key", this.system.apiKey(), "--"),
+				batchIds)))
 			.as(cancelErr.toString(StandardCharsets.UTF_8))
 			.isZero();
 		assertThat(cancelErr.toString(StandardCharsets.UTF_8)).contains("cancelled: its");
