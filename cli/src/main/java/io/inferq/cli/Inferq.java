@@ -62,6 +62,9 @@ public final class Inferq {
 	/** Runs a command line and returns its exit code. */
 	int run(String... args) {
 		CommandLine commandLine = new CommandLine(this);
+		// A batch ID may begin with '-' (URL-safe base64; generated ones no longer do):
+		// an argument that is no option of the command is a batch ID, not an error.
+		commandLine.setUnmatchedOptionsArePositionalParams(true);
 		commandLine.setOut(new PrintWriter(this.out, true));
 		commandLine.setErr(new PrintWriter(this.err, true));
 		commandLine.setExecutionExceptionHandler(this::failed);

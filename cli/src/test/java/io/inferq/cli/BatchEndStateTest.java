@@ -130,6 +130,19 @@ class BatchEndStateTest {
 				+ "them, its 2 running ones when they finish; 'inferq results --wait b1' waits for them.");
 	}
 
+	@Test
+	void batchIdsThatBeginWithADash_shouldBeTakenForBatchesNotOptions() {
+		// IDs generated since are never so, but a batch's ID may be (URL-safe base64).
+		this.api.batchIdsBeginWith("-oAbCdEfGh");
+		run("enqueue", this.file.toString());
+
+		assertThat(run("status", "-oAbCdEfGh1")).as(this.err).isZero();
+		assertThat(this.out).contains("\"id\":\"-oAbCdEfGh1\"");
+		assertThat(run("cancel", "-oAbCdEfGh1")).as(this.err).isZero();
+		// results has an option -o: there, "--" ends the options first.
+		assertThat(run("results", "--", "-oAbCdEfGh1")).as(this.err).isZero();
+	}
+
 	/**
 	 * The issue's case: IN_PROGRESS, then cancelled with 5 jobs ended and 2 running (the
 	 * status final, the counts not), then the running ones succeeded and the rest
@@ -161,9 +174,9 @@ class BatchEndStateTest {
 	}
 
 	private int run(String... args) {
+		// The API's URL right after the command, so that "--" may end the options.
 		List<String> arguments = new ArrayList<>(List.of(args));
-		arguments.add("--api");
-		arguments.add(this.api.url().toString());
+		arguments.addAll(1, List.of("--api", this.api.url().toString()));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int exitCode = new Inferq(new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -82,9 +82,7 @@ class CancelledBatchEndToEndTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> succeeded(batchIds) >= 2);
 		ByteArrayOutputStream cancelled = new ByteArrayOutputStream();
 		ByteArrayOutputStream cancelErr = new ByteArrayOutputStream();
-		// "--": a batch ID may begin with '-' (URL-safe base64), which picocli would take
-		// for
-		// an option.
+		// "--" as a script would write it (BatchEndStateTest: IDs that begin with '-').
 		assertThat(inferq(cancelled, cancelErr).run(plus(
 				List.of("cancel", "--api", this.system.apiUrl().toString(), "--api-key", this.system.apiKey(), "--"),
 				batchIds)))

@@ -43,6 +43,8 @@ final class StubApi implements AutoCloseable {
 
 	private BiFunction<Integer, List<String>, State> progression = this::endAtFirstPoll;
 
+	private String batchIdPrefix = "b";
+
 	StubApi() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/", this::handle);
@@ -63,6 +65,13 @@ final class StubApi implements AutoCloseable {
 	/** The next request that {@code matches} gets {@code answer}. */
 	void thenAnswer(Predicate<Request> matches, Function<Request, Answer> answer) {
 		this.script.add(new Scripted(matches, answer));
+	}
+
+	/**
+	 * Batches get the IDs {@code <prefix>1}, {@code <prefix>2}...; {@code b} by default.
+	 */
+	void batchIdsBeginWith(String prefix) {
+		this.batchIdPrefix = prefix;
 	}
 
 	/** The status every job of a batch ends in, by customId. */
@@ -135,7 +144,7 @@ final class StubApi implements AutoCloseable {
 			if (replayed != null) {
 				return Answer.json(202, replayed.json()).header("Idempotent-Replayed", "true");
 			}
-			StubBatch batch = new StubBatch("b" + (this.batchesById.size() + 1));
+			StubBatch batch = new StubBatch(this.batchIdPrefix + (this.batchesById.size() + 1));
 			request.body()
 				.lines()
 				.forEach((line) -> batch.customIds.add(mapper.readTree(line).get("customId").asString()));

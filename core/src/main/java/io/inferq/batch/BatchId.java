@@ -1,10 +1,9 @@
 package io.inferq.batch;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.regex.Pattern;
 
 import io.inferq.job.JobId;
+import io.inferq.job.RandomIds;
 
 /**
  * A batch's identity: 128 random bits, base64url without padding (22 characters), like a
@@ -21,21 +20,15 @@ public record BatchId(String value) {
 	 */
 	public static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_-]{8,48}");
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
-	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-
 	public BatchId {
 		if (value == null || !PATTERN.matcher(value).matches()) {
 			throw new IllegalArgumentException("A batch ID is 8 to 48 characters of A-Z, a-z, 0-9, '_' or '-'");
 		}
 	}
 
-	/** A new random ID. */
+	/** A new random ID ({@link RandomIds#next()}: never begins with {@code '-'}). */
 	public static BatchId random() {
-		byte[] bytes = new byte[16];
-		RANDOM.nextBytes(bytes);
-		return new BatchId(ENCODER.encodeToString(bytes));
+		return new BatchId(RandomIds.next());
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package io.inferq.job;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.regex.Pattern;
 
 /**
@@ -16,21 +14,15 @@ public record JobId(String value) {
 	/** What a job ID may look like: 8 to 64 URL-safe characters. */
 	public static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
-	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-
 	public JobId {
 		if (value == null || !PATTERN.matcher(value).matches()) {
 			throw new IllegalArgumentException("A job ID is 8 to 64 characters of A-Z, a-z, 0-9, '_' or '-'");
 		}
 	}
 
-	/** A new random ID. */
+	/** A new random ID ({@link RandomIds#next()}: never begins with {@code '-'}). */
 	public static JobId random() {
-		byte[] bytes = new byte[16];
-		RANDOM.nextBytes(bytes);
-		return new JobId(ENCODER.encodeToString(bytes));
+		return new JobId(RandomIds.next());
 	}
 
 	/**
