@@ -2,14 +2,9 @@ package io.inferq.message.sqs;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The one definition of the jobs queue and its dead-letter queue: default names, timeouts
@@ -44,10 +39,6 @@ public final class JobQueues {
 	 */
 	public static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(180);
 
-	private static final Duration DLQ_RETENTION = Duration.ofDays(14);
-
-	private static final Logger logger = LoggerFactory.getLogger(JobQueues.class);
-
 	private JobQueues() {
 	}
 
@@ -64,34 +55,13 @@ public final class JobQueues {
 	}
 
 	/**
-	 * Creates the dead-letter queue, then the queue with a redrive policy to it; queues
-	 * that exist with the same attributes are left as they are.
+	 * Creates the dead-letter queue, then the queue with a redrive policy to it
+	 * ({@link RedrivenQueues}); queues that exist with the same attributes are left as
+	 * they are.
 	 * @return the URL of the jobs queue
 	 */
 	public static CompletableFuture<String> createIfAbsent(SqsAsyncClient sqs, String queueName, String dlqName) {
-		return sqs
-			.createQueue(
-					(request) -> request.queueName(dlqName)
-						.attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
-								Long.toString(DLQ_RETENTION.toSeconds()))))
-			.thenCompose((dlq) -> sqs.getQueueAttributes(
-					(request) -> request.queueUrl(dlq.queueUrl()).attributeNames(QueueAttributeName.QUEUE_ARN)))
-			.thenCompose((dlq) -> sqs.createQueue((request) -> request.queueName(queueName)
-				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(VISIBILITY_TIMEOUT.toSeconds()),
-						QueueAttributeName.REDRIVE_POLICY,
-						redrivePolicy(dlq.attributes().get(QueueAttributeName.QUEUE_ARN))))))
-			.thenApply((queue) -> {
-				logger.info("SQS queue {} (dead letters to {}) is at {}", queueName, dlqName, queue.queueUrl());
-				return queue.queueUrl();
-			});
-	}
-
-	/**
-	 * The redrive policy that sends a message to {@code dlqArn} after
-	 * {@link #MAX_RECEIVE_COUNT} receives.
-	 */
-	public static String redrivePolicy(String dlqArn) {
-		return "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}";
+		return RedrivenQueues.createIfAbsent(sqs, queueName, dlqName, VISIBILITY_TIMEOUT, MAX_RECEIVE_COUNT);
 	}
 
 }

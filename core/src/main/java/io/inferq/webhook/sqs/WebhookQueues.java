@@ -1,13 +1,10 @@
 package io.inferq.webhook.sqs;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.inferq.message.sqs.RedrivenQueues;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The one definition of the webhook delivery queue and its dead-letter queue: default
@@ -35,35 +32,17 @@ public final class WebhookQueues {
 	 */
 	public static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
 
-	private static final Duration DLQ_RETENTION = Duration.ofDays(14);
-
-	private static final Logger logger = LoggerFactory.getLogger(WebhookQueues.class);
-
 	private WebhookQueues() {
 	}
 
 	/**
-	 * Creates the dead-letter queue, then the delivery queue with a redrive policy to it;
-	 * queues that exist with the same attributes are left as they are.
+	 * Creates the dead-letter queue, then the delivery queue with a redrive policy to it
+	 * ({@link RedrivenQueues}); queues that exist with the same attributes are left as
+	 * they are.
 	 * @return the URL of the delivery queue
 	 */
 	public static CompletableFuture<String> createIfAbsent(SqsAsyncClient sqs, String queueName, String dlqName) {
-		return sqs
-			.createQueue(
-					(request) -> request.queueName(dlqName)
-						.attributes(Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
-								Long.toString(DLQ_RETENTION.toSeconds()))))
-			.thenCompose((dlq) -> sqs.getQueueAttributes(
-					(request) -> request.queueUrl(dlq.queueUrl()).attributeNames(QueueAttributeName.QUEUE_ARN)))
-			.thenCompose((dlq) -> sqs.createQueue((request) -> request.queueName(queueName)
-				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(VISIBILITY_TIMEOUT.toSeconds()),
-						QueueAttributeName.REDRIVE_POLICY,
-						"{\"deadLetterTargetArn\":\"" + dlq.attributes().get(QueueAttributeName.QUEUE_ARN)
-								+ "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}"))))
-			.thenApply((queue) -> {
-				logger.info("SQS webhook queue {} (dead letters to {}) is at {}", queueName, dlqName, queue.queueUrl());
-				return queue.queueUrl();
-			});
+		return RedrivenQueues.createIfAbsent(sqs, queueName, dlqName, VISIBILITY_TIMEOUT, MAX_RECEIVE_COUNT);
 	}
 
 }

@@ -2,9 +2,10 @@ package io.inferq.infra.local;
 
 import java.util.Map;
 
-import io.inferq.message.sqs.JobQueues;
 import io.inferq.store.dynamodb.JobTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -21,23 +22,30 @@ class LocalAwsTest {
 
 	private final LocalAws aws = LocalAws.shared();
 
-	@Test
-	void queues_shouldExist_withTheRedrivePolicyToTheDeadLetterQueue() {
+	@ParameterizedTest
+	@CsvSource({ "inferq-jobs, inferq-jobs-dlq, 180, 10", "inferq-jobs-bulk, inferq-jobs-dlq, 180, 10",
+			"inferq-webhooks, inferq-webhooks-dlq, 60, 12" })
+	void queues_shouldExist_withTheRedrivePolicyToTheDeadLetterQueue(String queue, String dlq, String visibility,
+			String maxReceiveCount) {
 		try (SqsClient sqs = this.aws.configure(SqsClient.builder(), this.aws.sqsEndpoint()).build()) {
-			String dlqUrl = sqs.getQueueUrl((request) -> request.queueName(JobQueues.DEFAULT_DLQ_NAME)).queueUrl();
-			String dlqArn = sqs
-				.getQueueAttributes((request) -> request.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-				.attributes()
-				.get(QueueAttributeName.QUEUE_ARN);
-			String queueUrl = sqs.getQueueUrl((request) -> request.queueName(JobQueues.DEFAULT_NAME)).queueUrl();
+			String dlqUrl = sqs.getQueueUrl((request) -> request.queueName(dlq)).queueUrl();
+			Map<QueueAttributeName, String> dlqAttributes = sqs
+				.getQueueAttributes((request) -> request.queueUrl(dlqUrl).attributeNames(QueueAttributeName.ALL))
+				.attributes();
+			String queueUrl = sqs.getQueueUrl((request) -> request.queueName(queue)).queueUrl();
 
 			Map<QueueAttributeName, String> attributes = sqs
 				.getQueueAttributes((request) -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL))
 				.attributes();
 
-			assertThat(dlqArn).isEqualTo("arn:aws:sqs:us-east-1:000000000000:" + JobQueues.DEFAULT_DLQ_NAME);
-			assertThat(attributes).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, "180");
-			assertThat(attributes.get(QueueAttributeName.REDRIVE_POLICY)).contains(dlqArn).contains("10");
+			String dlqArn = "arn:aws:sqs:us-east-1:000000000000:" + dlq;
+			// ElasticMQ keeps no retention period, so the DLQ's 14 days are not shown
+			// here.
+			assertThat(dlqAttributes).containsEntry(QueueAttributeName.QUEUE_ARN, dlqArn);
+			assertThat(attributes).containsEntry(QueueAttributeName.VISIBILITY_TIMEOUT, visibility)
+				// as ElasticMQ renders it back: the count as a number
+				.containsEntry(QueueAttributeName.REDRIVE_POLICY,
+						"{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":" + maxReceiveCount + "}");
 		}
 	}
 
