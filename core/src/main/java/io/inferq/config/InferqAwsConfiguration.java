@@ -157,13 +157,13 @@ public class InferqAwsConfiguration {
 			logger.info("Creating table {}, queues {}, {} / {} and bucket {} if absent", properties.tableName(),
 					properties.queueName(), properties.bulkQueueName(), properties.deadLetterQueueName(),
 					properties.payloads().bucketName());
-			CompletableFuture
-				.allOf(JobTable.createIfAbsent(dynamoDb, properties.tableName()),
-						JobQueues.createIfAbsent(sqs, properties.queueName(), properties.bulkQueueName(),
-								properties.deadLetterQueueName()),
-						PayloadBucket.createIfAbsent(s3, properties.payloads().bucketName(),
-								properties.payloads().keyPrefix(), properties.retention()))
-				.get(RESOURCE_CREATION_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+			ResourceCreation.await("the table, queues and bucket",
+					() -> CompletableFuture.allOf(JobTable.createIfAbsent(dynamoDb, properties.tableName()),
+							JobQueues.createIfAbsent(sqs, properties.queueName(), properties.bulkQueueName(),
+									properties.deadLetterQueueName()),
+							PayloadBucket.createIfAbsent(s3, properties.payloads().bucketName(),
+									properties.payloads().keyPrefix(), properties.retention())),
+					RESOURCE_CREATION_TIMEOUT);
 		};
 	}
 

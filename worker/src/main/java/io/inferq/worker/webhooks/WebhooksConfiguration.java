@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -12,6 +11,7 @@ import io.awspring.cloud.sqs.MessageExecutionThreadFactory;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import io.inferq.config.InferqAwsProperties;
+import io.inferq.config.ResourceCreation;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
 import io.inferq.store.dynamodb.DynamoDbTenantWebhooks;
@@ -124,8 +124,8 @@ class WebhooksConfiguration {
 	InitializingBean webhookQueues(InferqAwsProperties aws, SqsAsyncClient sqs, WebhookProperties properties) {
 		return () -> {
 			if (aws.createResources()) {
-				WebhookQueues.createIfAbsent(sqs, properties.queueName(), properties.deadLetterQueueName())
-					.get(60, TimeUnit.SECONDS);
+				ResourceCreation.await("the webhook queues", () -> WebhookQueues.createIfAbsent(sqs,
+						properties.queueName(), properties.deadLetterQueueName()), Duration.ofSeconds(60));
 			}
 		};
 	}
