@@ -20,6 +20,7 @@ import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.store.JobStore;
+import io.inferq.webhook.EventScope;
 import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookOutbox;
 import io.inferq.webhook.WebhookQueue;
@@ -45,7 +46,7 @@ class OutboxJobStoreTest {
 
 	private final Outbox outbox = new Outbox();
 
-	private final OutboxRelay relay = new OutboxRelay(this.queue, this.outbox);
+	private final OutboxRelay relay = new OutboxRelay(this.queue, this.outbox, EventScope.CALLBACKS);
 
 	private final OutboxJobStore store = new OutboxJobStore(this.jobs, this.relay, 0);
 
@@ -182,7 +183,7 @@ class OutboxJobStoreTest {
 		}
 
 		@Override
-		public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant) {
+		public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant) {
 			return CompletableFuture.completedFuture(true);
 		}
 
