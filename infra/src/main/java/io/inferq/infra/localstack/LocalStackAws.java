@@ -73,6 +73,11 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 	}
 
 	@Override
+	public URI snsEndpoint() {
+		return this.localStack.getEndpoint();
+	}
+
+	@Override
 	public URI sageMakerEndpoint() {
 		return this.sageMaker.endpoint();
 	}

@@ -85,7 +85,7 @@ class LocalAwsLauncherTest {
 				new String[] { "--error-rate", "ModelError=0.1,InternalFailure=0.05", "--latency-p99", "9s" },
 				Map.of("LOCAL_AWS_INSTANCES", "4", "LOCAL_AWS_SERVED_INSTANCES", "3"));
 
-		assertThat(options.ports()).isEqualTo(new LocalAws.Ports(9324, 8000, 8090, 9000));
+		assertThat(options.ports()).isEqualTo(new LocalAws.Ports(9324, 8000, 8090, 9000, 9911));
 		assertThat(options.endpoint().name()).isEqualTo("sagemaker-endpoint-test");
 		assertThat(options.endpoint().instanceCount()).isEqualTo(4);
 		assertThat(options.endpoint().servedInstances()).isEqualTo(3);
