@@ -38,7 +38,7 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 	 */
 	@SuppressWarnings("resource") // closed by close(), or here if the start fails
 	public static LocalStackAws start(EndpointSpec endpoint) {
-		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb", "s3");
+		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb", "s3", "sns");
 		SageMakerEmulator sageMaker = null;
 		try {
 			localStack.start();
