@@ -2,6 +2,7 @@ package io.inferq.infra.sns;
 
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class SqsFanOut {
 			envelope.put("Subject", message.subject());
 		}
 		envelope.put("Message", message.body());
-		envelope.put("Timestamp", message.at().toString());
+		envelope.put("Timestamp", message.at().truncatedTo(ChronoUnit.MILLIS).toString());
 		envelope.put("SignatureVersion", "1");
 		envelope.put("Signature", "EXAMPLE");
 		envelope.put("SigningCertURL", this.endpoint + "/SimpleNotificationService-stand-in.pem");
