@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -52,17 +53,18 @@ public final class SnsStandIn implements AutoCloseable {
 	 * outlive the stand-in)
 	 */
 	public static SnsStandIn start(String host, int port, String region, SqsAsyncClient sqs) {
-		URI[] endpoint = new URI[1];
-		SnsActions[] actions = new SnsActions[1];
+		// The actions need the bound port (for the envelopes' URLs), so they are made
+		// once bound; no client knows the port before start returns.
+		AtomicReference<SnsActions> actions = new AtomicReference<>();
 		DisposableServer server = HttpServer.create()
 			.host(host)
 			.port(port)
-			.route((routes) -> routes.post("/", (request, response) -> handle(actions[0], request, response)))
+			.route((routes) -> routes.post("/", (request, response) -> handle(actions.get(), request, response)))
 			.bindNow(BIND_TIMEOUT);
-		endpoint[0] = URI.create("http://" + host + ":" + server.port());
-		actions[0] = new SnsActions(region, ACCOUNT_ID, new SqsFanOut(sqs, endpoint[0]), Clock.systemUTC());
-		logger.info("SNS stand-in listening at {}", endpoint[0]);
-		return new SnsStandIn(server, endpoint[0]);
+		URI endpoint = URI.create("http://" + host + ":" + server.port());
+		actions.set(new SnsActions(region, ACCOUNT_ID, new SqsFanOut(sqs, endpoint), Clock.systemUTC()));
+		logger.info("SNS stand-in listening at {}", endpoint);
+		return new SnsStandIn(server, endpoint);
 	}
 
 	/** The URL to give SDK clients as their endpoint override. */
