@@ -1,6 +1,6 @@
 #!/bin/bash
-# LocalStack ready hook (/etc/localstack/init/ready.d): creates inferq's jobs table, queues and payloads bucket
-# exactly as core's JobTable, JobQueues and PayloadBucket define them. Idempotent: existing resources are left as they are.
+# LocalStack ready hook (/etc/localstack/init/ready.d): creates inferq's jobs table, queues, payloads bucket and event
+# topics exactly as core's JobTable, JobQueues, PayloadBucket and EventTopicNames define them. Idempotent: existing resources are left as they are.
 set -euo pipefail
 
 TABLE=inferq-jobs        # JobTable.DEFAULT_NAME
@@ -14,6 +14,8 @@ WEBHOOKS_QUEUE=inferq-webhooks          # WebhookQueues.DEFAULT_NAME
 WEBHOOKS_DLQ=inferq-webhooks-dlq        # WebhookQueues.DEFAULT_DLQ_NAME
 WEBHOOKS_MAX_RECEIVE_COUNT=12           # WebhookQueues.MAX_RECEIVE_COUNT
 WEBHOOKS_VISIBILITY_TIMEOUT=60          # WebhookQueues.VISIBILITY_TIMEOUT
+SUCCESS_TOPIC=inferq-success  # EventTopicNames.DEFAULT_SUCCESS_NAME
+ERROR_TOPIC=inferq-errors     # EventTopicNames.DEFAULT_ERROR_NAME
 BUCKET=inferq-payloads   # PayloadBucket.DEFAULT_NAME
 PAYLOAD_PREFIX=payloads/ # PayloadBucket.DEFAULT_PREFIX
 PAYLOAD_DAYS=9           # PayloadBucket.expirationDays(7 days of retention)
@@ -40,6 +42,11 @@ JSON
 awslocal sqs create-queue --queue-name "$WEBHOOKS_QUEUE" --attributes "file://$attributes" >/dev/null
 rm -f "$attributes"
 
+# The operator's event topics; the apps publish to them only when given their ARNs
+# (INFERQ_NOTIFICATIONS_SNS_SUCCESS_TOPIC_ARN / _ERROR_TOPIC_ARN).
+awslocal sns create-topic --name "$SUCCESS_TOPIC" >/dev/null
+awslocal sns create-topic --name "$ERROR_TOPIC" >/dev/null
+
 if ! awslocal dynamodb describe-table --table-name "$TABLE" >/dev/null 2>&1; then
 	# The tenant indexes (JobTable.TENANT_INDEX, TENANT_STATUS_INDEX): keys only, sorted by listKey; the sparse webhook
 	# outbox index (JobTable.OUTBOX_INDEX).
@@ -65,4 +72,4 @@ awslocal s3api put-bucket-lifecycle-configuration --bucket "$BUCKET" --lifecycle
 	{\"ID\": \"inferq-payloads-expire\", \"Status\": \"Enabled\", \"Filter\": {\"Prefix\": \"$PAYLOAD_PREFIX\"},
 	 \"Expiration\": {\"Days\": $PAYLOAD_DAYS}, \"AbortIncompleteMultipartUpload\": {\"DaysAfterInitiation\": 1}}]}"
 
-echo "inferq: queues $QUEUE and $BULK_QUEUE (dead letters to $DLQ), $WEBHOOKS_QUEUE (to $WEBHOOKS_DLQ), table $TABLE and bucket $BUCKET are ready"
+echo "inferq: queues $QUEUE and $BULK_QUEUE (dead letters to $DLQ), $WEBHOOKS_QUEUE (to $WEBHOOKS_DLQ), topics $SUCCESS_TOPIC and $ERROR_TOPIC, table $TABLE and bucket $BUCKET are ready"

@@ -46,7 +46,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code spring.cloud.aws.dynamodb.*} / {@code spring.cloud.aws.s3.*} properties.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ InferqAwsProperties.class, DynamoDbProperties.class, S3Properties.class })
+@EnableConfigurationProperties({ InferqAwsProperties.class, NotificationTopicsProperties.class,
+		DynamoDbProperties.class, S3Properties.class })
 public class InferqAwsConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(InferqAwsConfiguration.class);
@@ -102,11 +103,14 @@ public class InferqAwsConfiguration {
 
 	/**
 	 * The job store: DynamoDB, with inputs and outputs above the inline threshold kept in
-	 * the payload store.
+	 * the payload store; every ended job is marked for the outbox when the operator's
+	 * topics are set.
 	 */
 	@Bean
-	JobStore jobStore(DynamoDbAsyncClient dynamoDb, PayloadStore payloads, InferqAwsProperties properties) {
-		return new ClaimCheckJobStore(new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention()),
+	JobStore jobStore(DynamoDbAsyncClient dynamoDb, PayloadStore payloads, InferqAwsProperties properties,
+			NotificationTopicsProperties topics) {
+		return new ClaimCheckJobStore(
+				new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention(), topics.events()),
 				payloads, properties.payloads().inlineThreshold().toBytes());
 	}
 

@@ -45,8 +45,9 @@ import io.inferq.tenant.TenantId;
  * status to the new one
  * @param callback where the job's completion event is sent, or {@code null} for none; for
  * a job of a batch, where its batch's completion event is sent (the job's end is what may
- * complete the batch). A job that ends with a callback is marked for the webhook outbox
- * in the same write (see {@code io.inferq.webhook})
+ * complete the batch). A job that ends with a callback (or any job, when the operator's
+ * topics are set) is marked for the webhook outbox in the same write (see
+ * {@code io.inferq.webhook.EventScope})
  * @param history the job's attempts, oldest first: the last {@value #MAX_HISTORY} of them
  * (a job makes at most the retry policy's attempts, but attempts the endpoint never
  * served are not counted and may be more)

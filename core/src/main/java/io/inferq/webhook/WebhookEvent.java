@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.inferq.batch.Batch;
 import io.inferq.job.Job;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,6 +26,10 @@ public record WebhookEvent(String id, String type, String body) {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	private static final String JOB_PREFIX = "evt_job_";
+
+	private static final String BATCH_PREFIX = "evt_batch_";
+
 	public WebhookEvent {
 		Objects.requireNonNull(id, "id");
 		Objects.requireNonNull(type, "type");
@@ -38,12 +43,29 @@ public record WebhookEvent(String id, String type, String body) {
 	 * @throws IllegalArgumentException if the job has not ended
 	 */
 	public static WebhookEvent of(Job job) {
+		return of(job, true);
+	}
+
+	/**
+	 * The event of a job that ended as the operator's topics get it: its ID, tenant,
+	 * status, times, attempts and error type; not the client's metadata nor the error's
+	 * message (which may quote a model's answer), nor its output.
+	 * @throws IllegalArgumentException if the job has not ended
+	 */
+	public static WebhookEvent forTopics(Job job) {
+		return of(job, false);
+	}
+
+	private static WebhookEvent of(Job job, boolean forClient) {
 		if (!job.isTerminal()) {
 			throw new IllegalArgumentException("Job " + job.id() + " is " + job.status() + ": it owes no event yet");
 		}
 		String type = "job." + job.status().name().toLowerCase(Locale.ROOT);
 		ObjectNode data = json.createObjectNode();
 		data.put("id", job.id().value());
+		if (!forClient) {
+			data.put("tenant", job.tenant().value());
+		}
 		data.put("status", job.status().name());
 		data.put("createdAt", job.createdAt().toString());
 		if (job.startedAt() != null) {
@@ -51,15 +73,18 @@ public record WebhookEvent(String id, String type, String body) {
 		}
 		data.put("finishedAt", job.finishedAt().toString());
 		data.put("attempts", job.attempts());
-		if (job.error() != null) {
+		if (job.error() != null && forClient) {
 			data.putObject("error").put("type", job.error().type()).put("message", job.error().message());
 		}
-		if (!job.metadata().isEmpty()) {
+		else if (job.error() != null) {
+			data.putObject("error").put("type", job.error().type());
+		}
+		if (!job.metadata().isEmpty() && forClient) {
 			ObjectNode metadata = data.putObject("metadata");
 			job.metadata().forEach(metadata::put);
 		}
 		data.put("href", "/v1/jobs/" + job.id().value());
-		return new WebhookEvent("evt_job_" + job.id().value(), type, envelope(type, job.finishedAt(), data));
+		return new WebhookEvent(JOB_PREFIX + job.id().value(), type, envelope(type, job.finishedAt(), data));
 	}
 
 	/**
@@ -67,9 +92,24 @@ public record WebhookEvent(String id, String type, String body) {
 	 * CANCELLED if a client cancelled it) and its counts.
 	 */
 	public static WebhookEvent of(Batch batch, Instant now) {
+		return of(batch, now, true);
+	}
+
+	/**
+	 * The event of a completed batch as the operator's topics get it: its ID, tenant,
+	 * status and counts; not the client's metadata.
+	 */
+	public static WebhookEvent forTopics(Batch batch, Instant now) {
+		return of(batch, now, false);
+	}
+
+	private static WebhookEvent of(Batch batch, Instant now, boolean forClient) {
 		String type = "batch.completed";
 		ObjectNode data = json.createObjectNode();
 		data.put("id", batch.id().value());
+		if (!forClient) {
+			data.put("tenant", batch.tenant().value());
+		}
 		data.put("status", batch.status().name());
 		data.put("total", batch.total());
 		ObjectNode counts = data.putObject("counts");
@@ -77,12 +117,37 @@ public record WebhookEvent(String id, String type, String body) {
 		counts.put("failed", batch.counts().failed());
 		counts.put("cancelled", batch.counts().cancelled());
 		counts.put("expired", batch.counts().expired());
-		if (!batch.metadata().isEmpty()) {
+		if (!batch.metadata().isEmpty() && forClient) {
 			ObjectNode metadata = data.putObject("metadata");
 			batch.metadata().forEach(metadata::put);
 		}
 		data.put("href", "/v1/batches/" + batch.id().value());
-		return new WebhookEvent("evt_batch_" + batch.id().value(), type, envelope(type, now, data));
+		return new WebhookEvent(BATCH_PREFIX + batch.id().value(), type, envelope(type, now, data));
+	}
+
+	/**
+	 * Whether the event reports a success: {@code job.succeeded}, or a
+	 * {@code batch.completed} whose every job succeeded.
+	 */
+	public boolean reportsSuccess() {
+		if (this.type.equals("job.succeeded")) {
+			return true;
+		}
+		if (!this.type.equals("batch.completed")) {
+			return false;
+		}
+		JsonNode data = json.readTree(this.body).path("data");
+		return data.path("total").asLong(-1) == data.path("counts").path("succeeded").asLong(-2);
+	}
+
+	/** The job's ID ({@code evt_job_<id>}), or {@code null} for a batch's event. */
+	public String jobId() {
+		return this.id.startsWith(JOB_PREFIX) ? this.id.substring(JOB_PREFIX.length()) : null;
+	}
+
+	/** The batch's ID ({@code evt_batch_<id>}), or {@code null} for a job's event. */
+	public String batchId() {
+		return this.id.startsWith(BATCH_PREFIX) ? this.id.substring(BATCH_PREFIX.length()) : null;
 	}
 
 	private static String envelope(String type, Instant at, ObjectNode data) {

@@ -13,11 +13,17 @@ import io.inferq.tenant.TenantId;
  * last job to end is always followed by such a look, after its write).
  *
  * @param tenant whose secret signs the delivery
- * @param url where the event goes
+ * @param url where the event goes: a receiver's URL, or {@link #TOPICS}
  * @param event the event to send, or {@code null} for a batch to look at
  * @param batch the batch to look at, or {@code null} with an event
  */
 public record WebhookMessage(TenantId tenant, URI url, WebhookEvent event, BatchId batch) {
+
+	/**
+	 * The destination of events for the operator's topics ({@link EventTopics}), in place
+	 * of a receiver's URL.
+	 */
+	public static final URI TOPICS = URI.create("topics:inferq");
 
 	public WebhookMessage {
 		Objects.requireNonNull(tenant, "tenant");
@@ -35,6 +41,11 @@ public record WebhookMessage(TenantId tenant, URI url, WebhookEvent event, Batch
 	/** A batch to look at, whose event goes to {@code url} once it completed. */
 	public static WebhookMessage checkBatch(TenantId tenant, URI url, BatchId batch) {
 		return new WebhookMessage(tenant, url, null, Objects.requireNonNull(batch, "batch"));
+	}
+
+	/** Whether it goes to the operator's topics rather than to a receiver. */
+	public boolean toTopics() {
+		return TOPICS.equals(this.url);
 	}
 
 	/** What the logs call it: the event's ID or the batch. */

@@ -1,5 +1,6 @@
 package io.inferq.webhook;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +11,10 @@ import io.inferq.job.JobId;
 
 /**
  * The marks of events owed but not yet queued. The job store writes a job's mark in the
- * same conditional write as its outcome (a job that ends with a callback); whoever queues
- * the event then {@link #clear clears} the mark, and a sweeper re-queues what stayed
- * marked too long ({@link #owed}), so an event is never lost, only sent again.
- * Non-blocking, never throws: failures complete the future exceptionally.
+ * same conditional write as its outcome (a job that owes events: {@link EventScope});
+ * whoever queues the event then {@link #clear clears} the mark, and a sweeper re-queues
+ * what stayed marked too long ({@link #owed}), so an event is never lost, only sent
+ * again. Non-blocking, never throws: failures complete the future exceptionally.
  */
 public interface WebhookOutbox {
 
@@ -33,10 +34,14 @@ public interface WebhookOutbox {
 	 * Claims the sending of a completed batch's event for {@code claimant}: every job of
 	 * the batch asks for a look at it, and several looks after its end would each send
 	 * the event; only the claimant sends it (and may retry). Completes with whether
-	 * {@code claimant} holds the claim: it is the first to ask, or asked before.
+	 * {@code claimant} holds the claim: it is the first to ask, or asked before. The
+	 * claim is per destination kind: one for the receiver's URL, one for the operator's
+	 * topics ({@link WebhookMessage#TOPICS}).
+	 * @param destination where the event goes: a receiver's URL or
+	 * {@link WebhookMessage#TOPICS}
 	 * @param claimant stable across retries of one attempt to send, such as a queue
 	 * message's ID
 	 */
-	CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant);
+	CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant);
 
 }

@@ -11,9 +11,9 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Stand-ins for the AWS services inferq uses, running somewhere local: SQS, DynamoDB, S3
- * and a SageMaker endpoint emulator, with the jobs table, queues and payloads bucket
- * created. Test scenarios written against this interface run against every
+ * Stand-ins for the AWS services inferq uses, running somewhere local: SQS, DynamoDB, S3,
+ * SNS and a SageMaker endpoint emulator, with the jobs table, queues, payloads bucket and
+ * event topics created. Test scenarios written against this interface run against every
  * implementation.
  */
 public interface AwsEnvironment {
@@ -26,6 +26,17 @@ public interface AwsEnvironment {
 
 	/** The S3 endpoint URL (path-style addressing). */
 	URI s3Endpoint();
+
+	/** The SNS endpoint URL. */
+	URI snsEndpoint();
+
+	/**
+	 * The ARN of a topic {@link JobResources} created, by name (for example
+	 * {@code EventTopicNames.DEFAULT_SUCCESS_NAME}).
+	 */
+	default String topicArn(String name) {
+		return "arn:aws:sns:" + region() + ":000000000000:" + name;
+	}
 
 	/** The SageMaker (Runtime and control plane) endpoint URL. */
 	URI sageMakerEndpoint();
@@ -53,6 +64,7 @@ public interface AwsEnvironment {
 		properties.put("spring.cloud.aws.sqs.endpoint", sqsEndpoint().toString());
 		properties.put("spring.cloud.aws.dynamodb.endpoint", dynamoDbEndpoint().toString());
 		properties.put("spring.cloud.aws.s3.endpoint", s3Endpoint().toString());
+		properties.put("spring.cloud.aws.sns.endpoint", snsEndpoint().toString());
 		properties.put("spring.cloud.aws.s3.path-style-access-enabled", "true");
 		properties.put("inferq.worker.sagemaker-endpoint", sageMakerEndpoint().toString());
 		properties.put("inferq.aws.create-resources", "true");

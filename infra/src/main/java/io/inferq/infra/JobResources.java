@@ -1,10 +1,12 @@
 package io.inferq.infra;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.inferq.message.sqs.JobQueues;
+import io.inferq.webhook.sns.EventTopicNames;
 import io.inferq.webhook.sqs.WebhookQueues;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
@@ -17,13 +19,15 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.services.sns.SnsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
- * Creates the jobs table, queues (the webhook delivery queues among them) and payloads
- * bucket in an {@link AwsEnvironment}, exactly as core's {@link JobTable},
- * {@link JobQueues}, {@link WebhookQueues} and {@link PayloadBucket} define them, under
- * their default names.
+ * Creates the jobs table, queues (the webhook delivery queues among them), payloads
+ * bucket and the operator's event topics in an {@link AwsEnvironment}, exactly as core's
+ * {@link JobTable}, {@link JobQueues}, {@link WebhookQueues}, {@link PayloadBucket} and
+ * {@link EventTopicNames} define them, under their default names. The topics cost nothing
+ * unused: the apps publish to them only when given their ARNs.
  */
 public final class JobResources {
 
@@ -53,14 +57,19 @@ public final class JobResources {
 				SqsAsyncClient sqs = environment.configure(SqsAsyncClient.builder(), environment.sqsEndpoint())
 					.httpClient(http)
 					.build();
-				S3AsyncClient s3 = s3(environment).httpClient(http).build()) {
+				S3AsyncClient s3 = s3(environment).httpClient(http).build();
+				SnsAsyncClient sns = environment.configure(SnsAsyncClient.builder(), environment.snsEndpoint())
+					.httpClient(http)
+					.build()) {
 			CompletableFuture
 				.allOf(JobTable.createIfAbsent(dynamoDb, JobTable.DEFAULT_NAME),
 						JobQueues.createIfAbsent(sqs, JobQueues.DEFAULT_NAME, JobQueues.DEFAULT_BULK_NAME,
 								JobQueues.DEFAULT_DLQ_NAME),
 						WebhookQueues.createIfAbsent(sqs, WebhookQueues.DEFAULT_NAME, WebhookQueues.DEFAULT_DLQ_NAME),
 						PayloadBucket.createIfAbsent(s3, PayloadBucket.DEFAULT_NAME, PayloadBucket.DEFAULT_PREFIX,
-								RETENTION))
+								RETENTION),
+						EventTopicNames.createIfAbsent(sns,
+								List.of(EventTopicNames.DEFAULT_SUCCESS_NAME, EventTopicNames.DEFAULT_ERROR_NAME)))
 				.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {

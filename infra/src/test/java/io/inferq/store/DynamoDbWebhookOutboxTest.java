@@ -89,10 +89,11 @@ class DynamoDbWebhookOutboxTest {
 		BatchId id = BatchId.random();
 		batches.create(Batch.start(id, Map.of(), NOW, Duration.ofHours(1), Duration.ofMinutes(1))).join();
 
-		assertThat(outbox.claimBatchEvent(id, "message-1").join()).isTrue();
-		assertThat(outbox.claimBatchEvent(id, "message-2").join()).isFalse();
-		assertThat(outbox.claimBatchEvent(id, "message-1").join()).isTrue();
-		assertThat(outbox.claimBatchEvent(BatchId.random(), "message-1").join()).isFalse();
+		assertThat(outbox.claimBatchEvent(id, URI.create("https://example.com/hook"), "message-1").join()).isTrue();
+		assertThat(outbox.claimBatchEvent(id, URI.create("https://example.com/hook"), "message-2").join()).isFalse();
+		assertThat(outbox.claimBatchEvent(id, URI.create("https://example.com/hook"), "message-1").join()).isTrue();
+		assertThat(outbox.claimBatchEvent(BatchId.random(), URI.create("https://example.com/hook"), "message-1").join())
+			.isFalse();
 	}
 
 	@Test

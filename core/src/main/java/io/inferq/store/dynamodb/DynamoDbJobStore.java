@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import io.inferq.concurrent.Backoff;
+import io.inferq.webhook.EventScope;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -90,9 +91,22 @@ public class DynamoDbJobStore implements JobStore {
 	 * unprocessed
 	 */
 	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed) {
+		this(dynamoDb, tableName, retention, unprocessed, EventScope.CALLBACKS);
+	}
+
+	/**
+	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
+	 * @param events which ended jobs get a webhook outbox mark with their outcome
+	 */
+	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, EventScope events) {
+		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES, events);
+	}
+
+	private DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed,
+			EventScope events) {
 		this.dynamoDb = dynamoDb;
 		this.tableName = tableName;
-		this.items = new JobItems(retention);
+		this.items = new JobItems(retention, events);
 		this.unprocessed = unprocessed;
 		this.counters = new BatchCounters(dynamoDb, tableName);
 	}

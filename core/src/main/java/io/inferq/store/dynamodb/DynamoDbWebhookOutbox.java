@@ -1,5 +1,6 @@
 package io.inferq.store.dynamodb;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import io.inferq.batch.BatchId;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookOutbox;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,12 +22,16 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * {@value JobTable#OUTBOX_AT} attributes {@link JobItems} writes with a job's outcome,
  * read through the sparse {@value JobTable#OUTBOX_INDEX} index (one {@code Query} per
  * shard) and removed by an {@code UpdateItem} conditional on the mark's value. A batch's
- * event is claimed on its record ({@value #EVENT_CLAIMED_BY}), conditionally.
+ * event is claimed on its record ({@value #EVENT_CLAIMED_BY}, and
+ * {@value #TOPICS_EVENT_CLAIMED_BY} for the topics), conditionally.
  */
 public class DynamoDbWebhookOutbox implements WebhookOutbox {
 
 	/** The batch record's attribute naming who sends its completion event. */
 	static final String EVENT_CLAIMED_BY = "webhookClaimedBy";
+
+	/** The batch record's attribute naming who publishes its event to the topics. */
+	static final String TOPICS_EVENT_CLAIMED_BY = "topicsClaimedBy";
 
 	private final DynamoDbAsyncClient dynamoDb;
 
@@ -82,13 +88,14 @@ public class DynamoDbWebhookOutbox implements WebhookOutbox {
 	}
 
 	@Override
-	public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant) {
+	public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant) {
+		String claimedBy = WebhookMessage.TOPICS.equals(destination) ? TOPICS_EVENT_CLAIMED_BY : EVENT_CLAIMED_BY;
 		CompletableFuture<Boolean> claimed = this.dynamoDb
 			.updateItem((update) -> update.tableName(this.tableName)
 				.key(BatchItems.key(batch))
 				.updateExpression("SET #by = :me")
 				.conditionExpression("attribute_exists(#id) AND (attribute_not_exists(#by) OR #by = :me)")
-				.expressionAttributeNames(Map.of("#by", EVENT_CLAIMED_BY, "#id", JobTable.KEY))
+				.expressionAttributeNames(Map.of("#by", claimedBy, "#id", JobTable.KEY))
 				.expressionAttributeValues(Map.of(":me", AttributeValue.fromS(claimant))))
 			.thenApply((response) -> true);
 		return Futures.recover(claimed, (failure) -> (failure instanceof ConditionalCheckFailedException)

@@ -18,6 +18,7 @@ import io.inferq.job.JobStatus;
 import io.inferq.job.Payload;
 import io.inferq.job.PayloadRef;
 import io.inferq.tenant.TenantId;
+import io.inferq.webhook.EventScope;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -96,12 +97,16 @@ final class JobItems {
 
 	private final Duration retention;
 
+	private final EventScope events;
+
 	/**
 	 * @param retention how long after it ends (or, unstarted, after its deadline)
 	 * DynamoDB may delete a job
+	 * @param events which ended jobs get an outbox mark
 	 */
-	JobItems(Duration retention) {
+	JobItems(Duration retention, EventScope events) {
 		this.retention = retention;
+		this.events = events;
 	}
 
 	static Map<String, AttributeValue> key(JobId id) {
@@ -160,7 +165,7 @@ final class JobItems {
 			item.put(HISTORY, AttemptItems.toList(job.history()));
 		}
 		item.put(JobTable.TTL_ATTRIBUTE, n(deleteAfter(job).getEpochSecond()));
-		if (job.isTerminal() && job.callback() != null) {
+		if (this.events.owesEvent(job)) {
 			// The webhook outbox mark, in the same write as the outcome: the event is
 			// owed until a relay queued it and removed the mark.
 			item.put(JobTable.OUTBOX, s(JobTable.outboxShard(job.id().value())));

@@ -32,6 +32,7 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 			  --dynamodb-port N        DynamoDB Local port, default 8000
 			  --sagemaker-port N       SageMaker emulator port, default 8090
 			  --s3-port N              S3 (S3Proxy) port, default 9000
+			  --sns-port N             SNS stand-in port, default 9911
 			  --only-sagemaker         start the SageMaker emulator alone
 			  --bind-address A         address of the emulator with --only-sagemaker, default 127.0.0.1
 			  --endpoint-name NAME     default sagemaker-endpoint-test
@@ -91,7 +92,8 @@ record LauncherOptions(LocalAws.Ports ports, String bindAddress, boolean onlySag
 		});
 		LauncherOptions parsed = new LauncherOptions(
 				new LocalAws.Ports(options.integer("sqs-port", 9324), options.integer("dynamodb-port", 8000),
-						options.integer("sagemaker-port", 8090), options.integer("s3-port", 9000)),
+						options.integer("sagemaker-port", 8090), options.integer("s3-port", 9000),
+						options.integer("sns-port", 9911)),
 				options.string("bind-address", "127.0.0.1"), options.flag("only-sagemaker"), endpoint.build());
 		options.rejectUnknown();
 		return parsed;

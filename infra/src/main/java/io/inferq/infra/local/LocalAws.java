@@ -15,8 +15,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * SQS (ElasticMQ), DynamoDB (DynamoDB Local), S3 (S3Proxy) and the SageMaker emulator,
- * all in this JVM on {@code 127.0.0.1}, with the jobs table, queues and payloads bucket
+ * SQS (ElasticMQ), DynamoDB (DynamoDB Local), S3 (S3Proxy), SNS ({@link SnsStandIn},
+ * delivering to ElasticMQ) and the SageMaker emulator, all in this JVM on
+ * {@code 127.0.0.1}, with the jobs table, queues, payloads bucket and event topics
  * created. Starts in a few seconds, needs no Docker.
  * <p>
  * Tests share one set per JVM through {@link #shared()}, typically from
@@ -52,13 +53,17 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 
 	private final SageMakerEmulator sageMaker;
 
+	private final Sns sns;
+
 	private final boolean shared;
 
-	private LocalAws(ElasticMq sqs, DynamoDbLocal dynamoDb, S3Proxy s3, SageMakerEmulator sageMaker, boolean shared) {
+	private LocalAws(ElasticMq sqs, DynamoDbLocal dynamoDb, S3Proxy s3, SageMakerEmulator sageMaker, Sns sns,
+			boolean shared) {
 		this.sqs = sqs;
 		this.dynamoDb = dynamoDb;
 		this.s3 = s3;
 		this.sageMaker = sageMaker;
+		this.sns = sns;
 		this.shared = shared;
 	}
 
@@ -94,21 +99,23 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 		DynamoDbLocal dynamoDb = null;
 		S3Proxy s3 = null;
 		SageMakerEmulator sageMaker = null;
+		Sns sns = null;
 		try {
 			sqs = ElasticMq.start(HOST, ports.sqs(), REGION);
+			sns = Sns.start(HOST, ports.sns(), sqs.endpoint());
 			dynamoDb = DynamoDbLocal.start(HOST, ports.dynamoDb());
 			s3 = S3Proxy.start(HOST, ports.s3());
 			sageMaker = SageMakerEmulator.start(HOST, ports.sageMaker());
 			sageMaker.define(endpoint);
-			LocalAws aws = new LocalAws(sqs, dynamoDb, s3, sageMaker, shared);
+			LocalAws aws = new LocalAws(sqs, dynamoDb, s3, sageMaker, sns, shared);
 			JobResources.createIfAbsent(aws);
-			logger.info("Local AWS stand-ins started in {} ms: SQS {}, DynamoDB {}, S3 {}, SageMaker {}",
+			logger.info("Local AWS stand-ins started in {} ms: SQS {}, DynamoDB {}, S3 {}, SNS {}, SageMaker {}",
 					Duration.ofNanos(System.nanoTime() - started).toMillis(), aws.sqsEndpoint(), aws.dynamoDbEndpoint(),
-					aws.s3Endpoint(), aws.sageMakerEndpoint());
+					aws.s3Endpoint(), aws.snsEndpoint(), aws.sageMakerEndpoint());
 			return aws;
 		}
 		catch (Exception ex) {
-			closeQuietly(sageMaker, s3, dynamoDb, sqs);
+			closeQuietly(sageMaker, s3, dynamoDb, sns, sqs);
 			throw new IllegalStateException("Could not start the local AWS stand-ins", ex);
 		}
 	}
@@ -131,6 +138,11 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	@Override
 	public URI s3Endpoint() {
 		return this.s3.endpoint();
+	}
+
+	@Override
+	public URI snsEndpoint() {
+		return this.sns.endpoint();
 	}
 
 	@Override
@@ -166,7 +178,7 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	}
 
 	private void stop() {
-		closeQuietly(this.sageMaker, this.s3, this.dynamoDb, this.sqs);
+		closeQuietly(this.sageMaker, this.s3, this.dynamoDb, this.sns, this.sqs);
 		logger.info("Local AWS stand-ins stopped");
 	}
 
@@ -190,15 +202,21 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 	 * @param dynamoDb the DynamoDB port (DynamoDB Local)
 	 * @param sageMaker the SageMaker emulator's port
 	 * @param s3 the S3 port (S3Proxy)
+	 * @param sns the SNS stand-in's port
 	 */
-	public record Ports(int sqs, int dynamoDb, int sageMaker, int s3) {
+	public record Ports(int sqs, int dynamoDb, int sageMaker, int s3, int sns) {
 
-		/** Free ports for all four. */
-		public static final Ports FREE = new Ports(0, 0, 0, 0);
+		/** Free ports for all five. */
+		public static final Ports FREE = new Ports(0, 0, 0, 0, 0);
 
-		/** The given ports, and a free one for S3. */
+		/** The given ports, and a free one for SNS. */
+		public Ports(int sqs, int dynamoDb, int sageMaker, int s3) {
+			this(sqs, dynamoDb, sageMaker, s3, 0);
+		}
+
+		/** The given ports, and free ones for S3 and SNS. */
 		public Ports(int sqs, int dynamoDb, int sageMaker) {
-			this(sqs, dynamoDb, sageMaker, 0);
+			this(sqs, dynamoDb, sageMaker, 0, 0);
 		}
 
 	}

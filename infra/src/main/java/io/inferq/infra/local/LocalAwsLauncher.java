@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.inferq.infra.sagemaker.EndpointSpec;
 import io.inferq.infra.sagemaker.SageMakerEmulator;
+import io.inferq.webhook.sns.EventTopicNames;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
@@ -82,12 +83,14 @@ public final class LocalAwsLauncher {
 		return "Local AWS stand-ins are running (Ctrl-C stops them):\n" + "  SQS        " + aws.sqsEndpoint()
 				+ "   queues " + JobQueues.DEFAULT_NAME + ", " + JobQueues.DEFAULT_DLQ_NAME + "\n" + "  DynamoDB   "
 				+ aws.dynamoDbEndpoint() + "   table " + JobTable.DEFAULT_NAME + "\n" + "  S3         "
-				+ aws.s3Endpoint() + "   bucket " + PayloadBucket.DEFAULT_NAME + "\n"
-				+ sageMakerLine(aws.sageMaker(), endpoint) + "Region " + aws.region()
-				+ "; any credentials, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n\nTry:\n"
+				+ aws.s3Endpoint() + "   bucket " + PayloadBucket.DEFAULT_NAME + "\n" + "  SNS        "
+				+ aws.snsEndpoint() + "   topics " + aws.topicArn(EventTopicNames.DEFAULT_SUCCESS_NAME) + ", "
+				+ EventTopicNames.DEFAULT_ERROR_NAME + "\n" + sageMakerLine(aws.sageMaker(), endpoint) + "Region "
+				+ aws.region() + "; any credentials, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n\nTry:\n"
 				+ sageMakerExamples(aws.sageMaker(), endpoint) + "  aws --endpoint-url " + aws.sqsEndpoint()
 				+ " sqs list-queues\n" + "  aws --endpoint-url " + aws.dynamoDbEndpoint() + " dynamodb list-tables\n"
 				+ "  aws --endpoint-url " + aws.s3Endpoint() + " s3 ls s3://" + PayloadBucket.DEFAULT_NAME + "/\n"
+				+ "  aws --endpoint-url " + aws.snsEndpoint() + " sns list-topics\n"
 				+ "\nSpring properties for the apps:\n" + properties;
 	}
 

@@ -38,7 +38,7 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 	 */
 	@SuppressWarnings("resource") // closed by close(), or here if the start fails
 	public static LocalStackAws start(EndpointSpec endpoint) {
-		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb", "s3");
+		LocalStackContainer localStack = new LocalStackContainer(IMAGE).withServices("sqs", "dynamodb", "s3", "sns");
 		SageMakerEmulator sageMaker = null;
 		try {
 			localStack.start();
@@ -69,6 +69,11 @@ public final class LocalStackAws implements AwsEnvironment, AutoCloseable {
 
 	@Override
 	public URI s3Endpoint() {
+		return this.localStack.getEndpoint();
+	}
+
+	@Override
+	public URI snsEndpoint() {
 		return this.localStack.getEndpoint();
 	}
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.inferq.config.InferqAwsProperties;
+import io.inferq.config.NotificationTopicsProperties;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
@@ -224,6 +225,9 @@ class CloudFormationTemplateTest {
 			.forEach((property) -> known.put(variable(property), property));
 		Arrays.stream(InferqAwsProperties.Payloads.class.getRecordComponents())
 			.map((component) -> InferqAwsProperties.PREFIX + ".payloads." + kebab(component.getName()))
+			.forEach((property) -> known.put(variable(property), property));
+		Arrays.stream(NotificationTopicsProperties.class.getRecordComponents())
+			.map((component) -> NotificationTopicsProperties.PREFIX + "." + kebab(component.getName()))
 			.forEach((property) -> known.put(variable(property), property));
 		List<String> workerProperties = worker.configurationProperties();
 		assertThat(workerProperties).as("the worker's properties").contains("inferq.worker.endpoint-name");

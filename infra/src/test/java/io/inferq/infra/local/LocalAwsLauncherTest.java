@@ -24,14 +24,15 @@ class LocalAwsLauncherTest {
 
 	@Test
 	void launcher_shouldStartEverything_andPrintHowToCallIt() throws Exception {
-		LauncherOptions options = LauncherOptions.parse(new String[] { "--sqs-port", "0", "--dynamodb-port=0",
-				"--sagemaker-port", "0", "--latency", "50ms", "--endpoint-name", "launched" }, Map.of());
+		LauncherOptions options = LauncherOptions
+			.parse(new String[] { "--sqs-port", "0", "--dynamodb-port=0", "--sagemaker-port", "0", "--s3-port", "0",
+					"--sns-port", "0", "--latency", "50ms", "--endpoint-name", "launched" }, Map.of());
 
 		try (LocalAwsLauncher.Running running = LocalAwsLauncher.launch(options)) {
 			LocalAws aws = (LocalAws) running.services();
 			assertThat(running.banner()).contains(aws.sqsEndpoint().toString(), aws.dynamoDbEndpoint().toString(),
-					"aws --endpoint-url " + aws.sageMakerEndpoint()
-							+ " sagemaker-runtime invoke-endpoint --endpoint-name launched");
+					"aws --endpoint-url " + aws.snsEndpoint() + " sns list-topics", "aws --endpoint-url "
+							+ aws.sageMakerEndpoint() + " sagemaker-runtime invoke-endpoint --endpoint-name launched");
 			try (SqsClient sqs = aws.configure(SqsClient.builder(), aws.sqsEndpoint()).build()) {
 				assertThat(sqs.listQueues().queueUrls()).anyMatch((url) -> url.endsWith("/" + JobQueues.DEFAULT_NAME));
 			}
@@ -85,7 +86,7 @@ class LocalAwsLauncherTest {
 				new String[] { "--error-rate", "ModelError=0.1,InternalFailure=0.05", "--latency-p99", "9s" },
 				Map.of("LOCAL_AWS_INSTANCES", "4", "LOCAL_AWS_SERVED_INSTANCES", "3"));
 
-		assertThat(options.ports()).isEqualTo(new LocalAws.Ports(9324, 8000, 8090, 9000));
+		assertThat(options.ports()).isEqualTo(new LocalAws.Ports(9324, 8000, 8090, 9000, 9911));
 		assertThat(options.endpoint().name()).isEqualTo("sagemaker-endpoint-test");
 		assertThat(options.endpoint().instanceCount()).isEqualTo(4);
 		assertThat(options.endpoint().servedInstances()).isEqualTo(3);

@@ -78,8 +78,9 @@ class LocalAwsTest {
 			.containsOnlyKeys("spring.cloud.aws.region.static", "spring.cloud.aws.credentials.access-key",
 					"spring.cloud.aws.credentials.secret-key", "spring.cloud.aws.sqs.endpoint",
 					"spring.cloud.aws.dynamodb.endpoint", "spring.cloud.aws.s3.endpoint",
-					"spring.cloud.aws.s3.path-style-access-enabled", "inferq.worker.sagemaker-endpoint",
-					"inferq.aws.create-resources")
+					"spring.cloud.aws.s3.path-style-access-enabled", "spring.cloud.aws.sns.endpoint",
+					"inferq.worker.sagemaker-endpoint", "inferq.aws.create-resources")
+			.containsEntry("spring.cloud.aws.sns.endpoint", this.aws.snsEndpoint().toString())
 			.containsEntry("spring.cloud.aws.s3.endpoint", this.aws.s3Endpoint().toString())
 			.containsEntry("spring.cloud.aws.region.static", "us-east-1")
 			.containsEntry("spring.cloud.aws.sqs.endpoint", this.aws.sqsEndpoint().toString())

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's {@link JobStore}: the store it wraps, and after every write that ends a
- * job with a callback (whose outbox mark that same write set) the event relayed at once,
- * in the background: the write's future does not wait for it, and a relay that fails is
- * left to the {@link OutboxSweeper}.
+ * job that owes events (whose outbox mark that same write set) the events relayed at
+ * once, in the background: the write's future does not wait for it, and a relay that
+ * fails is left to the {@link OutboxSweeper}.
  */
 class OutboxJobStore implements JobStore {
 
@@ -53,7 +53,7 @@ class OutboxJobStore implements JobStore {
 	@Override
 	public CompletableFuture<Job> update(Job job) {
 		return this.store.update(job).thenApply((stored) -> {
-			if (stored.isTerminal() && stored.callback() != null) {
+			if (this.relay.owesEvent(stored)) {
 				haltIfAsked(stored);
 				this.relay.relay(stored).whenComplete((relayed, failure) -> {
 					if (failure != null) {

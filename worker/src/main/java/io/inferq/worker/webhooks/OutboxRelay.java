@@ -1,8 +1,11 @@
 package io.inferq.worker.webhooks;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.job.Job;
+import io.inferq.webhook.EventScope;
 import io.inferq.webhook.WebhookEvent;
 import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookOutbox;
@@ -11,7 +14,10 @@ import io.inferq.webhook.WebhookQueue;
 /**
  * Moves an owed event from the outbox to the delivery queue: queues it, then clears the
  * job's mark. If either step fails, or the worker dies in between, the mark stays and the
- * {@link OutboxSweeper} queues the event again: at least once, never lost.
+ * {@link OutboxSweeper} queues the event again: at least once, never lost. With the
+ * operator's topics set ({@link EventScope#EVERY_END}) every ended job owes, besides its
+ * webhook, a message for the topics ({@link WebhookMessage#TOPICS}), published by the
+ * delivery queue's listener with the same retries.
  */
 class OutboxRelay {
 
@@ -19,24 +25,43 @@ class OutboxRelay {
 
 	private final WebhookOutbox outbox;
 
-	OutboxRelay(WebhookQueue queue, WebhookOutbox outbox) {
+	private final EventScope events;
+
+	OutboxRelay(WebhookQueue queue, WebhookOutbox outbox, EventScope events) {
 		this.queue = queue;
 		this.outbox = outbox;
+		this.events = events;
+	}
+
+	/** Whether the job has ended and owes events: its outcome's write marked it. */
+	boolean owesEvent(Job job) {
+		return this.events.owesEvent(job);
 	}
 
 	/**
-	 * Queues what the ended job owes: its own event, or, for a job of a batch, a look at
-	 * its batch; then clears its mark.
-	 * @throws IllegalArgumentException if the job has not ended or has no callback
+	 * Queues what the ended job owes (to its callback: its own event, or, for a job of a
+	 * batch, a look at its batch; to the topics: its event, and for a job of a batch a
+	 * look at its batch too); then clears its mark.
+	 * @throws IllegalArgumentException if the job has not ended or owes nothing
 	 */
 	CompletableFuture<Void> relay(Job job) {
-		if (!job.isTerminal() || job.callback() == null) {
+		if (!owesEvent(job)) {
 			throw new IllegalArgumentException("Job " + job.id() + " owes no webhook event");
 		}
-		WebhookMessage message = job.isInBatch()
-				? WebhookMessage.checkBatch(job.tenant(), job.callback(), job.batch().batchId())
-				: WebhookMessage.send(job.tenant(), job.callback(), WebhookEvent.of(job));
-		return this.queue.send(message).thenCompose((queued) -> this.outbox.clear(job));
+		List<WebhookMessage> messages = new ArrayList<>(3);
+		if (job.callback() != null) {
+			messages
+				.add(job.isInBatch() ? WebhookMessage.checkBatch(job.tenant(), job.callback(), job.batch().batchId())
+						: WebhookMessage.send(job.tenant(), job.callback(), WebhookEvent.of(job)));
+		}
+		if (this.events == EventScope.EVERY_END) {
+			messages.add(WebhookMessage.send(job.tenant(), WebhookMessage.TOPICS, WebhookEvent.forTopics(job)));
+			if (job.isInBatch()) {
+				messages.add(WebhookMessage.checkBatch(job.tenant(), WebhookMessage.TOPICS, job.batch().batchId()));
+			}
+		}
+		CompletableFuture<?>[] sent = messages.stream().map(this.queue::send).toArray(CompletableFuture[]::new);
+		return CompletableFuture.allOf(sent).thenCompose((queued) -> this.outbox.clear(job));
 	}
 
 }

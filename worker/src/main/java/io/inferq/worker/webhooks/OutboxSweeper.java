@@ -90,7 +90,7 @@ class OutboxSweeper implements SmartLifecycle {
 
 	private CompletableFuture<Integer> relayAll(List<Job> found, List<JobId> owed) {
 		List<CompletableFuture<Void>> relays = found.stream()
-			.filter((job) -> job.isTerminal() && job.callback() != null)
+			.filter(this.relay::owesEvent)
 			.map((job) -> this.relay.relay(job).exceptionally((failure) -> {
 				logger.warn("Job {}: its owed webhook event could not be queued; next sweep: {}", job.id(),
 						failure.toString());

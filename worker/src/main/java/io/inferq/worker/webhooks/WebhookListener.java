@@ -15,6 +15,7 @@ import io.inferq.concurrent.Futures;
 import io.inferq.store.BatchStore;
 import io.inferq.tenant.TenantId;
 import io.inferq.webhook.TenantWebhooks.TenantWebhook;
+import io.inferq.webhook.EventTopics;
 import io.inferq.webhook.WebhookEvent;
 import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookMessageCodec;
@@ -34,6 +35,10 @@ import org.springframework.messaging.handler.annotation.Header;
  * it claims the event ({@link WebhookOutbox#claimBatchEvent}) and sends it; otherwise, or
  * if another claimed it, the message is dropped (a later job's end will look again).
  * <p>
+ * A message for the operator's topics ({@link WebhookMessage#toTopics()}) is published
+ * through {@link EventTopics} instead, and retried the same way when publishing fails;
+ * one whose outcome has no topic set is dropped.
+ * <p>
  * Asynchronous and bounded: the container holds at most {@code max-concurrent-deliveries}
  * messages, on threads of its own, apart from the jobs' listeners.
  */
@@ -42,6 +47,8 @@ class WebhookListener {
 	private static final Logger logger = LoggerFactory.getLogger(WebhookListener.class);
 
 	private final WebhookDeliverer deliverer;
+
+	private final EventTopics topics;
 
 	private final AsyncLoadingCache<TenantId, TenantWebhook> secrets;
 
@@ -55,8 +62,9 @@ class WebhookListener {
 
 	private final MeterRegistry meters;
 
-	WebhookListener(WebhookDeliverer deliverer, AsyncLoadingCache<TenantId, TenantWebhook> secrets, BatchStore batches,
-			WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
+	WebhookListener(WebhookDeliverer deliverer, EventTopics topics, AsyncLoadingCache<TenantId, TenantWebhook> secrets,
+			BatchStore batches, WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
+		this.topics = topics;
 		this.outbox = outbox;
 		this.deliverer = deliverer;
 		this.secrets = secrets;
@@ -84,6 +92,9 @@ class WebhookListener {
 		return eventOf(message, messageId).thenCompose((event) -> {
 			if (event == null) {
 				return CompletableFuture.completedFuture((Integer) null);
+			}
+			if (message.toTopics()) {
+				return this.topics.publish(message.tenant(), event).thenApply((published) -> published ? 200 : null);
 			}
 			return this.secrets.get(message.tenant())
 				.thenCompose((webhook) -> this.deliverer.deliver(message.url(), webhook.secret(), event));
@@ -116,9 +127,15 @@ class WebhookListener {
 				return CompletableFuture.completedFuture(null);
 			}
 			// Only one look at a completed batch sends its event (retrying as needed).
-			return this.outbox.claimBatchEvent(message.batch(), (messageId != null) ? messageId : "unknown")
-				.thenApply((claimed) -> claimed ? WebhookEvent.of(found.get(), this.clock.instant()) : null);
+			return this.outbox
+				.claimBatchEvent(message.batch(), message.url(), (messageId != null) ? messageId : "unknown")
+				.thenApply((claimed) -> claimed ? eventOf(found.get(), message) : null);
 		});
+	}
+
+	private WebhookEvent eventOf(Batch batch, WebhookMessage message) {
+		return message.toTopics() ? WebhookEvent.forTopics(batch, this.clock.instant())
+				: WebhookEvent.of(batch, this.clock.instant());
 	}
 
 	/** Every job of an accepted batch has ended. */

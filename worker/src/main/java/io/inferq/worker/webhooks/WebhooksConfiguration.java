@@ -11,12 +11,14 @@ import io.awspring.cloud.sqs.MessageExecutionThreadFactory;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import io.inferq.config.InferqAwsProperties;
+import io.inferq.config.NotificationTopicsProperties;
 import io.inferq.config.ResourceCreation;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStore;
 import io.inferq.store.dynamodb.DynamoDbTenantWebhooks;
 import io.inferq.store.dynamodb.DynamoDbWebhookOutbox;
 import io.inferq.tenant.TenantId;
+import io.inferq.webhook.EventTopics;
 import io.inferq.webhook.TenantWebhooks;
 import io.inferq.webhook.TenantWebhooks.TenantWebhook;
 import io.inferq.webhook.WebhookOutbox;
@@ -64,8 +66,8 @@ class WebhooksConfiguration {
 	}
 
 	@Bean
-	OutboxRelay outboxRelay(WebhookQueue queue, WebhookOutbox outbox) {
-		return new OutboxRelay(queue, outbox);
+	OutboxRelay outboxRelay(WebhookQueue queue, WebhookOutbox outbox, NotificationTopicsProperties topics) {
+		return new OutboxRelay(queue, outbox, topics.events());
 	}
 
 	/** The job store everything in the worker writes through: relays as it writes. */
@@ -89,13 +91,13 @@ class WebhooksConfiguration {
 	}
 
 	@Bean
-	WebhookListener webhookListener(WebhookDeliverer deliverer, TenantWebhooks tenantWebhooks, BatchStore batches,
-			WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
+	WebhookListener webhookListener(WebhookDeliverer deliverer, EventTopics topics, TenantWebhooks tenantWebhooks,
+			BatchStore batches, WebhookOutbox outbox, WebhookProperties properties, Clock clock, MeterRegistry meters) {
 		AsyncLoadingCache<TenantId, TenantWebhook> secrets = Caffeine.newBuilder()
 			.expireAfterWrite(SECRET_CACHE)
 			.maximumSize(10_000)
 			.buildAsync((tenant, executor) -> tenantWebhooks.of(tenant));
-		return new WebhookListener(deliverer, secrets, batches, outbox, properties, clock, meters);
+		return new WebhookListener(deliverer, topics, secrets, batches, outbox, properties, clock, meters);
 	}
 
 	@Bean

@@ -20,6 +20,7 @@ import io.inferq.job.JobError;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.store.JobStore;
+import io.inferq.webhook.EventScope;
 import io.inferq.webhook.WebhookMessage;
 import io.inferq.webhook.WebhookOutbox;
 import io.inferq.webhook.WebhookQueue;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The relay around the job store and the sweeper, with in-memory ports: an ended job's
@@ -45,7 +47,7 @@ class OutboxJobStoreTest {
 
 	private final Outbox outbox = new Outbox();
 
-	private final OutboxRelay relay = new OutboxRelay(this.queue, this.outbox);
+	private final OutboxRelay relay = new OutboxRelay(this.queue, this.outbox, EventScope.CALLBACKS);
 
 	private final OutboxJobStore store = new OutboxJobStore(this.jobs, this.relay, 0);
 
@@ -90,6 +92,30 @@ class OutboxJobStoreTest {
 
 		assertThat(this.queue.sent).isEmpty();
 		assertThat(this.outbox.cleared).isEmpty();
+	}
+
+	@Test
+	void withTopics_everyEndedJobQueuesItsTopicsEvent_besideItsWebhook() {
+		OutboxJobStore topics = new OutboxJobStore(this.jobs,
+				new OutboxRelay(this.queue, this.outbox, EventScope.EVERY_END), 0);
+		Job plain = topics.update(aJob(null, null).start(NOW, Duration.ofMinutes(1))).join();
+		Job ended = topics.update(plain.fail(new JobError("ModelError", "the model's words"), NOW)).join();
+		assertThat(this.queue.sent).singleElement().satisfies((message) -> {
+			assertThat(message.toTopics()).isTrue();
+			assertThat(message.event().type()).isEqualTo("job.failed");
+			assertThat(message.event().reportsSuccess()).isFalse();
+			assertThat(message.event().body()).contains("\"tenant\":\"default\"", "ModelError")
+				.doesNotContain("the model's words");
+		});
+		assertThat(this.outbox.cleared).containsExactly(ended.id());
+
+		this.queue.sent.clear();
+		BatchItem item = new BatchItem(BatchId.random(), 0, "a");
+		Job inBatch = topics.update(aJob(CALLBACK, item).start(NOW, Duration.ofMinutes(1))).join();
+		topics.update(inBatch.succeed(Payload.json("{}"), NOW)).join();
+		assertThat(this.queue.sent).extracting(WebhookMessage::url, WebhookMessage::batch)
+			.containsExactlyInAnyOrder(tuple(CALLBACK, item.batchId()), tuple(WebhookMessage.TOPICS, null),
+					tuple(WebhookMessage.TOPICS, item.batchId()));
 	}
 
 	@Test
@@ -182,7 +208,7 @@ class OutboxJobStoreTest {
 		}
 
 		@Override
-		public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, String claimant) {
+		public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant) {
 			return CompletableFuture.completedFuture(true);
 		}
 
