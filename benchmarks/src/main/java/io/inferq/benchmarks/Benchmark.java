@@ -50,7 +50,18 @@ public final class Benchmark {
 	private final List<String> table = new ArrayList<>();
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = options(args);
+		try {
+			run(options(args));
+		}
+		catch (Exception | Error ex) {
+			// The stand-ins' threads would keep the JVM alive.
+			ex.printStackTrace();
+			System.exit(1);
+		}
+		System.exit(0);
+	}
+
+	private static void run(Map<String, String> options) throws Exception {
 		String scenario = options.getOrDefault("scenario", "all");
 		Benchmark benchmark = new Benchmark();
 		benchmark.results.put("startedAt", Instant.now().toString());
@@ -97,7 +108,6 @@ public final class Benchmark {
 			benchmark.table.add(eta.line(instances, latency));
 		}
 		benchmark.report(Path.of(options.getOrDefault("out", "benchmarks/results")));
-		System.exit(0);
 	}
 
 	/**
@@ -227,7 +237,8 @@ public final class Benchmark {
 	}
 
 	private ProcessStats awaitStarted(WorkerProcess worker) throws IOException, InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		// Minutes on a machine loaded by other builds.
+		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
 		while (System.nanoTime() < deadline) {
 			if (Files.readString(worker.log().toPath()).contains("Started WorkerApplication")) {
 				return ProcessStats.of(worker.pid());

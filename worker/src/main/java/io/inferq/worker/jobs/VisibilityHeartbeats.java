@@ -27,9 +27,10 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * message is released may still extend it once (as a per-message heartbeat already sent
  * would): the message then comes back after the lease instead of sooner.
  * <p>
- * Thread-safe; the ticks run on {@code timers} and never block (a failed extension is
- * logged: the message comes back when its visibility ends, and runs again as a duplicate
- * delivery).
+ * Thread-safe; the ticks run on {@code timers} and never block. A request that fails is
+ * logged (its messages come back when their visibility ends, and run again as duplicate
+ * deliveries); an entry SQS refuses within a batch (a message deleted meanwhile) is left
+ * alone.
  */
 final class VisibilityHeartbeats implements AutoCloseable {
 
