@@ -33,7 +33,11 @@ public final class WorkerProcess implements AutoCloseable {
 	public static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		// bin/run-local's heap and collector; the quick JIT only, since in runs of
+		// minutes
+		// the optimising one costs more CPU than it saves.
 		command.add("-Xmx256m");
+		command.add("-XX:+UseSerialGC");
 		command.add("-XX:TieredStopAtLevel=1");
 		// Further options for a look inside, e.g.
 		// -XX:StartFlightRecording=filename=worker.jfr

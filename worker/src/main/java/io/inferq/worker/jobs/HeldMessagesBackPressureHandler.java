@@ -14,8 +14,15 @@ import io.awspring.cloud.sqs.listener.backpressure.BatchAwareBackPressureHandler
  * {@code ClusterBudget#messagesWanted()}). Messages that cannot start soon stay in the
  * queue for workers that can.
  * <p>
+ * Receives are kept full where that costs no waiting job anything: while room for less
+ * than a full batch is free, a request waits up to {@code fillWait} for more, as long as
+ * three quarters of the allowance or more are held (with the default prefetch, as many as
+ * the worker's share, at least half a share is then received and waiting for an
+ * instance). With 512 messages allowed, a receive then takes 10 messages instead of the
+ * one whose slot just freed.
+ * <p>
  * Called by the container's polling thread, which may block in {@link #request(int)} for
- * up to {@code maxWait}; {@link #allowanceChanged()} wakes it up.
+ * up to {@code maxWait} plus {@code fillWait}; {@link #allowanceChanged()} wakes it up.
  */
 final class HeldMessagesBackPressureHandler implements BatchAwareBackPressureHandler {
 
@@ -24,6 +31,8 @@ final class HeldMessagesBackPressureHandler implements BatchAwareBackPressureHan
 	private final int batchSize;
 
 	private final Duration maxWait;
+
+	private final Duration fillWait;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -35,11 +44,13 @@ final class HeldMessagesBackPressureHandler implements BatchAwareBackPressureHan
 	 * @param allowance how many messages the lane may hold now
 	 * @param batchSize the most messages one receive asks for
 	 * @param maxWait how long one request waits for room before it answers 0
+	 * @param fillWait how long a request with room for less than a batch waits for more
 	 */
-	HeldMessagesBackPressureHandler(IntSupplier allowance, int batchSize, Duration maxWait) {
+	HeldMessagesBackPressureHandler(IntSupplier allowance, int batchSize, Duration maxWait, Duration fillWait) {
 		this.allowance = allowance;
 		this.batchSize = batchSize;
 		this.maxWait = maxWait;
+		this.fillWait = fillWait;
 	}
 
 	@Override
@@ -58,6 +69,11 @@ final class HeldMessagesBackPressureHandler implements BatchAwareBackPressureHan
 					return 0;
 				}
 				nanos = this.changed.awaitNanos(nanos);
+			}
+			long fill = this.fillWait.toNanos();
+			while (room < amount && room < this.allowance.getAsInt() / 4 && fill > 0) {
+				fill = this.changed.awaitNanos(fill);
+				room = Math.max(room, this.allowance.getAsInt() - this.held);
 			}
 			int granted = Math.min(amount, room);
 			this.held += granted;

@@ -2,9 +2,6 @@ package io.inferq.worker.jobs;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
@@ -26,8 +23,9 @@ import org.springframework.messaging.handler.annotation.Header;
  * holds). Acknowledgement is manual, so nothing is deleted before the outcome is durable.
  * <p>
  * While the runner has the message (waiting for an instance or running), its visibility
- * is extended to the lease every third of the lease (a heartbeat), so a message is
- * invisible no longer than the lease after its worker dies, however long it waited.
+ * is extended to the lease every third of the lease (a heartbeat, sent for all held
+ * messages of a queue together: {@link VisibilityHeartbeats}), so a message is invisible
+ * no longer than the lease after its worker dies, however long it waited.
  * <p>
  * Asynchronous: the returned future completes when the message is dealt with, and the
  * container counts the message as in flight until then. No thread waits for the model.
@@ -49,27 +47,26 @@ class JobListener {
 
 	private final RetryPolicy retryPolicy;
 
-	private final Duration lease;
-
-	private final ScheduledExecutorService timers;
+	private final VisibilityHeartbeats heartbeats;
 
 	/**
-	 * @param lease how long a held message stays invisible without a heartbeat
-	 * @param timers runs the heartbeats (never blocks)
+	 * @param heartbeats keep held messages invisible
 	 */
-	JobListener(JobRunner runner, RetryPolicy retryPolicy, Duration lease, ScheduledExecutorService timers) {
+	JobListener(JobRunner runner, RetryPolicy retryPolicy, VisibilityHeartbeats heartbeats) {
 		this.runner = runner;
 		this.retryPolicy = retryPolicy;
-		this.lease = lease;
-		this.timers = timers;
+		this.heartbeats = heartbeats;
 	}
 
 	@SqsListener(id = "interactive", value = "${inferq.aws.queue-name:inferq-jobs}")
 	CompletableFuture<Void> onInteractiveMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) Integer receiveCount,
-			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId) {
-		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount, messageId);
+			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId,
+			@Header(SqsHeaders.SQS_QUEUE_URL_HEADER) String queueUrl,
+			@Header(SqsHeaders.SQS_RECEIPT_HANDLE_HEADER) String receiptHandle) {
+		return onMessage(body, Lane.INTERACTIVE, acknowledgement, visibility, receiveCount, messageId, queueUrl,
+				receiptHandle);
 	}
 
 	@SqsListener(id = "bulk", value = "${inferq.aws.bulk-queue-name:inferq-jobs-bulk}",
@@ -77,12 +74,15 @@ class JobListener {
 	CompletableFuture<Void> onBulkMessage(String body, Acknowledgement acknowledgement, Visibility visibility,
 			@Header(name = SqsHeaders.MessageSystemAttributes.SQS_APPROXIMATE_RECEIVE_COUNT,
 					required = false) Integer receiveCount,
-			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId) {
-		return onMessage(body, Lane.BULK, acknowledgement, visibility, receiveCount, messageId);
+			@Header(name = SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, required = false) String messageId,
+			@Header(SqsHeaders.SQS_QUEUE_URL_HEADER) String queueUrl,
+			@Header(SqsHeaders.SQS_RECEIPT_HANDLE_HEADER) String receiptHandle) {
+		return onMessage(body, Lane.BULK, acknowledgement, visibility, receiveCount, messageId, queueUrl,
+				receiptHandle);
 	}
 
 	private CompletableFuture<Void> onMessage(String body, Lane lane, Acknowledgement acknowledgement,
-			Visibility visibility, Integer receiveCount, String messageId) {
+			Visibility visibility, Integer receiveCount, String messageId, String queueUrl, String receiptHandle) {
 		int receives = (receiveCount != null) ? receiveCount : 1;
 		JobMessage message;
 		try {
@@ -105,9 +105,9 @@ class JobListener {
 				return null;
 			}).thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
 		}
-		ScheduledFuture<?> heartbeat = keepInvisible(visibility, message);
+		VisibilityHeartbeats.Held held = this.heartbeats.hold(queueUrl, receiptHandle);
 		return this.runner.run(message, lane).handle((outcome, failure) -> {
-			heartbeat.cancel(false);
+			held.release();
 			if (failure != null) {
 				Duration delay = this.retryPolicy.backoff(receives);
 				logger.warn("Job {} could not be run (receive {}), trying again in {}: {}", message.jobId(), receives,
@@ -134,16 +134,6 @@ class JobListener {
 						message.jobId(), failure.toString());
 			}
 		});
-	}
-
-	/**
-	 * Extends the message's visibility to the lease every third of the lease, until
-	 * cancelled.
-	 */
-	private ScheduledFuture<?> keepInvisible(Visibility visibility, JobMessage message) {
-		long period = Math.max(1, this.lease.toMillis() / 3);
-		return this.timers.scheduleAtFixedRate(() -> changeVisibility(visibility, this.lease, message), period, period,
-				TimeUnit.MILLISECONDS);
 	}
 
 	/**

@@ -47,6 +47,12 @@ class JobsConfiguration {
 	 */
 	private static final Duration MAX_DELAY_BETWEEN_POLLS = Duration.ofMillis(50);
 
+	/**
+	 * How long a poll with room for less than a full receive waits for more, while enough
+	 * messages are held ready (see {@link HeldMessagesBackPressureHandler}).
+	 */
+	private static final Duration FILL_WAIT = Duration.ofMillis(100);
+
 	/** How long a poll waits for room before it asks again. */
 	private static final Duration MAX_WAIT_FOR_ROOM = Duration.ofSeconds(1);
 
@@ -84,10 +90,19 @@ class JobsConfiguration {
 		return new ListenersHealthIndicator(containers);
 	}
 
-	@Bean
-	JobListener jobListener(JobRunner runner, RetryPolicy retryPolicy, WorkerProperties properties,
+	/**
+	 * Extends held messages' visibility to the lease every third of the lease, 10
+	 * messages a request.
+	 */
+	@Bean(destroyMethod = "close")
+	VisibilityHeartbeats visibilityHeartbeats(SqsAsyncClient sqs, WorkerProperties properties,
 			ScheduledExecutorService workerTimers) {
-		return new JobListener(runner, retryPolicy, properties.lease(), workerTimers);
+		return new VisibilityHeartbeats(sqs, properties.lease(), properties.lease().dividedBy(3), workerTimers);
+	}
+
+	@Bean
+	JobListener jobListener(JobRunner runner, RetryPolicy retryPolicy, VisibilityHeartbeats heartbeats) {
+		return new JobListener(runner, retryPolicy, heartbeats);
 	}
 
 	/** The interactive lane's listener container. */
@@ -129,7 +144,7 @@ class JobsConfiguration {
 				.componentsTaskExecutor(listenerThreads)
 				.backPressureHandlerFactory((containerOptions) -> {
 					HeldMessagesBackPressureHandler handler = new HeldMessagesBackPressureHandler(
-							budget::messagesWanted, MAX_MESSAGES_PER_POLL, MAX_WAIT_FOR_ROOM);
+							budget::messagesWanted, MAX_MESSAGES_PER_POLL, MAX_WAIT_FOR_ROOM, FILL_WAIT);
 					budget.onAllowanceChange(handler::allowanceChanged);
 					return handler;
 				})
