@@ -192,10 +192,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	protected ResponseEntity<Object> handleAsyncRequestTimeoutException(AsyncRequestTimeoutException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		logger.warn("No answer in time to {}", request.getDescription(false));
-		headers.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.properties.unavailableRetryAfter()));
+		// Spring passes the exception's own headers, which are read-only.
+		HttpHeaders answer = new HttpHeaders();
+		answer.addAll(headers);
+		answer.set(HttpHeaders.RETRY_AFTER, RetryAfter.seconds(this.properties.unavailableRetryAfter()));
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
 				"The job store or queue did not answer in time; try again later");
-		return handleExceptionInternal(ex, problem, headers, status, request);
+		return handleExceptionInternal(ex, problem, answer, status, request);
 	}
 
 	/**
