@@ -30,6 +30,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -47,17 +48,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
 				"server.tomcat.threads.max=64", "inferq.api.quotas.submits-per-second=100000",
 				"inferq.api.quotas.submit-burst=100000" })
+@Import(LongPollTimings.Wiring.class)
 class LongPollIntegrationTests {
 
 	private static final int CLIENTS = 1000;
 
 	private static final int WAVES = 40;
 
+	private static final int BURST = 50;
+
 	@Autowired
 	private JobStore store;
 
 	@Autowired
 	private LongPolls longPolls;
+
+	@Autowired
+	private LongPollTimings timings;
 
 	@LocalServerPort
 	private int port;
@@ -68,7 +75,7 @@ class LongPollIntegrationTests {
 	}
 
 	@Test
-	@Timeout(90)
+	@Timeout(150)
 	void aThousandWaiters_areAnsweredWithinHalfASecondOfTheirJobsEnd_onFlatThreads() throws Exception {
 		List<Job> jobs = queuedJobs(CLIENTS);
 		ExecutorService clientThreads = Executors.newFixedThreadPool(2);
@@ -79,29 +86,39 @@ class LongPollIntegrationTests {
 			.build();
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		try {
-			// The same burst of 1,000 connections once without waiting: Tomcat's pool and
-			// the client's connections reach their size for such a burst before counting.
-			List<CompletableFuture<HttpResponse<String>>> warmUp = jobs.stream()
-				.map((job) -> http.sendAsync(get(job, ""), HttpResponse.BodyHandlers.ofString()))
-				.toList();
-			warmUp.forEach((response) -> assertThat(response.join().statusCode()).isEqualTo(200));
+			// The same 1,000 connections once without waiting: Tomcat's pool and the
+			// client's connections reach their size before counting. In bursts of 50 (the
+			// store client's connections), so
+			// that the first reads of the jobs do not queue for the store's connections
+			// for seconds on a loaded machine.
+			for (int from = 0; from < CLIENTS; from += BURST) {
+				jobs.subList(from, from + BURST)
+					.stream()
+					.map((job) -> http.sendAsync(get(job, ""), HttpResponse.BodyHandlers.ofString()))
+					.toList()
+					.forEach((response) -> assertThat(response.join().statusCode()).isEqualTo(200));
+			}
 			int before = threads.getThreadCount();
 
 			Map<JobId, Instant> answered = new ConcurrentHashMap<>();
 			List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
-			for (Job job : jobs) {
-				waiting.add(http.sendAsync(get(job, "?wait=20s"), HttpResponse.BodyHandlers.ofString())
-					.whenComplete((response, failure) -> answered.put(job.id(), Instant.now())));
-			}
-			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (this.longPolls.waiting() < CLIENTS && System.nanoTime() < until) {
-				Thread.sleep(20);
+			long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			for (int from = 0; from < CLIENTS; from += BURST) {
+				for (Job job : jobs.subList(from, from + BURST)) {
+					waiting.add(http.sendAsync(get(job, "?wait=20s"), HttpResponse.BodyHandlers.ofString())
+						.whenComplete((response, failure) -> answered.put(job.id(), Instant.now())));
+				}
+				while (this.longPolls.waiting() < from + BURST && System.nanoTime() < until) {
+					Thread.sleep(20);
+				}
 			}
 			assertThat(this.longPolls.waiting()).as("clients waiting").isEqualTo(CLIENTS);
 			int during = threads.getThreadCount();
 			assertThat(answered).as("nobody answered before a job ended").isEmpty();
 
-			Map<JobId, Instant> ended = endInWaves(jobs);
+			this.timings.start();
+			Map<JobId, Instant> finished = new ConcurrentHashMap<>();
+			Map<JobId, Instant> ended = endInWaves(jobs, finished);
 			CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 			int after = threads.getThreadCount();
 
@@ -119,6 +136,7 @@ class LongPollIntegrationTests {
 							+ "their job's end: median %d ms, p99 %d ms, max %d ms%n",
 					CLIENTS, before, during, after, sorted.get(CLIENTS / 2), sorted.get(CLIENTS * 99 / 100 - 1),
 					sorted.get(CLIENTS - 1));
+			System.out.println(this.timings.report(finished, ended, answered));
 			assertThat(during).as("platform threads while %d clients wait", CLIENTS).isLessThanOrEqualTo(before + 16);
 			// The issue asks for every answer within 500 ms. Measured on 2 shared cores:
 			// median 169-203 ms, p99 492-685 ms, slowest 582-1,027 ms (1,027 in the full
@@ -137,14 +155,16 @@ class LongPollIntegrationTests {
 	/**
 	 * Ends the jobs in {@value #WAVES} waves a second apart; when each was stored ended.
 	 */
-	private Map<JobId, Instant> endInWaves(List<Job> jobs) throws Exception {
+	private Map<JobId, Instant> endInWaves(List<Job> jobs, Map<JobId, Instant> finished) throws Exception {
 		Map<JobId, Instant> ended = new ConcurrentHashMap<>();
 		int perWave = jobs.size() / WAVES;
 		for (int wave = 0; wave < WAVES; wave++) {
 			Thread.sleep(100);
 			List<CompletableFuture<Job>> writes = new ArrayList<>();
 			for (Job job : jobs.subList(wave * perWave, (wave + 1) * perWave)) {
-				writes.add(this.store.update(job.cancel(Instant.now()))
+				Instant now = Instant.now();
+				finished.put(job.id(), now);
+				writes.add(this.store.update(job.cancel(now))
 					.whenComplete((stored, failure) -> ended.put(job.id(), Instant.now())));
 			}
 			CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
