@@ -79,14 +79,32 @@ final class LongPollTimings {
 		return String.format(
 				"stages (median/p99/max ms): finishedAt->stored %s; stored->poll start %s; poll start->seen %s; "
 						+ "seen->result ready %s; ready->dispatched %s; dispatched->written %s; written->received %s; "
+						+ "seen->received %s; "
 						+ "status reads: %d, %s ms (median/p99/max), at most %d in flight; GC %d ms",
 				stats(finished, ended), stats(ended, this.pollStarted), stats(this.pollStarted, this.seen),
 				stats(this.seen, this.resultReady), stats(this.resultReady, this.dispatched),
-				stats(this.dispatched, this.written), stats(this.written, received), reads.size(), percentiles(reads),
-				this.mostInFlight.get(), gcMillis() - this.gcMillisAtStart);
+				stats(this.dispatched, this.written), stats(this.written, received), stats(this.seen, received),
+				reads.size(), percentiles(reads), this.mostInFlight.get(), gcMillis() - this.gcMillisAtStart);
 	}
 
-	private static String stats(Map<JobId, Instant> from, Map<JobId, Instant> to) {
+	/** Status reads since {@link #start()}. */
+	int statusReads() {
+		synchronized (this.readMillis) {
+			return this.readMillis.size();
+		}
+	}
+
+	/** The most status reads in flight at once since {@link #start()}. */
+	int mostStatusReadsInFlight() {
+		return this.mostInFlight.get();
+	}
+
+	/** The longest time from {@code from} to {@code to} over the jobs in both, ms. */
+	long slowest(Map<JobId, Instant> from, Map<JobId, Instant> to) {
+		return lags(from, to).stream().mapToLong(Long::longValue).max().orElse(0);
+	}
+
+	private static List<Long> lags(Map<JobId, Instant> from, Map<JobId, Instant> to) {
 		List<Long> lags = new ArrayList<>();
 		from.forEach((id, start) -> {
 			Instant end = to.get(id);
@@ -94,7 +112,11 @@ final class LongPollTimings {
 				lags.add(Duration.between(start, end).toMillis());
 			}
 		});
-		return percentiles(lags.stream().sorted().toList());
+		return lags;
+	}
+
+	private static String stats(Map<JobId, Instant> from, Map<JobId, Instant> to) {
+		return percentiles(lags(from, to).stream().sorted().toList());
 	}
 
 	private static String percentiles(List<Long> sorted) {

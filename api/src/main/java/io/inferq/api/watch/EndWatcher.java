@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link Probe#maxKeys()} per call and all calls at once, so that the reads grow with the
  * number of distinct keys divided by that, not with the clients. A waiter is a future,
  * never a thread. Polls do not overlap: a poll still running when the next is due delays
- * it until the running one is done, and then it starts at once. What ended as this
- * process itself saw (a cancel it made) can be told with {@link #ended} and answers its
- * waiters without a poll.
+ * it until a quarter interval after the running one is done, so that a slow store gets
+ * room for other requests (on DynamoDB Local a write waits for the reads in flight). What
+ * ended as this process itself saw (a cancel it made) can be told with {@link #ended} and
+ * answers its waiters without a poll.
  *
  * @param <K> the key of what is waited for
  * @param <V> what it is once ended
@@ -66,11 +67,14 @@ final class EndWatcher<K, V> {
 
 	private final AtomicBoolean overdue = new AtomicBoolean();
 
+	private final long pauseNanos;
+
 	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
 		this.what = what;
 		this.probe = probe;
 		this.scheduler = scheduler;
 		this.maxWaiters = maxWaiters;
+		this.pauseNanos = interval.toNanos() / 4;
 		scheduler.scheduleAtFixedRate(this::tick, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -157,7 +161,7 @@ final class EndWatcher<K, V> {
 	private void next() {
 		if (this.overdue.getAndSet(false) && !this.waiters.isEmpty()) {
 			try {
-				this.scheduler.execute(this::poll);
+				this.scheduler.schedule(this::poll, this.pauseNanos, TimeUnit.NANOSECONDS);
 				return;
 			}
 			catch (RejectedExecutionException ex) {
