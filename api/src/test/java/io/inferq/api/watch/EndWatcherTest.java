@@ -52,7 +52,7 @@ class EndWatcherTest {
 		EndWatcher<String, String> watcher = new EndWatcher<>("job", probe(starts, Duration.ofMillis(150)),
 				this.scheduler, Duration.ofMillis(100), 10);
 		watcher.await("a", Duration.ofSeconds(10), this.shared);
-		Thread.sleep(1000);
+		Thread.sleep(1500);
 
 		List<Long> gaps = new ArrayList<>();
 		synchronized (starts) {
@@ -60,7 +60,9 @@ class EndWatcherTest {
 				gaps.add(TimeUnit.NANOSECONDS.toMillis(starts.get(i) - starts.get(i - 1)));
 			}
 		}
-		assertThat(gaps).hasSizeGreaterThanOrEqualTo(4).allSatisfy((gap) -> assertThat(gap).isBetween(170L, 280L));
+		// Never before the last ended and paused; the upper bound is loose for loaded
+		// machines.
+		assertThat(gaps).hasSizeGreaterThanOrEqualTo(3).allSatisfy((gap) -> assertThat(gap).isBetween(170L, 600L));
 	}
 
 	private EndWatcher.Probe<String, String> probe(List<Long> starts, Duration takes) {
