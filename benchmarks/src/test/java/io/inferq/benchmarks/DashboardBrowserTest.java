@@ -66,7 +66,7 @@ class DashboardBrowserTest {
 	void start() {
 		assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
 				"Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-		String endpoint = Workloads.endpoint(this.aws, "dashboard", 2, Duration.ofMillis(150));
+		String endpoint = Workloads.endpoint(this.aws, "dashboard", 2, Duration.ofMillis(50));
 		this.system = LocalSystem.start(this.aws.springProperties(), endpoint, 2,
 				Map.of("inferq.worker.stats-interval", "1s"));
 		ChromeOptions options = new ChromeOptions();

@@ -278,7 +278,10 @@ class JobController {
 	@ApiResponse(responseCode = "503", description = "The job store is unavailable")
 	CompletableFuture<ResponseEntity<JobResponse>> cancel(@AuthenticationPrincipal Caller caller,
 			@PathVariable String id) {
-		return this.jobs.cancel(caller.tenant(), jobId(id)).thenApply(this::job);
+		return this.jobs.cancel(caller.tenant(), jobId(id)).thenApply((cancelled) -> {
+			this.longPolls.jobEnded(cancelled);
+			return job(cancelled);
+		});
 	}
 
 	private ResponseEntity<JobResponse> job(Job job) {

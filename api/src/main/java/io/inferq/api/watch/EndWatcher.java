@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for things (jobs, batches) to end on behalf of many clients with one poll: every
- * {@code interval}, one thread gathers the keys someone waits for and asks the
- * {@link Probe} about them, at most {@link Probe#maxKeys()} per call, so that the reads
- * grow with the number of distinct keys divided by that, not with the clients. A waiter
- * is a future, never a thread. Polls do not overlap: a poll still running when the next
- * is due delays it until the running one is done.
+ * {@code interval}, counted from the start of the previous poll, one thread gathers the
+ * keys someone waits for and asks the {@link Probe} about them, at most
+ * {@link Probe#maxKeys()} per call and all calls at once, so that the reads grow with the
+ * number of distinct keys divided by that, not with the clients. A waiter is a future,
+ * never a thread. Polls do not overlap: a poll still running when the next is due delays
+ * it until a quarter interval after the running one is done, so that a slow store gets
+ * room for other requests (on DynamoDB Local a write waits for the reads in flight). What
+ * ended as this process itself saw (a cancel it made) can be told with {@link #ended} and
+ * answers its waiters without a poll.
  *
  * @param <K> the key of what is waited for
  * @param <V> what it is once ended
@@ -60,19 +65,17 @@ final class EndWatcher<K, V> {
 
 	private final AtomicBoolean polling = new AtomicBoolean();
 
-	private final long intervalNanos;
+	private final AtomicBoolean overdue = new AtomicBoolean();
 
-	// Only on the scheduler's thread.
-	private long lastPollNanos = System.nanoTime();
+	private final long pauseNanos;
 
 	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
 		this.what = what;
 		this.probe = probe;
 		this.scheduler = scheduler;
 		this.maxWaiters = maxWaiters;
-		this.intervalNanos = interval.toNanos();
-		long tick = Math.max(5, interval.toMillis() / 4);
-		scheduler.scheduleWithFixedDelay(this::poll, tick, tick, TimeUnit.MILLISECONDS);
+		this.pauseNanos = interval.toNanos() / 4;
+		scheduler.scheduleAtFixedRate(this::tick, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -108,13 +111,28 @@ final class EndWatcher<K, V> {
 		return this.count.get();
 	}
 
-	private void poll() {
-		long now = System.nanoTime();
-		if (this.waiters.isEmpty() || now - this.lastPollNanos < this.intervalNanos
-				|| !this.polling.compareAndSet(false, true)) {
+	/**
+	 * Answers the clients waiting for {@code key} with {@code value}, now: for an end
+	 * this process made itself.
+	 */
+	void ended(K key, V value) {
+		release(key, value);
+	}
+
+	private void tick() {
+		if (this.waiters.isEmpty()) {
 			return;
 		}
-		this.lastPollNanos = now;
+		if (!this.polling.compareAndSet(false, true)) {
+			this.overdue.set(true);
+			return;
+		}
+		this.overdue.set(false);
+		poll();
+	}
+
+	/** One poll; {@code polling} is held until it ends, or until the overdue one ends. */
+	private void poll() {
 		List<K> keys = new ArrayList<>(this.waiters.keySet());
 		List<CompletableFuture<Void>> calls = new ArrayList<>();
 		for (int from = 0; from < keys.size(); from += this.probe.maxKeys()) {
@@ -137,8 +155,20 @@ final class EndWatcher<K, V> {
 				return null;
 			}));
 		}
-		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-			.whenComplete((done, failure) -> this.polling.set(false));
+		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> next());
+	}
+
+	private void next() {
+		if (this.overdue.getAndSet(false) && !this.waiters.isEmpty()) {
+			try {
+				this.scheduler.schedule(this::poll, this.pauseNanos, TimeUnit.NANOSECONDS);
+				return;
+			}
+			catch (RejectedExecutionException ex) {
+				// Shutting down.
+			}
+		}
+		this.polling.set(false);
 	}
 
 	private void release(K key, V value) {

@@ -36,8 +36,9 @@ import org.springframework.stereotype.Component;
  * ended, whole, to answer with;</li>
  * <li>batches: one read of each distinct waited-for batch per poll.</li>
  * </ul>
- * Each API replica polls for its own waiters only, so replicas need nothing in common.
- * The caller checks the tenant before it waits, as a request without {@code wait} does.
+ * A job cancelled through this process answers its waiters here at once. Each API replica
+ * polls for its own waiters only, so replicas need nothing in common. The caller checks
+ * the tenant before it waits, as a request without {@code wait} does.
  */
 @Component
 public class LongPolls implements DisposableBean {
@@ -109,6 +110,17 @@ public class LongPolls implements DisposableBean {
 					: (untilDeadline.compareTo(wait) < 0) ? untilDeadline : wait;
 		}
 		return this.jobs.await(id, bounded, this.waiting);
+	}
+
+	/**
+	 * Answers at once the clients of this process waiting for {@code job}, if it has
+	 * ended: for an end this process made itself (a cancel), which its poll would learn
+	 * only later. Other replicas' clients learn of it by their poll.
+	 */
+	public void jobEnded(Job job) {
+		if (job.isTerminal()) {
+			this.jobs.ended(job.id(), job);
+		}
 	}
 
 	/**
