@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * {@link JobStatuses} as one {@code BatchGetItem} of up to 100 keys, projected to the key
- * and the status: half a read unit per job (items up to 4 KB, strongly consistent: one),
- * whatever the size of the job. Keys DynamoDB leaves unprocessed are left out of the
- * answer, not retried: the watcher asks again at its next poll.
+ * and the status. DynamoDB charges a read by the item's whole size, not by what is
+ * projected (per 4 KB of item: half a read unit eventually consistent, one strongly
+ * consistent); the projection saves bytes on the wire and in the API's memory. Keys
+ * DynamoDB leaves unprocessed are left out of the answer, not retried: the watcher asks
+ * again at its next poll.
  */
 public class DynamoDbJobStatuses implements JobStatuses {
 
