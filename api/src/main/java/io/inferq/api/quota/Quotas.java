@@ -33,9 +33,11 @@ import org.springframework.stereotype.Service;
  * <li><b>Queued jobs: global.</b> The tenant's QUEUED jobs, counted from the table's
  * tenant-status index (spread over {@code TENANT_SHARDS} partitions, no per-tenant
  * counter to keep) by every replica at most once per {@code queued-count-ttl} while the
- * tenant submits, plus what the replica admitted since. The index lags the jobs by about
- * a second, so replicas together may admit past the limit by what the tenant's submit
- * rate lets through in that time.</li>
+ * tenant submits, plus what the replica admitted since. A count due again is redone in
+ * the background, so that no submit but a tenant's first (or first after ten quiet TTLs)
+ * waits for it; each shard's count stops at the limit ({@code Select=COUNT},
+ * {@code Limit}). The index lags the jobs by about a second, so replicas together may
+ * admit past the limit by what the tenant's submit rate lets through in that time.</li>
  * </ul>
  * A count that fails (DynamoDB down) admits: the submit fails then anyway.
  */
@@ -66,8 +68,12 @@ public class Quotas {
 		this.properties = properties;
 		this.countTimeout = countTimeout;
 		this.nanoTime = nanoTime;
+		// A count older than the TTL is refreshed in the background while submits go on
+		// with it; one unused for ten TTLs is dropped, and its next submit waits for a
+		// count.
 		this.counts = Caffeine.newBuilder()
-			.expireAfterWrite(properties.queuedCountTtl())
+			.refreshAfterWrite(properties.queuedCountTtl())
+			.expireAfterWrite(properties.queuedCountTtl().multipliedBy(10))
 			.maximumSize(100_000)
 			.buildAsync((key, executor) -> listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
 				.thenApply(QueuedCount::new));
