@@ -1,12 +1,15 @@
 package io.inferq.api.quota;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -75,8 +78,27 @@ public class Quotas {
 			.refreshAfterWrite(properties.queuedCountTtl())
 			.expireAfterWrite(properties.queuedCountTtl().multipliedBy(10))
 			.maximumSize(100_000)
-			.buildAsync((key, executor) -> listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
-				.thenApply(QueuedCount::new));
+			.buildAsync(new AsyncCacheLoader<CountKey, QueuedCount>() {
+
+				@Override
+				public CompletableFuture<QueuedCount> asyncLoad(CountKey key, Executor executor) {
+					return listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
+						.thenApply((counted) -> new QueuedCount(counted, 0));
+				}
+
+				/**
+				 * Jobs admitted while the count runs may be missing from it: they stay
+				 * counted as admitted since (counted twice at worst, until the next
+				 * count).
+				 */
+				@Override
+				public CompletableFuture<QueuedCount> asyncReload(CountKey key, QueuedCount old, Executor executor) {
+					long before = old.admittedSince.get();
+					return listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
+						.thenApply((counted) -> new QueuedCount(counted, old.admittedSince.get() - before));
+				}
+
+			});
 	}
 
 	/**
@@ -161,8 +183,9 @@ public class Quotas {
 
 		private final AtomicLong admittedSince = new AtomicLong();
 
-		QueuedCount(long counted) {
+		QueuedCount(long counted, long admittedSince) {
 			this.counted = counted;
+			this.admittedSince.set(admittedSince);
 		}
 
 	}
