@@ -37,8 +37,8 @@ import org.springframework.stereotype.Service;
  * tenant-status index (spread over {@code TENANT_SHARDS} partitions, no per-tenant
  * counter to keep) by every replica at most once per {@code queued-count-ttl} while the
  * tenant submits, plus what the replica admitted since. A count due again is redone in
- * the background, so that no submit but a tenant's first (or first after ten quiet TTLs)
- * waits for it; each shard's count stops at the limit ({@code Select=COUNT},
+ * the background, so that no submit but a tenant's first (or first after ten quiet
+ * minutes) waits for it; each shard's count stops at the limit ({@code Select=COUNT},
  * {@code Limit}). The index lags the jobs by about a second, so replicas together may
  * admit past the limit by what the tenant's submit rate lets through in that time.</li>
  * </ul>
@@ -72,11 +72,11 @@ public class Quotas {
 		this.countTimeout = countTimeout;
 		this.nanoTime = nanoTime;
 		// A count older than the TTL is refreshed in the background while submits go on
-		// with it; one unused for ten TTLs is dropped, and its next submit waits for a
-		// count.
+		// with it (a tenant back after a quiet spell gets one answer from its old count);
+		// one unused for ten minutes is dropped, and its tenant's next submit waits.
 		this.counts = Caffeine.newBuilder()
 			.refreshAfterWrite(properties.queuedCountTtl())
-			.expireAfterWrite(properties.queuedCountTtl().multipliedBy(10))
+			.expireAfterAccess(Duration.ofMinutes(10))
 			.maximumSize(100_000)
 			.buildAsync(new AsyncCacheLoader<CountKey, QueuedCount>() {
 
