@@ -1,6 +1,8 @@
 package io.inferq.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.inferq.job.Job;
+import io.inferq.job.JobId;
+import io.inferq.job.Payload;
+import io.inferq.message.JobMessage;
+import io.inferq.message.JobMessageCodec;
+import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -20,13 +29,15 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Opens the connections of an app's DynamoDB, SQS and S3 clients and runs each kind of
  * request it will make once, so that the first request a user sends pays for neither
- * connections nor class loading. Reads only, and one conditional write that cannot
- * succeed: it stores nothing, queues nothing and no user sees a trace of it (a failed
- * conditional write costs one write unit).
+ * connections nor class loading. Reads only, two conditional writes that cannot succeed
+ * (an update, and a job's create as a submit makes it) and a job's message sent to a
+ * queue that does not exist: it stores nothing, queues nothing and no user sees a trace
+ * of it (a failed conditional write costs one write unit).
  * <p>
  * Answers whether DynamoDB and SQS answered (S3 is optional: an app works without it for
  * small payloads).
@@ -37,6 +48,12 @@ public final class AwsWarmUp {
 
 	/** The key of the records read and never written; no record has it. */
 	private static final String ABSENT_KEY_PREFIX = "warm-up#";
+
+	/** Ends the name of the queues sent to and never created. */
+	private static final String ABSENT_QUEUE_SUFFIX = "warm-up-absent-";
+
+	private static final Payload WARM_UP_INPUT = new Payload(
+			"{\"message\":\"warm-up\"}".getBytes(StandardCharsets.UTF_8), "application/json");
 
 	private final DynamoDbAsyncClient dynamoDb;
 
@@ -114,6 +131,11 @@ public final class AwsWarmUp {
 						}
 						return null;
 					}));
+		// A job's create, refused by its condition: the item and the PutItem a submit
+		// makes.
+		requests.add(new DynamoDbJobStore(this.dynamoDb, table, this.properties.retention())
+			.createNothing(Job.submit(TenantId.DEFAULT, JobId.random(), WARM_UP_INPUT, null, Map.of("k", "v"),
+					Instant.now(), Duration.ofHours(1))));
 		return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new));
 	}
 
@@ -123,8 +145,32 @@ public final class AwsWarmUp {
 
 	private CompletableFuture<?> queue(String name) {
 		return this.sqs.getQueueUrl((request) -> request.queueName(name))
-			.thenCompose((url) -> this.sqs.getQueueAttributes((request) -> request.queueUrl(url.queueUrl())
-				.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)));
+			.thenCompose((url) -> CompletableFuture.allOf(
+					this.sqs.getQueueAttributes((request) -> request.queueUrl(url.queueUrl())
+						.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+					sendToNoQueue(url.queueUrl())));
+	}
+
+	/**
+	 * A job's message, as a submit sends it, to a queue that does not exist (the lane's
+	 * URL with a random suffix): marshalled, signed and sent, then refused; nothing is
+	 * queued.
+	 */
+	private CompletableFuture<Void> sendToNoQueue(String laneUrl) {
+		JobMessage message = JobMessage.of(JobId.random(), TenantId.DEFAULT);
+		return this.sqs
+			.sendMessage((request) -> request.queueUrl(laneUrl + "-" + ABSENT_QUEUE_SUFFIX + UUID.randomUUID())
+				.messageBody(JobMessageCodec.encode(message))
+				.messageGroupId(message.tenant().value()))
+			.handle((sent, failure) -> {
+				if (failure == null) {
+					throw new IllegalStateException("SQS took a message for a queue that does not exist");
+				}
+				if (!(failure.getCause() instanceof QueueDoesNotExistException)) {
+					logger.debug("SQS refused the warm-up's message otherwise than expected: {}", failure.toString());
+				}
+				return null;
+			});
 	}
 
 	private CompletableFuture<Void> s3() {

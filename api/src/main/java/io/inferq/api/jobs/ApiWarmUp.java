@@ -10,12 +10,15 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.inferq.api.quota.Quotas;
+import io.inferq.api.security.Caller;
 import io.inferq.config.AwsWarmUp;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.tenant.ApiKeySecret;
 import io.inferq.tenant.TenantId;
+import io.inferq.tenant.TenantQuota;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * Warms the API up before it reports ready (Spring Boot marks it ready once the runners
  * have run; the web server accepts connections already, so that it can call itself): the
- * AWS clients ({@link AwsWarmUp}), the submit body reader and the job's JSON, and
+ * AWS clients ({@link AwsWarmUp}: a job's create and message included, both refused), the
+ * quota's count of a tenant's queued jobs, the submit body reader and the job's JSON, and
  * requests to itself over loopback that go through the server, the security filters, an
  * API key lookup and the problem writer, each answered {@code 401} with a key that does
  * not exist. Stores nothing and leaves nothing a user sees; a failure is logged, never
@@ -54,12 +58,15 @@ class ApiWarmUp implements ApplicationRunner {
 
 	private final JsonMapper mapper;
 
+	private final Quotas quotas;
+
 	private final Environment environment;
 
-	ApiWarmUp(AwsWarmUp aws, SubmitRequestReader reader, JsonMapper mapper, Environment environment) {
+	ApiWarmUp(AwsWarmUp aws, SubmitRequestReader reader, JsonMapper mapper, Quotas quotas, Environment environment) {
 		this.aws = aws;
 		this.reader = reader;
 		this.mapper = mapper;
+		this.quotas = quotas;
 		this.environment = environment;
 	}
 
@@ -69,6 +76,9 @@ class ApiWarmUp implements ApplicationRunner {
 		this.aws.run(ROUNDS, TIMEOUT);
 		for (int round = 0; round < ROUNDS; round++) {
 			inMemory();
+			// A submit's count of its tenant's queued jobs (a Query per shard), for a
+			// tenant that has none.
+			this.quotas.queuedJobs(new Caller(new TenantId("warm-up-" + round), TenantQuota.DEFAULTS, "warm-up"));
 		}
 		Integer port = this.environment.getProperty("local.server.port", Integer.class);
 		if (port != null && port > 0) {

@@ -1,12 +1,15 @@
 package io.inferq.api.quota;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -33,9 +36,11 @@ import org.springframework.stereotype.Service;
  * <li><b>Queued jobs: global.</b> The tenant's QUEUED jobs, counted from the table's
  * tenant-status index (spread over {@code TENANT_SHARDS} partitions, no per-tenant
  * counter to keep) by every replica at most once per {@code queued-count-ttl} while the
- * tenant submits, plus what the replica admitted since. The index lags the jobs by about
- * a second, so replicas together may admit past the limit by what the tenant's submit
- * rate lets through in that time.</li>
+ * tenant submits, plus what the replica admitted since. A count due again is redone in
+ * the background, so that no submit but a tenant's first (or first after ten quiet
+ * minutes) waits for it; each shard's count stops at the limit ({@code Select=COUNT},
+ * {@code Limit}). The index lags the jobs by about a second, so replicas together may
+ * admit past the limit by what the tenant's submit rate lets through in that time.</li>
  * </ul>
  * A count that fails (DynamoDB down) admits: the submit fails then anyway.
  */
@@ -66,11 +71,34 @@ public class Quotas {
 		this.properties = properties;
 		this.countTimeout = countTimeout;
 		this.nanoTime = nanoTime;
+		// A count older than the TTL is refreshed in the background while submits go on
+		// with it (a tenant back after a quiet spell gets one answer from its old count);
+		// one unused for ten minutes is dropped, and its tenant's next submit waits.
 		this.counts = Caffeine.newBuilder()
-			.expireAfterWrite(properties.queuedCountTtl())
+			.refreshAfterWrite(properties.queuedCountTtl())
+			.expireAfterAccess(Duration.ofMinutes(10))
 			.maximumSize(100_000)
-			.buildAsync((key, executor) -> listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
-				.thenApply(QueuedCount::new));
+			.buildAsync(new AsyncCacheLoader<CountKey, QueuedCount>() {
+
+				@Override
+				public CompletableFuture<QueuedCount> asyncLoad(CountKey key, Executor executor) {
+					return listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
+						.thenApply((counted) -> new QueuedCount(counted, 0));
+				}
+
+				/**
+				 * Jobs admitted while the count runs may be missing from it: they stay
+				 * counted as admitted since (counted twice at worst, until the next
+				 * count).
+				 */
+				@Override
+				public CompletableFuture<QueuedCount> asyncReload(CountKey key, QueuedCount old, Executor executor) {
+					long before = old.admittedSince.get();
+					return listings.countJobs(key.tenant(), JobStatus.QUEUED, key.limit())
+						.thenApply((counted) -> new QueuedCount(counted, old.admittedSince.get() - before));
+				}
+
+			});
 	}
 
 	/**
@@ -155,8 +183,9 @@ public class Quotas {
 
 		private final AtomicLong admittedSince = new AtomicLong();
 
-		QueuedCount(long counted) {
+		QueuedCount(long counted, long admittedSince) {
 			this.counted = counted;
+			this.admittedSince.set(admittedSince);
 		}
 
 	}

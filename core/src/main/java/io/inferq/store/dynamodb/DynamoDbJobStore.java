@@ -117,6 +117,22 @@ public class DynamoDbJobStore implements JobStore {
 				(current) -> new JobAlreadyExistsException(job.id()));
 	}
 
+	/**
+	 * Runs a create's whole path once without storing anything, for a warm-up: the job's
+	 * item, the {@code PutItem} and its refusal, under a condition that never holds
+	 * (whether a record has the job's ID or not). Costs one write unit.
+	 * @return completes once DynamoDB refused the write as expected; fails if it failed
+	 * otherwise
+	 */
+	public CompletableFuture<Void> createNothing(Job job) {
+		return Futures.recover(
+				write(job, 1, null, true, "attribute_exists(#id) AND attribute_not_exists(#id)",
+						Map.of("#id", JobTable.KEY), Map.of(), (current) -> new JobAlreadyExistsException(job.id()))
+					.thenApply((written) -> (Void) null),
+				(failure) -> (failure instanceof JobAlreadyExistsException) ? CompletableFuture.completedFuture(null)
+						: Futures.failed(failure));
+	}
+
 	@Override
 	public CompletableFuture<Optional<Job>> find(JobId id) {
 		return this.dynamoDb

@@ -4,8 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.inferq.concurrent.Futures;
 import io.inferq.config.AwsWarmUp;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -13,6 +17,7 @@ import io.inferq.job.Payload;
 import io.inferq.message.JobMessage;
 import io.inferq.message.JobMessageCodec;
 import io.inferq.store.JobStore;
+import io.inferq.store.StaleJobException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +62,11 @@ class WorkerWarmUp implements SmartLifecycle {
 		try {
 			for (int round = 0; round < ROUNDS; round++) {
 				this.store.find(JobId.random()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-				inMemory();
+				Job running = inMemory();
+				// A job's start and end as the runner writes them, on a job never
+				// stored: each conditional update is refused, nothing is written.
+				refused(this.store.update(running));
+				refused(this.store.update(running.succeed(running.input(), Instant.now())));
 			}
 		}
 		catch (Exception ex) {
@@ -70,14 +79,32 @@ class WorkerWarmUp implements SmartLifecycle {
 		this.running = true;
 	}
 
-	/** A message decoded and its job taken through a run, as the runner would. */
-	private static void inMemory() {
+	/**
+	 * A message decoded and its job taken through a run, as the runner would; answers the
+	 * job started.
+	 */
+	private static Job inMemory() {
 		Instant now = Instant.now();
 		Payload input = new Payload("{\"warm\":true}".getBytes(StandardCharsets.UTF_8), "application/json");
 		JobMessage message = JobMessageCodec
 			.decode(JobMessageCodec.encode(new JobMessage(JobId.random(), input, null, Map.of())));
 		Job job = message.newJob(now, Duration.ofHours(1));
-		job.start(now, Duration.ofSeconds(30)).succeed(input, now);
+		Job started = job.start(now, Duration.ofSeconds(30));
+		started.succeed(input, now);
+		return started;
+	}
+
+	/** Waits for a write expected to be refused as stale (no such job). */
+	private static void refused(CompletableFuture<Job> write) throws InterruptedException, TimeoutException {
+		try {
+			write.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			logger.warn("A warm-up write of a job that was never stored succeeded");
+		}
+		catch (ExecutionException ex) {
+			if (!(Futures.unwrap(ex) instanceof StaleJobException)) {
+				logger.debug("A warm-up write was refused otherwise than expected: {}", ex.toString());
+			}
+		}
 	}
 
 	@Override
