@@ -91,6 +91,7 @@ final class EtaScenario {
 			List<Long> waits = new ArrayList<>();
 			int withoutEstimate = 0;
 			Instant last = started;
+			java.io.PrintStream trace = trace();
 			for (int i = 0; i < jobs; i++) {
 				JsonNode promise = accepted.get(i);
 				JsonNode job = finished.get(i);
@@ -107,14 +108,26 @@ final class EtaScenario {
 				long promised = Duration.between(created, Instant.parse(promise.get("estimatedFinishAt").asString()))
 					.toMillis();
 				errors.add(Math.abs(promised - real) / (double) Math.max(1, real));
-				if (i % 200 == 0) {
-					System.out.printf("eta: job %d promised %d ms, took %d ms%n", i, promised, real);
+				if (trace != null) {
+					trace.printf(Locale.ROOT, "%d,%d,%d,%d%n", i, Duration.between(started, created).toMillis(),
+							promised, real);
 				}
 			}
 			errors.sort(null);
 			waits.sort(null);
 			return new Result(jobs, withoutEstimate, errors.get(jobs / 2), errors.get((int) Math.ceil(0.9 * jobs) - 1),
 					waits.get(jobs / 2), Duration.between(started, last).toMillis());
+		}
+	}
+
+	/** Where each job's figures go as CSV, if {@code -Deta.trace=FILE} is set. */
+	private static java.io.PrintStream trace() {
+		String file = System.getProperty("eta.trace");
+		try {
+			return (file != null) ? new java.io.PrintStream(file) : null;
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 

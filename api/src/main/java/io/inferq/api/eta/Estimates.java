@@ -33,6 +33,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class Estimates implements CompletionForecast {
 
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(Estimates.class);
+
 	private final Clock clock;
 
 	private final EtaProperties properties;
@@ -76,15 +78,14 @@ public class Estimates implements CompletionForecast {
 			Instant finish = job.startedAt().plusMillis(serviceMillis);
 			return Optional.of(new JobEstimate(job.startedAt(), finish.isBefore(now) ? now : finish));
 		}
-		OptionalLong ahead = lane(bulk).ahead();
+		OptionalLong ahead = lane(bulk).ahead(throughput.get().held());
 		if (ahead.isEmpty()) {
 			return Optional.empty();
 		}
 		Instant anchor = job.createdAt().isAfter(now) ? now : job.createdAt();
-		if (Boolean.getBoolean("inferq.eta.debug") && job.id().value().hashCode() % 100 == 0) {
-			org.slf4j.LoggerFactory.getLogger(Estimates.class)
-				.warn("ETA debug: ahead {} depth {} throughput {} pace {}", ahead.getAsLong(), lane(bulk).depth(),
-						throughput.get(), this.pace.get());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Job {}: {} ahead (depth {}), {}, queue drain {}/s, pace {}", job.id(), ahead.getAsLong(),
+					lane(bulk).depth(), throughput.get(), lane(bulk).drainedPerSecond(), this.pace.get());
 		}
 		Instant finish = anchor.plusMillis(throughput.get().millisFor(ahead.getAsLong() + 1));
 		Instant earliest = now.plusMillis(serviceMillis);
@@ -100,8 +101,11 @@ public class Estimates implements CompletionForecast {
 			return Optional.empty();
 		}
 		Optional<Throughput> throughput = throughput(true);
-		OptionalLong backlog = this.bulk.ahead();
-		if (throughput.isEmpty() || backlog.isEmpty()) {
+		if (throughput.isEmpty()) {
+			return Optional.empty();
+		}
+		OptionalLong backlog = this.bulk.ahead(throughput.get().held());
+		if (backlog.isEmpty()) {
 			return Optional.empty();
 		}
 		long remaining = Math.max(0, batch.total() - batch.counts().terminal());
@@ -150,21 +154,26 @@ public class Estimates implements CompletionForecast {
 		}
 		// The other lane keeps what it uses; this one may borrow the rest.
 		int usable = Math.max(1, cluster.limit() - Math.min(cluster.limit() - 1, other.demand()));
-		double capacity = usable * 1000.0 / serviceMillis;
-		QueueDepths.Depth depth = lane(bulk).depth();
-		boolean busy = (depth != null && depth.waiting() > 0) || lane.demand() >= usable;
-		// While work waits, what the workers measured is the lane's throughput (whatever
-		// holds them back: the endpoint, their CPUs); before any ended, its capacity.
-		double measured = Math.max(lane.perSecond(), lane(bulk).drainedPerSecond());
-		double perSecond = (busy && measured > 0) ? measured : capacity;
-		return Optional.of(new Throughput(perSecond, serviceMillis));
+		// Little's law over the lane's permits: each ends a job per service time, whether
+		// the lane is saturated (then this is its drain) or not (then a job starts at
+		// once). The rates measured over a window are not used: after an idle spell they
+		// still average the idle seconds, and they lag behind a change of the service
+		// time,
+		// which the workers' moving average follows within a few dozen jobs.
+		// Messages in flight are jobs the workers hold (running or waiting for a permit),
+		// but
+		// also ended ones whose deletes are still batched: count no more than the workers
+		// say they hold, or than the lane's permits while their word is not in yet.
+		return Optional
+			.of(new Throughput(usable * 1000.0 / serviceMillis, serviceMillis, Math.max(lane.demand(), usable)));
 	}
 
 	/**
 	 * @param perSecond jobs the lane ends per second
 	 * @param serviceMillis how long one job holds its permit
+	 * @param held the most messages in flight in the lane that are jobs not yet ended
 	 */
-	record Throughput(double perSecond, double serviceMillis) {
+	record Throughput(double perSecond, double serviceMillis, long held) {
 
 		long millisFor(long jobs) {
 			return (long) Math.ceil(jobs * 1000 / this.perSecond);

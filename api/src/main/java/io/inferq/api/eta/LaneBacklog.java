@@ -71,13 +71,18 @@ final class LaneBacklog {
 		}
 	}
 
-	/** The messages ahead of a job queued now, if known. */
-	OptionalLong ahead() {
+	/**
+	 * The jobs ahead of one queued now, if known: the messages waiting, those in flight
+	 * up to {@code held} (the rest are of ended jobs whose deletes are not in yet), and
+	 * what this process queued since the reading.
+	 */
+	OptionalLong ahead(long held) {
 		QueueDepths.Depth depth = depth();
 		if (depth == null) {
 			return OptionalLong.empty();
 		}
-		return OptionalLong.of(depth.total() + Math.max(0, this.queued.get() - this.countedAtRead));
+		return OptionalLong.of(depth.waiting() + Math.min(depth.inFlight(), held)
+				+ Math.max(0, this.queued.get() - this.countedAtRead));
 	}
 
 }
