@@ -16,12 +16,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ETA scenario: how far the finish time the API promises at submit
- * ({@code estimatedFinishAt}) is from the real one. After a warm-up round, and 100 more
- * jobs submitted at once to keep the workers busy, M jobs are submitted through the API
- * at a steady rate above what the endpoint serves, so that a backlog builds up; each
- * job's error is |promised - real| / real, where promised and real are the times from its
- * creation to its estimated and actual finish. Reports the median and the 90th percentile
- * of the error over the jobs.
+ * ({@code estimatedFinishAt}) is from the real one. After a warm-up round, and 4 s of
+ * submits at the steady rate so that the measured jobs meet a busy system, M jobs are
+ * submitted through the API at a steady rate above what the endpoint serves, so that a
+ * backlog builds up; each job's error is |promised - real| / real, where promised and
+ * real are the times from its creation to its estimated and actual finish. Reports the
+ * median and the 90th percentile of the error over the jobs. With
+ * {@code -Deta.trace=FILE}, each job's line {@code index,submittedMs,promisedMs,realMs}
+ * (from the first measured submit) as CSV.
  */
 final class EtaScenario {
 

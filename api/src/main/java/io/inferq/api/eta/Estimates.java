@@ -18,17 +18,16 @@ import io.inferq.pace.PaceSource;
 import org.springframework.stereotype.Component;
 
 /**
- * Honest waiting times, by Little's law: a job with {@code n} messages ahead of it in its
- * lane ends after {@code (n + 1) / throughput}, and no sooner than one service time
- * {@code T} (how long a job holds its permit, as the workers measure it). The backlog is
- * the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}) plus
- * what this process queued since; the throughput, while the lane has work waiting, is
- * what was measured over the last 10 s: the higher of the workers' rate and the queue's
- * drain as this process sees it (its depth readings and its own submits); otherwise
- * (idle, or just starting) what the lane can serve, its usable concurrency over
- * {@code T}. The workers' figures come from what they write anyway (their shares of the
- * budget record, read at most once per {@code inferq.api.eta.pace-ttl}). Never waits:
- * until the first readings are in, there are no estimates.
+ * Honest waiting times, by Little's law: a job with {@code n} jobs ahead of it in its
+ * lane ends after {@code (n + 1) / X}, and no sooner than one service time {@code T},
+ * where {@code X = P / T} is what the lane's {@code P} usable permits serve and {@code T}
+ * how long a job holds its permit, the workers' mean over the last 5 s. The jobs ahead
+ * are the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}),
+ * its messages in flight counted no further than the workers hold, less what the lane
+ * ended since the reading, plus what this process queued since. The workers' figures come
+ * from what they write anyway (their shares of the budget record, read at most once per
+ * {@code inferq.api.eta.pace-ttl}). Never waits: until the first readings are in, there
+ * are no estimates.
  */
 @Component
 public class Estimates implements CompletionForecast {
@@ -78,14 +77,14 @@ public class Estimates implements CompletionForecast {
 			Instant finish = job.startedAt().plusMillis(serviceMillis);
 			return Optional.of(new JobEstimate(job.startedAt(), finish.isBefore(now) ? now : finish));
 		}
-		OptionalLong ahead = lane(bulk).ahead(throughput.get().held());
+		OptionalLong ahead = lane(bulk).ahead(throughput.get().held(), throughput.get().perSecond());
 		if (ahead.isEmpty()) {
 			return Optional.empty();
 		}
 		Instant anchor = job.createdAt().isAfter(now) ? now : job.createdAt();
 		if (logger.isDebugEnabled()) {
-			logger.debug("Job {}: {} ahead (depth {}), {}, queue drain {}/s, pace {}", job.id(), ahead.getAsLong(),
-					lane(bulk).depth(), throughput.get(), lane(bulk).drainedPerSecond(), this.pace.get());
+			logger.debug("Job {}: {} ahead (depth {}), {}, pace {}", job.id(), ahead.getAsLong(), lane(bulk).depth(),
+					throughput.get(), this.pace.get());
 		}
 		Instant finish = anchor.plusMillis(throughput.get().millisFor(ahead.getAsLong() + 1));
 		Instant earliest = now.plusMillis(serviceMillis);
@@ -104,7 +103,7 @@ public class Estimates implements CompletionForecast {
 		if (throughput.isEmpty()) {
 			return Optional.empty();
 		}
-		OptionalLong backlog = this.bulk.ahead(throughput.get().held());
+		OptionalLong backlog = this.bulk.ahead(throughput.get().held(), throughput.get().perSecond());
 		if (backlog.isEmpty()) {
 			return Optional.empty();
 		}
