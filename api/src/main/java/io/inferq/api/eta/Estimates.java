@@ -153,16 +153,13 @@ public class Estimates implements CompletionForecast {
 		}
 		// The other lane keeps what it uses; this one may borrow the rest.
 		int usable = Math.max(1, cluster.limit() - Math.min(cluster.limit() - 1, other.demand()));
-		// Little's law over the lane's permits: each ends a job per service time, whether
-		// the lane is saturated (then this is its drain) or not (then a job starts at
-		// once). The rates measured over a window are not used: after an idle spell they
-		// still average the idle seconds, and they lag behind a change of the service
-		// time,
-		// which the workers' moving average follows within a few dozen jobs.
-		// Messages in flight are jobs the workers hold (running or waiting for a permit),
-		// but
-		// also ended ones whose deletes are still batched: count no more than the workers
-		// say they hold, or than the lane's permits while their word is not in yet.
+		// Little's law over the lane's permits: each ends a job per service time,
+		// whether the lane is saturated (then this is its drain) or not (then a job
+		// starts at once). Rates measured over a window are not used: after an idle
+		// spell they still average the idle seconds. Messages in flight are jobs the
+		// workers hold (running or waiting for a permit), but also ended ones whose
+		// deletes are still batched: count no more than the workers say they hold, or
+		// than the lane's permits while their word is not in yet.
 		return Optional
 			.of(new Throughput(usable * 1000.0 / serviceMillis, serviceMillis, Math.max(lane.demand(), usable)));
 	}

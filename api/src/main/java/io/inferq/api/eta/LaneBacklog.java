@@ -44,8 +44,8 @@ final class LaneBacklog {
 	 * The jobs ahead of one queued now, if known: the messages waiting, those in flight
 	 * up to {@code held} (the rest are of ended jobs whose deletes are not in yet), less
 	 * what the lane ended since the reading at {@code perSecond} (a reading is up to a
-	 * second old: without this, every estimate came half a second late), and what this
-	 * process queued since.
+	 * second old: without this, estimates came about 0.7 s late), and what this process
+	 * queued since.
 	 */
 	OptionalLong ahead(long held, double perSecond) {
 		QueueDepths.Depth depth = depth();

@@ -10,10 +10,10 @@ import io.inferq.pace.WorkerPace;
 /**
  * Measures how fast this worker ends jobs in each lane: completions over the last 10 s
  * (in one-second buckets, back to the last one without any) and how long a permit is
- * held, on average over the ends of the last 5 s (or, when none ended in them, over the
- * last 5 s that had any). Both count busy seconds only, so a lane that idled is measured
- * as it is now, not averaged with the idle time nor with a slower start (a cold JVM, a
- * loaded machine) for longer than the window. Cheap enough for every permit; thread-safe.
+ * held, on average over the ends of the last 5 s (or, when none ended in them, the last
+ * such mean). Both count busy seconds only, so a lane that idled is measured as it is
+ * now, not averaged with the idle time nor with a slower start (a cold JVM, a loaded
+ * machine) for longer than the window. Cheap enough for every permit; thread-safe.
  */
 final class PaceMeter {
 
