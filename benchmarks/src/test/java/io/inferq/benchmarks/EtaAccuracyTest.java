@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a job costs the machine's CPUs, as a real endpoint's does; with 250 ms at 40/s the
  * stand-ins, the apps and the client take the 2 cores from the workers while jobs are
  * submitted and give them back after, so that no throughput measured at submit holds.
- * Budget: about 50 s after the stand-ins started (58-68 s with their start on the loaded
+ * Budget: about 50 s after the stand-ins started (53-68 s with their start on the loaded
  * 2-core machine), most of it the 20 s of submits and the backlog they leave.
  */
 class EtaAccuracyTest {
