@@ -100,10 +100,10 @@ public final class Benchmark {
 		}
 		if (scenario.equals("all") || scenario.equals("eta")) {
 			int instances = Integer.parseInt(options.getOrDefault("eta-instances", "8"));
-			Duration latency = DurationStyle.detectAndParse(options.getOrDefault("eta-latency", "250ms"));
+			Duration latency = DurationStyle.detectAndParse(options.getOrDefault("eta-latency", "1s"));
 			EtaScenario.Result eta = new EtaScenario(benchmark.aws).run(
 					Integer.parseInt(options.getOrDefault("eta-jobs", "2000")), instances, latency, 100,
-					Double.parseDouble(options.getOrDefault("eta-rate", "40")));
+					Double.parseDouble(options.getOrDefault("eta-rate", "10")));
 			eta.record(benchmark.results.putObject("eta"));
 			benchmark.table.add(eta.line(instances, latency));
 		}

@@ -16,12 +16,14 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ETA scenario: how far the finish time the API promises at submit
- * ({@code estimatedFinishAt}) is from the real one. After a warm-up round, and 100 more
- * jobs submitted at once to keep the workers busy, M jobs are submitted through the API
- * at a steady rate above what the endpoint serves, so that a backlog builds up; each
- * job's error is |promised - real| / real, where promised and real are the times from its
- * creation to its estimated and actual finish. Reports the median and the 90th percentile
- * of the error over the jobs.
+ * ({@code estimatedFinishAt}) is from the real one. After a warm-up round, and 4 s of
+ * submits at the steady rate so that the measured jobs meet a busy system, M jobs are
+ * submitted through the API at a steady rate above what the endpoint serves, so that a
+ * backlog builds up; each job's error is |promised - real| / real, where promised and
+ * real are the times from its creation to its estimated and actual finish. Reports the
+ * median and the 90th percentile of the error over the jobs. With
+ * {@code -Deta.trace=FILE}, each job's line {@code index,submittedMs,promisedMs,realMs}
+ * (from the first measured submit) as CSV.
  */
 final class EtaScenario {
 
@@ -91,6 +93,7 @@ final class EtaScenario {
 			List<Long> waits = new ArrayList<>();
 			int withoutEstimate = 0;
 			Instant last = started;
+			java.io.PrintStream trace = trace();
 			for (int i = 0; i < jobs; i++) {
 				JsonNode promise = accepted.get(i);
 				JsonNode job = finished.get(i);
@@ -107,14 +110,26 @@ final class EtaScenario {
 				long promised = Duration.between(created, Instant.parse(promise.get("estimatedFinishAt").asString()))
 					.toMillis();
 				errors.add(Math.abs(promised - real) / (double) Math.max(1, real));
-				if (i % 200 == 0) {
-					System.out.printf("eta: job %d promised %d ms, took %d ms%n", i, promised, real);
+				if (trace != null) {
+					trace.printf(Locale.ROOT, "%d,%d,%d,%d%n", i, Duration.between(started, created).toMillis(),
+							promised, real);
 				}
 			}
 			errors.sort(null);
 			waits.sort(null);
 			return new Result(jobs, withoutEstimate, errors.get(jobs / 2), errors.get((int) Math.ceil(0.9 * jobs) - 1),
 					waits.get(jobs / 2), Duration.between(started, last).toMillis());
+		}
+	}
+
+	/** Where each job's figures go as CSV, if {@code -Deta.trace=FILE} is set. */
+	private static java.io.PrintStream trace() {
+		String file = System.getProperty("eta.trace");
+		try {
+			return (file != null) ? new java.io.PrintStream(file) : null;
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 

@@ -6,8 +6,9 @@ package io.inferq.pace;
  * made of.
  *
  * @param interactivePerSecond interactive jobs ended per second over the last 10 s
- * @param interactiveMillis how long an interactive job holds its permit (start write,
- * invocation, outcome), a moving average in milliseconds; 0 if none was measured
+ * @param interactiveMillis how long an interactive job holds its permit (its start write
+ * and invocation), in milliseconds: the mean over the ends of the last 5 s, or the last
+ * such mean; 0 if none was measured
  * @param bulkPerSecond the same for bulk jobs
  * @param bulkMillis the same for bulk jobs
  */

@@ -18,20 +18,21 @@ import io.inferq.pace.PaceSource;
 import org.springframework.stereotype.Component;
 
 /**
- * Honest waiting times, by Little's law: a job with {@code n} messages ahead of it in its
- * lane ends after {@code (n + 1) / throughput}, and no sooner than one service time
- * {@code T} (how long a job holds its permit, as the workers measure it). The backlog is
- * the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}) plus
- * what this process queued since; the throughput, while the lane has work waiting, is
- * what was measured over the last 10 s: the higher of the workers' rate and the queue's
- * drain as this process sees it (its depth readings and its own submits); otherwise
- * (idle, or just starting) what the lane can serve, its usable concurrency over
- * {@code T}. The workers' figures come from what they write anyway (their shares of the
- * budget record, read at most once per {@code inferq.api.eta.pace-ttl}). Never waits:
- * until the first readings are in, there are no estimates.
+ * Honest waiting times, by Little's law: a job with {@code n} jobs ahead of it in its
+ * lane ends after {@code (n + 1) / X}, and no sooner than one service time {@code T},
+ * where {@code X = P / T} is what the lane's {@code P} usable permits serve and {@code T}
+ * how long a job holds its permit, the workers' mean over the last 5 s. The jobs ahead
+ * are the lane queue's depth (read at most once per {@code inferq.api.eta.depth-ttl}),
+ * its messages in flight counted no further than the workers hold, less what the lane
+ * ended since the reading, plus what this process queued since. The workers' figures come
+ * from what they write anyway (their shares of the budget record, read at most once per
+ * {@code inferq.api.eta.pace-ttl}). Never waits: until the first readings are in, there
+ * are no estimates.
  */
 @Component
 public class Estimates implements CompletionForecast {
+
+	private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(Estimates.class);
 
 	private final Clock clock;
 
@@ -76,15 +77,14 @@ public class Estimates implements CompletionForecast {
 			Instant finish = job.startedAt().plusMillis(serviceMillis);
 			return Optional.of(new JobEstimate(job.startedAt(), finish.isBefore(now) ? now : finish));
 		}
-		OptionalLong ahead = lane(bulk).ahead();
+		OptionalLong ahead = lane(bulk).ahead(throughput.get().held(), throughput.get().perSecond());
 		if (ahead.isEmpty()) {
 			return Optional.empty();
 		}
 		Instant anchor = job.createdAt().isAfter(now) ? now : job.createdAt();
-		if (Boolean.getBoolean("inferq.eta.debug") && job.id().value().hashCode() % 100 == 0) {
-			org.slf4j.LoggerFactory.getLogger(Estimates.class)
-				.warn("ETA debug: ahead {} depth {} throughput {} pace {}", ahead.getAsLong(), lane(bulk).depth(),
-						throughput.get(), this.pace.get());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Job {}: {} ahead (depth {}), {}, pace {}", job.id(), ahead.getAsLong(), lane(bulk).depth(),
+					throughput.get(), this.pace.get());
 		}
 		Instant finish = anchor.plusMillis(throughput.get().millisFor(ahead.getAsLong() + 1));
 		Instant earliest = now.plusMillis(serviceMillis);
@@ -100,8 +100,11 @@ public class Estimates implements CompletionForecast {
 			return Optional.empty();
 		}
 		Optional<Throughput> throughput = throughput(true);
-		OptionalLong backlog = this.bulk.ahead();
-		if (throughput.isEmpty() || backlog.isEmpty()) {
+		if (throughput.isEmpty()) {
+			return Optional.empty();
+		}
+		OptionalLong backlog = this.bulk.ahead(throughput.get().held(), throughput.get().perSecond());
+		if (backlog.isEmpty()) {
 			return Optional.empty();
 		}
 		long remaining = Math.max(0, batch.total() - batch.counts().terminal());
@@ -150,21 +153,23 @@ public class Estimates implements CompletionForecast {
 		}
 		// The other lane keeps what it uses; this one may borrow the rest.
 		int usable = Math.max(1, cluster.limit() - Math.min(cluster.limit() - 1, other.demand()));
-		double capacity = usable * 1000.0 / serviceMillis;
-		QueueDepths.Depth depth = lane(bulk).depth();
-		boolean busy = (depth != null && depth.waiting() > 0) || lane.demand() >= usable;
-		// While work waits, what the workers measured is the lane's throughput (whatever
-		// holds them back: the endpoint, their CPUs); before any ended, its capacity.
-		double measured = Math.max(lane.perSecond(), lane(bulk).drainedPerSecond());
-		double perSecond = (busy && measured > 0) ? measured : capacity;
-		return Optional.of(new Throughput(perSecond, serviceMillis));
+		// Little's law over the lane's permits: each ends a job per service time,
+		// whether the lane is saturated (then this is its drain) or not (then a job
+		// starts at once). Rates measured over a window are not used: after an idle
+		// spell they still average the idle seconds. Messages in flight are jobs the
+		// workers hold (running or waiting for a permit), but also ended ones whose
+		// deletes are still batched: count no more than the workers say they hold, or
+		// than the lane's permits while their word is not in yet.
+		return Optional
+			.of(new Throughput(usable * 1000.0 / serviceMillis, serviceMillis, Math.max(lane.demand(), usable)));
 	}
 
 	/**
 	 * @param perSecond jobs the lane ends per second
 	 * @param serviceMillis how long one job holds its permit
+	 * @param held the most messages in flight in the lane that are jobs not yet ended
 	 */
-	record Throughput(double perSecond, double serviceMillis) {
+	record Throughput(double perSecond, double serviceMillis, long held) {
 
 		long millisFor(long jobs) {
 			return (long) Math.ceil(jobs * 1000 / this.perSecond);

@@ -9,8 +9,11 @@ import io.inferq.pace.WorkerPace;
 
 /**
  * Measures how fast this worker ends jobs in each lane: completions over the last 10 s
- * (in one-second buckets, back to the last one without any) and a moving average of how
- * long a permit is held. Cheap enough for every permit; thread-safe.
+ * (in one-second buckets, back to the last one without any) and how long a permit is
+ * held, on average over the ends of the last 5 s (or, when none ended in them, the last
+ * such mean). Both count busy seconds only, so a lane that idled is measured as it is
+ * now, not averaged with the idle time nor with a slower start (a cold JVM, a loaded
+ * machine) for longer than the window. Cheap enough for every permit; thread-safe.
  */
 final class PaceMeter {
 
@@ -18,8 +21,8 @@ final class PaceMeter {
 
 	private static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** The weight of a new sample in the moving average of durations. */
-	private static final double ALPHA = 0.05;
+	/** The seconds whose ends give the mean permit time. */
+	private static final int MEAN_BUCKETS = 5;
 
 	private final LongSupplier nanoTime;
 
@@ -45,15 +48,18 @@ final class PaceMeter {
 		long now = this.nanoTime.getAsLong();
 		LaneMeter interactive = this.lanes.get(Lane.INTERACTIVE);
 		LaneMeter bulk = this.lanes.get(Lane.BULK);
-		return new WorkerPace(interactive.rate(now), interactive.millis(), bulk.rate(now), bulk.millis());
+		return new WorkerPace(interactive.rate(now), interactive.millis(now), bulk.rate(now), bulk.millis(now));
 	}
 
 	private final class LaneMeter {
 
 		private final long[] counts = new long[BUCKETS];
 
+		private final long[] heldNanos = new long[BUCKETS];
+
 		private final long[] bucketOf = new long[BUCKETS];
 
+		/** The last mean permit time measured, for when no permit ended lately. */
 		private double millis;
 
 		synchronized void ended(long now, long heldNanos) {
@@ -62,10 +68,13 @@ final class PaceMeter {
 			if (this.bucketOf[slot] != bucket) {
 				this.bucketOf[slot] = bucket;
 				this.counts[slot] = 0;
+				this.heldNanos[slot] = 0;
 			}
 			this.counts[slot]++;
-			double sample = heldNanos / 1e6;
-			this.millis = (this.millis == 0) ? sample : this.millis + ALPHA * (sample - this.millis);
+			this.heldNanos[slot] += heldNanos;
+			if (this.millis == 0) {
+				this.millis = heldNanos / 1e6;
+			}
 		}
 
 		/**
@@ -91,7 +100,21 @@ final class PaceMeter {
 			return (total > 0 && seconds > 0) ? total / Math.max(seconds, 0.5) : 0;
 		}
 
-		synchronized double millis() {
+		/** The mean permit time over the ends of the last seconds, or the last known. */
+		synchronized double millis(long now) {
+			long current = (now - PaceMeter.this.startedNanos) / BUCKET_NANOS;
+			long count = 0;
+			long held = 0;
+			for (long bucket = current; bucket > current - MEAN_BUCKETS && bucket >= 0; bucket--) {
+				int slot = (int) (bucket % BUCKETS);
+				if (this.bucketOf[slot] == bucket) {
+					count += this.counts[slot];
+					held += this.heldNanos[slot];
+				}
+			}
+			if (count > 0) {
+				this.millis = held / 1e6 / count;
+			}
 			return this.millis;
 		}
 

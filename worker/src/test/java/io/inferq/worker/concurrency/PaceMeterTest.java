@@ -33,6 +33,24 @@ class PaceMeterTest {
 		assertThat(this.meter.pace().bulkPerSecond()).isCloseTo(10, within(1.5));
 	}
 
+	@Test
+	void permitTime_shouldBeTheMeanOfTheLastSeconds_notOfASlowStart() {
+		run(Lane.INTERACTIVE, 10, Duration.ofSeconds(10), Duration.ofMillis(3000));
+		run(Lane.INTERACTIVE, 10, Duration.ofSeconds(6), Duration.ofMillis(1000));
+
+		assertThat(this.meter.pace().interactiveMillis()).isCloseTo(1000, within(1.0));
+	}
+
+	@Test
+	void permitTime_afterAnIdleSpell_shouldBeTheLastMeasured() {
+		run(Lane.BULK, 10, Duration.ofSeconds(3), Duration.ofMillis(400));
+		this.meter.pace();
+		this.now += Duration.ofMinutes(1).toNanos();
+
+		assertThat(this.meter.pace().bulkMillis()).isCloseTo(400, within(1.0));
+		assertThat(this.meter.pace().bulkPerSecond()).isZero();
+	}
+
 	private void run(Lane lane, int perSecond, Duration duration, Duration held) {
 		long step = Duration.ofSeconds(1).toNanos() / perSecond;
 		for (long elapsed = 0; elapsed < duration.toNanos(); elapsed += step) {
