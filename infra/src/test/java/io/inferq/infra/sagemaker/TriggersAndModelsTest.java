@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.SageMakerRuntimeEx
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Deterministic triggers, the built-in model's options and proxying to a model container.
@@ -162,6 +163,10 @@ class TriggersAndModelsTest {
 		emulator.define(EndpointSpec.builder("reset").latency(Duration.ofMillis(50)).build());
 		invoke("reset", "{}");
 		assertThat(emulator.stats("reset").invocations()).isEqualTo(1);
+		// The client may read the answer before the emulator has counted the invocation
+		// out; a reset keeps what is still going on, so wait until nothing is.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> emulator.stats("reset").outstanding() == 0 && emulator.stats("reset").inFlight() == 0);
 
 		emulator.resetStats("reset");
 
