@@ -102,11 +102,13 @@ final class RawSubmitReader {
 	private byte[] read(InputStream body, long declaredLength) {
 		long limit = this.properties.maxInputSize().toBytes();
 		if (declaredLength > limit) {
+			Bodies.discard(body, declaredLength);
 			throw SubmitRequestReader.inputTooLarge(declaredLength, limit);
 		}
 		try {
 			byte[] bytes = body.readNBytes(Math.toIntExact(limit + 1));
 			if (bytes.length > limit) {
+				Bodies.discard(body, -1);
 				throw new RequestTooLargeException(
 						"The job's input is more than " + limit + " bytes; it may be " + limit + " bytes at most");
 			}

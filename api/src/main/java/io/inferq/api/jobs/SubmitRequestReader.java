@@ -95,6 +95,11 @@ public class SubmitRequestReader {
 		try {
 			return this.bodies.read(body, declaredLength, limit, () -> bodyTooLarge(limit));
 		}
+		catch (RequestTooLargeException ex) {
+			// Read to its end, so that the client, still sending, gets the 413.
+			Bodies.discard(body, declaredLength);
+			throw ex;
+		}
 		catch (IOException ex) {
 			throw new InvalidJobRequestException("The request body could not be read to its end; send it again");
 		}
