@@ -162,6 +162,11 @@ public final class LocalAws implements AwsEnvironment, AutoCloseable {
 
 	@Override
 	public AwsCredentialsProvider credentialsProvider() {
+		return credentials();
+	}
+
+	/** The stand-ins' fixed credentials, for clients built before there is a LocalAws. */
+	static AwsCredentialsProvider credentials() {
 		return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
 	}
 

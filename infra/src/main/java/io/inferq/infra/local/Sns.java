@@ -3,8 +3,6 @@ package io.inferq.infra.local;
 import java.net.URI;
 
 import io.inferq.infra.sns.SnsStandIn;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -27,8 +25,7 @@ final class Sns implements AutoCloseable {
 		SqsAsyncClient sqs = SqsAsyncClient.builder()
 			.endpointOverride(sqsEndpoint)
 			.region(Region.of(LocalAws.REGION))
-			.credentialsProvider(StaticCredentialsProvider
-				.create(AwsBasicCredentials.create(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)))
+			.credentialsProvider(LocalAws.credentials())
 			.build();
 		try {
 			return new Sns(SnsStandIn.start(host, port, LocalAws.REGION, sqs), sqs);
