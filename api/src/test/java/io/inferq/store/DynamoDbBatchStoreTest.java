@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import io.inferq.batch.Batch;
@@ -27,7 +28,13 @@ import io.inferq.store.dynamodb.JobTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -157,6 +164,59 @@ class DynamoDbBatchStoreTest {
 		Batch found = batches.find(batch.id()).join().orElseThrow();
 		assertThat(found.counts()).isEqualTo(new BatchCounts(0, 0, size, 0, 0, 0));
 		assertThat(found.status()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	/**
+	 * The reads of one {@code BatchGetItem} are not isolated from a transaction: this
+	 * client's first read of the batch sees the record after the last job's transaction
+	 * and that job's shard before it, as DynamoDB may answer.
+	 */
+	@Test
+	void find_shouldReadTheShardsAgain_whenTheyLagACompletedRecord() {
+		Batch batch = enqueued(2);
+		Job first = jobs.find(batch.id().jobId(0)).join().orElseThrow();
+		Job last = jobs.find(batch.id().jobId(1)).join().orElseThrow();
+		jobs.update(first.fail(new JobError("ModelError", "no"), NOW)).join();
+		Map<String, AttributeValue> lastShardBefore = dynamoDb
+			.getItem((request) -> request.tableName(JobTable.DEFAULT_NAME)
+				.key(Map.of(JobTable.KEY,
+						AttributeValue.fromS(JobTable.BATCH_KEY_PREFIX + batch.id().value() + "#shard#1")))
+				.consistentRead(true))
+			.join()
+			.item();
+		jobs.update(last.fail(new JobError("ModelError", "no"), NOW)).join();
+		AtomicInteger reads = new AtomicInteger();
+		ExecutionInterceptor staleFirstRead = new ExecutionInterceptor() {
+			@Override
+			public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+				if (!(context.response() instanceof BatchGetItemResponse response) || reads.incrementAndGet() > 1) {
+					return context.response();
+				}
+				String lagging = lastShardBefore.get(JobTable.KEY).s();
+				List<Map<String, AttributeValue>> items = response.responses()
+					.get(JobTable.DEFAULT_NAME)
+					.stream()
+					.map((item) -> item.get(JobTable.KEY).s().equals(lagging) ? lastShardBefore : item)
+					.toList();
+				return response.toBuilder().responses(Map.of(JobTable.DEFAULT_NAME, items)).build();
+			}
+		};
+		LocalAws aws = LocalAws.shared();
+		try (DynamoDbAsyncClient skewed = aws
+			.configure(
+					DynamoDbAsyncClient.builder()
+						.overrideConfiguration((config) -> config.addExecutionInterceptor(staleFirstRead)),
+					aws.dynamoDbEndpoint())
+			.build()) {
+
+			Batch found = new DynamoDbBatchStore(skewed, JobTable.DEFAULT_NAME, Duration.ofDays(7)).find(batch.id())
+				.join()
+				.orElseThrow();
+
+			assertThat(found.status()).isEqualTo(BatchStatus.COMPLETED);
+			assertThat(found.counts()).isEqualTo(new BatchCounts(0, 0, 0, 2, 0, 0));
+			assertThat(reads).as("the record, then the shards again").hasValue(2);
+		}
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.inferq.store.dynamodb;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,15 @@ final class BatchItems {
 				counts, metadata, instant(item, CREATED_AT), instant(item, DEADLINE),
 				(lease != null) ? Instant.ofEpochMilli(Long.parseLong(lease.n())) : null, instant(item, ENQUEUED_AT),
 				instant(item, ENDED_AT), string(item, FINGERPRINT), failure);
+	}
+
+	/**
+	 * Whether {@code shards} were read before the transaction that completed
+	 * {@code record}: it is COMPLETED, and a shard still has jobs that have not ended.
+	 */
+	static boolean lagging(Map<String, AttributeValue> record, Collection<Map<String, AttributeValue>> shards) {
+		return BatchStatus.COMPLETED.name().equals(string(record, STATUS))
+				&& shards.stream().anyMatch((shard) -> number(shard, REMAINING) > 0);
 	}
 
 	static AttributeValue millis(Instant time) {

@@ -87,19 +87,38 @@ public class DynamoDbBatchStore implements BatchStore {
 			.thenApply((response) -> batch);
 	}
 
-	/** One {@code BatchGetItem} of the record and its shards, strongly consistent. */
+	/**
+	 * One {@code BatchGetItem} of the record and its shards, strongly consistent; and
+	 * again of the shards if they lag a COMPLETED record. Each read of a
+	 * {@code BatchGetItem} is serializable with transactions, the whole is not: it may
+	 * read a shard before the last job's transaction and the record after it. Since that
+	 * transaction had committed when the record was read, a read of the shards after it
+	 * sees their final counts.
+	 */
 	@Override
 	public CompletableFuture<Optional<Batch>> find(BatchId id) {
 		List<Map<String, AttributeValue>> keys = new ArrayList<>(BatchItems.SHARDS + 1);
 		keys.add(BatchItems.key(id));
+		keys.addAll(shardKeys(id));
+		return read(keys, new HashMap<>(), 1).thenCompose((found) -> {
+			Map<String, AttributeValue> record = found.remove(BatchItems.key(id).get(JobTable.KEY).s());
+			if (record == null) {
+				return CompletableFuture.completedFuture(Optional.empty());
+			}
+			CompletableFuture<Map<String, Map<String, AttributeValue>>> shards = BatchItems.lagging(record,
+					found.values()) ? read(shardKeys(id), new HashMap<>(), 1)
+							: CompletableFuture.completedFuture(found);
+			return shards
+				.thenApply((settled) -> Optional.of(BatchItems.fromItems(record, List.copyOf(settled.values()))));
+		});
+	}
+
+	private static List<Map<String, AttributeValue>> shardKeys(BatchId id) {
+		List<Map<String, AttributeValue>> keys = new ArrayList<>(BatchItems.SHARDS);
 		for (int shard = 0; shard < BatchItems.SHARDS; shard++) {
 			keys.add(BatchItems.shardKey(id, shard));
 		}
-		return read(keys, new HashMap<>(), 1).thenApply((found) -> {
-			Map<String, AttributeValue> record = found.remove(BatchItems.key(id).get(JobTable.KEY).s());
-			return (record != null) ? Optional.of(BatchItems.fromItems(record, List.copyOf(found.values())))
-					: Optional.empty();
-		});
+		return keys;
 	}
 
 	private CompletableFuture<Map<String, Map<String, AttributeValue>>> read(List<Map<String, AttributeValue>> keys,
@@ -252,12 +271,9 @@ public class DynamoDbBatchStore implements BatchStore {
 
 	/** Deletes the batch's counter shards: their jobs are gone. */
 	private CompletableFuture<Void> deleteCounters(BatchId id) {
-		List<WriteRequest> deletes = new ArrayList<>(BatchItems.SHARDS);
-		for (int shard = 0; shard < BatchItems.SHARDS; shard++) {
-			deletes.add(WriteRequest.builder()
-				.deleteRequest(DeleteRequest.builder().key(BatchItems.shardKey(id, shard)).build())
-				.build());
-		}
+		List<WriteRequest> deletes = shardKeys(id).stream()
+			.map((key) -> WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key).build()).build())
+			.toList();
 		return batchWrite(deletes, 1);
 	}
 
