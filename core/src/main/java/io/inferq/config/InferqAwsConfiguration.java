@@ -60,21 +60,27 @@ public class InferqAwsConfiguration {
 		return new AwsRequestCounter();
 	}
 
-	/** Adds the request counter to Spring Cloud AWS's SQS client. */
+	/**
+	 * Spring Cloud AWS's SQS client with the apps' HTTP client settings
+	 * ({@link AwsHttpClients}) and the request counter.
+	 */
 	@Bean
-	SqsAsyncClientCustomizer sqsRequestCounter(AwsRequestCounter counter) {
-		return (builder) -> builder.overrideConfiguration(
-				builder.overrideConfiguration().toBuilder().addExecutionInterceptor(counter).build());
+	SqsAsyncClientCustomizer sqsClientSettings(AwsRequestCounter counter) {
+		return (builder) -> builder.httpClientBuilder(AwsHttpClients.netty())
+			.overrideConfiguration(
+					builder.overrideConfiguration().toBuilder().addExecutionInterceptor(counter).build());
 	}
 
 	/**
-	 * The DynamoDB client, with every {@link ExecutionInterceptor} bean of the app (for
-	 * example one that counts requests).
+	 * The DynamoDB client, with the apps' HTTP client settings ({@link AwsHttpClients})
+	 * and every {@link ExecutionInterceptor} bean of the app (for example one that counts
+	 * requests).
 	 */
 	@Bean(destroyMethod = "close")
 	DynamoDbAsyncClient dynamoDbAsyncClient(AwsClientBuilderConfigurer configurer, DynamoDbProperties properties,
 			ObjectProvider<ExecutionInterceptor> interceptors) {
 		return configurer.configure(DynamoDbAsyncClient.builder(), properties, null)
+			.httpClientBuilder(AwsHttpClients.netty())
 			.overrideConfiguration((client) -> interceptors.orderedStream().forEach(client::addExecutionInterceptor))
 			.build();
 	}
@@ -88,6 +94,7 @@ public class InferqAwsConfiguration {
 	S3AsyncClient s3AsyncClient(AwsClientBuilderConfigurer configurer, S3Properties properties,
 			AwsRequestCounter counter) {
 		return configurer.configure(S3AsyncClient.builder(), properties, null)
+			.httpClientBuilder(AwsHttpClients.netty())
 			.overrideConfiguration((client) -> client.addExecutionInterceptor(counter))
 			.forcePathStyle(Boolean.TRUE.equals(properties.getPathStyleAccessEnabled()))
 			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
+import io.inferq.config.AwsHttpClients;
 import io.inferq.config.AwsWarmUp;
 import io.inferq.config.InferqAwsConfiguration;
 import io.inferq.config.InferqAwsProperties;
@@ -30,7 +31,6 @@ import io.inferq.worker.payloads.ByteBudget;
 import io.inferq.worker.payloads.ClaimCheckInferenceClient;
 import io.inferq.payload.PayloadStore;
 import io.inferq.store.JobStore;
-import io.inferq.config.InferqAwsProperties;
 import io.inferq.aws.AwsRequestCounter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,7 +38,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerAsyncClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
@@ -78,7 +77,7 @@ class WorkerConfiguration {
 			WorkerProperties properties) {
 		SageMakerRuntimeAsyncClientBuilder builder = overrideEndpoint(
 				configurer.configure(SageMakerRuntimeAsyncClient.builder()), properties);
-		return builder.httpClientBuilder(NettyNioAsyncHttpClient.builder()
+		return builder.httpClientBuilder(AwsHttpClients.netty()
 			// Above the most this worker may have in flight, so that no invocation ever
 			// waits for a connection.
 			.maxConcurrency(2 * properties.maxInFlight() + 16)

@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.autoconfigure.metrics.CloudWatchProperties;
+import io.inferq.config.AwsHttpClients;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.worker.config.WorkerProperties;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -45,7 +46,9 @@ class BacklogMetricConfiguration {
 
 	@Bean(destroyMethod = "close")
 	CloudWatchAsyncClient cloudWatchClient(AwsClientBuilderConfigurer configurer, CloudWatchProperties properties) {
-		return configurer.configure(CloudWatchAsyncClient.builder(), properties, null).build();
+		return configurer.configure(CloudWatchAsyncClient.builder(), properties, null)
+			.httpClientBuilder(AwsHttpClients.netty())
+			.build();
 	}
 
 	@Bean

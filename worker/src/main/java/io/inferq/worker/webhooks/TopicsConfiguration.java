@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.awspring.cloud.autoconfigure.core.AwsClientBuilderConfigurer;
 import io.awspring.cloud.autoconfigure.sns.SnsProperties;
 import io.inferq.concurrent.Futures;
+import io.inferq.config.AwsHttpClients;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.config.NotificationTopicsProperties;
 import io.inferq.webhook.EventTopics;
@@ -37,7 +38,9 @@ class TopicsConfiguration {
 	@ConditionalOnExpression("'${" + NotificationTopicsProperties.PREFIX + ".success-topic-arn:}' != '' or '${"
 			+ NotificationTopicsProperties.PREFIX + ".error-topic-arn:}' != ''")
 	SnsAsyncClient snsAsyncClient(AwsClientBuilderConfigurer configurer, SnsProperties properties) {
-		return configurer.configure(SnsAsyncClient.builder(), properties, null).build();
+		return configurer.configure(SnsAsyncClient.builder(), properties, null)
+			.httpClientBuilder(AwsHttpClients.netty())
+			.build();
 	}
 
 	@Bean
