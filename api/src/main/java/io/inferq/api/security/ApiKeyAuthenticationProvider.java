@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.inferq.api.config.RefreshedCaches;
 import io.inferq.concurrent.Futures;
 import io.inferq.tenant.ApiKey;
 import io.inferq.tenant.ApiKeySecret;
@@ -25,8 +25,10 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
  * Authenticates bearer tokens that are API keys ({@link ApiKeySecret#looksLikeKey}); any
  * other token is left to the next provider (JWTs). A key is looked up by its SHA-256, and
  * the answer, found or not, is cached for {@link SecurityProperties#keyCacheTtl()}: that
- * is how long a revoked key may still be accepted, and how often each key in use costs
- * one DynamoDB read. Concurrent checks of one key share one read.
+ * is how long a revoked key may still be accepted. A key in use is read again in the
+ * background after half of that ({@link RefreshedCaches}), so that its requests never
+ * wait for the read: one DynamoDB read per key in use per half TTL. Concurrent checks of
+ * one key share one read.
  * <p>
  * A key store that fails or does not answer in time is an
  * {@link AuthenticationServiceException} (503), not a refusal.
@@ -48,8 +50,7 @@ final class ApiKeyAuthenticationProvider implements AuthenticationProvider {
 	 */
 	ApiKeyAuthenticationProvider(ApiKeyStore store, SecurityProperties properties, Duration timeout,
 			boolean jwtAccepted) {
-		this.keys = Caffeine.newBuilder()
-			.expireAfterWrite(properties.keyCacheTtl())
+		this.keys = RefreshedCaches.expiringAfter(properties.keyCacheTtl())
 			.maximumSize(properties.keyCacheSize())
 			.buildAsync((hash, executor) -> store.findByHash(hash));
 		this.timeout = timeout;

@@ -1,6 +1,6 @@
 package io.inferq.api.webhooks;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.inferq.api.config.RefreshedCaches;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.store.dynamodb.DynamoDbTenantWebhooks;
 import io.inferq.webhook.AddressPolicy;
@@ -22,8 +22,7 @@ class WebhooksApiConfiguration {
 	@Bean
 	Callbacks callbacks(TenantWebhooks webhooks, WebhookSettings settings) {
 		return new Callbacks(AddressPolicy.allowing(settings.allowedAddresses()),
-				Caffeine.newBuilder()
-					.expireAfterWrite(settings.endpointCache())
+				RefreshedCaches.expiringAfter(settings.endpointCache())
 					.maximumSize(10_000)
 					.buildAsync((tenant, executor) -> webhooks.find(tenant)));
 	}
