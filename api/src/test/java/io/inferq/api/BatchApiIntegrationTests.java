@@ -45,6 +45,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The batch API as it runs, against DynamoDB Local and ElasticMQ, with a table and queues
@@ -223,6 +224,33 @@ class BatchApiIntegrationTests {
 		assertThat(ApiClient.json(again).get("batchStatus").asString()).isEqualTo("CANCELLED");
 		assertThat(this.api.delete("/v1/batches/" + BatchId.random()).statusCode()).isEqualTo(404);
 		assertThat(this.api.get("/v1/batches/not!an!id").statusCode()).isEqualTo(404);
+	}
+
+	/**
+	 * No worker runs here: the API that cancels a batch cancels its QUEUED jobs itself,
+	 * so that its counts settle and it ends. One job was started before the cancel: it is
+	 * left to its worker. Budget: about 5 s.
+	 */
+	@Test
+	void delete_ofABatch_cancelsItsQueuedJobs_andLeavesTheRunningOne() {
+		int size = 1000;
+		String id = enqueued(size);
+		Job first = this.jobs.find(new BatchId(id).jobId(0)).join().orElseThrow();
+		this.jobs.update(first.start(Instant.now(), Duration.ofMinutes(5))).join();
+
+		long started = System.nanoTime();
+		assertThat(this.api.delete("/v1/batches/" + id).statusCode()).isEqualTo(202);
+		Batch settled = await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.batches.find(new BatchId(id)).join().orElseThrow(),
+					(batch) -> batch.counts().cancelled() == size - 1);
+		double seconds = (System.nanoTime() - started) / 1e9;
+
+		assertThat(settled.status()).isEqualTo(BatchStatus.CANCELLED);
+		assertThat(settled.counts().queued()).isZero();
+		assertThat(settled.counts().running()).isEqualTo(1);
+		System.out.printf("Cancelled %d queued jobs of a batch in %.1f s: %.0f jobs/s%n", size - 1, seconds,
+				(size - 1) / seconds);
 	}
 
 	@Test

@@ -107,11 +107,14 @@ class BatchService {
 
 	private final Quotas quotas;
 
+	private final BatchCancelSweep cancelSweep;
+
 	BatchService(JobStore jobs, BatchStore batches, IdempotencyStore idempotency, JobLanes lanes,
 			SubmitRequestReader reader, JsonMapper mapper, Clock clock, ApiProperties properties,
 			LocatedInputs locatedInputs, Outputs outputs, BatchRefusal refusal, BufferedBodies bodies, Quotas quotas,
-			Callbacks callbacks) {
+			Callbacks callbacks, BatchCancelSweep cancelSweep) {
 		this.callbacks = callbacks;
+		this.cancelSweep = cancelSweep;
 		this.locatedInputs = locatedInputs;
 		this.outputs = outputs;
 		this.quotas = quotas;
@@ -242,8 +245,9 @@ class BatchService {
 
 	/**
 	 * Cancels the batch: one write, after which workers cancel its jobs instead of
-	 * starting them. Fails with {@link BatchStatusException} if it is COMPLETED, FAILED
-	 * or CANCELLED already.
+	 * starting them; for a batch whose items were all enqueued, this process also cancels
+	 * its QUEUED jobs in the background ({@link BatchCancelSweep}). Fails with
+	 * {@link BatchStatusException} if it is COMPLETED, FAILED or CANCELLED already.
 	 */
 	CompletableFuture<Batch> cancel(TenantId tenant, BatchId id) {
 		return find(tenant, id).thenCompose((batch) -> {
@@ -257,6 +261,9 @@ class BatchService {
 				return Futures.failed(unavailable("batch store", failure));
 			}).thenApply((cancelled) -> {
 				logger.info("Batch {} cancelled while {}", id, batch.status());
+				if (batch.status() == BatchStatus.IN_PROGRESS) {
+					this.cancelSweep.start(cancelled);
+				}
 				return cancelled;
 			});
 		});
