@@ -33,7 +33,9 @@ import org.springframework.messaging.handler.annotation.Header;
  * resolves to an address the policy refuses is dropped at once, never called. A batch to
  * look at is read (strongly consistent): if every job has ended, the first message to see
  * it claims the event ({@link WebhookOutbox#claimBatchEvent}) and sends it; otherwise, or
- * if another claimed it, the message is dropped (a later job's end will look again).
+ * if another claimed it, the message is dropped (a later job's end will look again),
+ * unless every job counted so far ended while the batch is still ENQUEUEING: then the end
+ * of its ingest completes it, and the message comes back after the backoff to look again.
  * <p>
  * A message for the operator's topics ({@link WebhookMessage#toTopics()}) is published
  * through {@link EventTopics} instead, and retried the same way when publishing fails;
@@ -109,6 +111,11 @@ class WebhookListener {
 						Futures.unwrap(failure).getMessage());
 				return acknowledge(acknowledgement);
 			}
+			if (failure != null && Futures.unwrap(failure) instanceof StillEnqueueing) {
+				count("later");
+				logger.debug("Webhook {}: {}", message.describe(), Futures.unwrap(failure).getMessage());
+				return retryLater(visibility, this.properties.backoff(receives));
+			}
 			count("failed");
 			Duration delay = this.properties.backoff(receives);
 			logger.info("Webhook {} attempt {} failed ({}); next in {}", message.describe(), receives,
@@ -123,6 +130,9 @@ class WebhookListener {
 			return CompletableFuture.completedFuture(message.event());
 		}
 		return this.batches.find(message.batch()).thenCompose((found) -> {
+			if (found.isPresent() && mayBeCompletedByItsIngest(found.get())) {
+				return Futures.failed(new StillEnqueueing(found.get()));
+			}
 			if (found.isEmpty() || !isComplete(found.get())) {
 				return CompletableFuture.completedFuture(null);
 			}
@@ -138,6 +148,16 @@ class WebhookListener {
 				: WebhookEvent.of(batch, this.clock.instant());
 	}
 
+	/**
+	 * Every job of the batch counted so far has ended while its ingest still runs: the
+	 * end of the ingest will complete it without a job's end, so this look is the last
+	 * one and is tried again later.
+	 */
+	private static boolean mayBeCompletedByItsIngest(Batch batch) {
+		return batch.status() == BatchStatus.ENQUEUEING && batch.total() > 0
+				&& batch.counts().terminal() >= batch.total();
+	}
+
 	/** Every job of an accepted batch has ended. */
 	private static boolean isComplete(Batch batch) {
 		return (batch.status() == BatchStatus.COMPLETED || batch.status() == BatchStatus.CANCELLED)
@@ -146,6 +166,18 @@ class WebhookListener {
 
 	private void count(String outcome) {
 		this.meters.counter("inferq.worker.webhooks.attempts", "outcome", outcome).increment();
+	}
+
+	/**
+	 * A look at a batch that only the end of its ingest can complete: look again later.
+	 */
+	private static final class StillEnqueueing extends RuntimeException {
+
+		StillEnqueueing(Batch batch) {
+			super("every job of batch " + batch.id() + " counted so far has ended, and its ingest is still running; "
+					+ "looking again later", null, false, false);
+		}
+
 	}
 
 	private static CompletableFuture<Void> acknowledge(Acknowledgement acknowledgement) {
