@@ -45,6 +45,7 @@ class ApiWarmUp implements ApplicationRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiWarmUp.class);
 
+	/** How many times each path runs, unless {@code inferq.warm-up.rounds} says. */
 	private static final int ROUNDS = 3;
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -73,8 +74,9 @@ class ApiWarmUp implements ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) {
 		long started = System.nanoTime();
-		this.aws.run(ROUNDS, TIMEOUT);
-		for (int round = 0; round < ROUNDS; round++) {
+		int rounds = this.environment.getProperty("inferq.warm-up.rounds", Integer.class, ROUNDS);
+		this.aws.run(rounds, TIMEOUT);
+		for (int round = 0; round < rounds; round++) {
 			inMemory();
 			// A submit's count of its tenant's queued jobs (a Query per shard), for a
 			// tenant that has none.
@@ -82,7 +84,7 @@ class ApiWarmUp implements ApplicationRunner {
 		}
 		Integer port = this.environment.getProperty("local.server.port", Integer.class);
 		if (port != null && port > 0) {
-			selfRequests(port);
+			selfRequests(port, rounds);
 		}
 		logger.info("API warmed up in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 	}
@@ -96,12 +98,12 @@ class ApiWarmUp implements ApplicationRunner {
 		this.mapper.writeValueAsBytes(submission.metadata());
 	}
 
-	private void selfRequests(int port) {
+	private void selfRequests(int port, int rounds) {
 		String host = host();
 		String key = ApiKeySecret.generate().value();
 		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		try {
-			for (int round = 0; round < ROUNDS; round++) {
+			for (int round = 0; round < rounds; round++) {
 				send(client,
 						HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/v1/jobs"))
 							.header("Authorization", "Bearer " + key)
