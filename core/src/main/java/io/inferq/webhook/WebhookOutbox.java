@@ -31,17 +31,28 @@ public interface WebhookOutbox {
 	CompletableFuture<Void> clear(Job job);
 
 	/**
-	 * Claims the sending of a completed batch's event for {@code claimant}: every job of
-	 * the batch asks for a look at it, and several looks after its end would each send
-	 * the event; only the claimant sends it (and may retry). Completes with whether
-	 * {@code claimant} holds the claim: it is the first to ask, or asked before. The
-	 * claim is per destination kind: one for the receiver's URL, one for the operator's
-	 * topics ({@link WebhookMessage#TOPICS}).
+	 * Claims the sending of a completed batch's event for {@code claimant}: several jobs
+	 * of the batch may ask for a look at it after its end ({@link #batchMayHaveEnded}),
+	 * and each look would send the event; only the claimant sends it (and may retry).
+	 * Completes with whether {@code claimant} holds the claim: it is the first to ask, or
+	 * asked before. The claim is per destination kind: one for the receiver's URL, one
+	 * for the operator's topics ({@link WebhookMessage#TOPICS}).
 	 * @param destination where the event goes: a receiver's URL or
 	 * {@link WebhookMessage#TOPICS}
 	 * @param claimant stable across retries of one attempt to send, such as a queue
 	 * message's ID
 	 */
 	CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant);
+
+	/**
+	 * Whether every job of the batch may have ended, from its record alone (one read):
+	 * {@code false} if it is still in progress (or cancelled) with jobs left, or gone, or
+	 * FAILED; {@code true} if it completed, or all its jobs ended, or it is still
+	 * ENQUEUEING (whose end only a look at its counts can tell). Read after a job's
+	 * outcome was stored, {@code false} means that write did not end the batch: a later
+	 * job's end will look at it, so that a batch of {@code n} jobs is not looked at
+	 * {@code n} times.
+	 */
+	CompletableFuture<Boolean> batchMayHaveEnded(BatchId batch);
 
 }

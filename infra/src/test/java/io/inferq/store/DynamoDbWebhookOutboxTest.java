@@ -3,11 +3,14 @@ package io.inferq.store;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchItem;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.job.Job;
 import io.inferq.job.JobError;
@@ -94,6 +97,36 @@ class DynamoDbWebhookOutboxTest {
 		assertThat(outbox.claimBatchEvent(id, URI.create("https://example.com/hook"), "message-1").join()).isTrue();
 		assertThat(outbox.claimBatchEvent(BatchId.random(), URI.create("https://example.com/hook"), "message-1").join())
 			.isFalse();
+	}
+
+	/**
+	 * A batch of 3 jobs on shards 0-2: only the write of its last job ends it; a
+	 * cancelled one only once its jobs all ended; one still ENQUEUEING is looked at.
+	 */
+	@Test
+	void batchMayHaveEnded_shouldBeTrueOnlyOnceTheLastJobEnded() {
+		Batch enqueueing = batches
+			.create(Batch.start(BatchId.random(), Map.of(), NOW, Duration.ofHours(1), Duration.ofMinutes(1)))
+			.join();
+		List<Job> created = jobs
+			.createAll(IntStream.range(0, 3)
+				.mapToObj((seq) -> Job.submitInBatch(new BatchItem(enqueueing.id(), seq, "item-" + seq),
+						Payload.json("{}"), null, Map.of(), NOW, Duration.ofHours(1)))
+				.toList())
+			.join();
+		batches.addJobs(enqueueing, 0, 3).join();
+		assertThat(outbox.batchMayHaveEnded(enqueueing.id()).join()).as("ENQUEUEING").isTrue();
+		batches.markEnqueued(enqueueing.id(), null, 3, NOW).join();
+
+		jobs.update(created.get(0).fail(new JobError("ModelError", "no"), NOW)).join();
+		jobs.update(created.get(1).fail(new JobError("ModelError", "no"), NOW)).join();
+		assertThat(outbox.batchMayHaveEnded(enqueueing.id()).join()).as("a job left").isFalse();
+		batches.cancel(enqueueing.id(), NOW).join();
+		assertThat(outbox.batchMayHaveEnded(enqueueing.id()).join()).as("cancelled, a job left").isFalse();
+		jobs.update(created.get(2).cancel(NOW)).join();
+
+		assertThat(outbox.batchMayHaveEnded(enqueueing.id()).join()).as("cancelled, all ended").isTrue();
+		assertThat(outbox.batchMayHaveEnded(BatchId.random()).join()).as("no such batch").isFalse();
 	}
 
 	@Test

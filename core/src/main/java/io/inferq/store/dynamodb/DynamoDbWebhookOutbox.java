@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchStatus;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
@@ -100,6 +101,36 @@ public class DynamoDbWebhookOutbox implements WebhookOutbox {
 			.thenApply((response) -> true);
 		return Futures.recover(claimed, (failure) -> (failure instanceof ConditionalCheckFailedException)
 				? CompletableFuture.completedFuture(false) : Futures.failed(failure));
+	}
+
+	/**
+	 * One strongly consistent {@code GetItem} of the batch's record, its status and
+	 * {@value BatchItems#SHARDS_LEFT} only: the shards whose jobs have not all ended,
+	 * which the transaction of each shard's last job decrements.
+	 */
+	@Override
+	public CompletableFuture<Boolean> batchMayHaveEnded(BatchId batch) {
+		return this.dynamoDb
+			.getItem((read) -> read.tableName(this.tableName)
+				.key(BatchItems.key(batch))
+				.consistentRead(true)
+				.projectionExpression("#status, #left")
+				.expressionAttributeNames(Map.of("#status", BatchItems.STATUS, "#left", BatchItems.SHARDS_LEFT)))
+			.thenApply((response) -> {
+				if (!response.hasItem() || !response.item().containsKey(BatchItems.STATUS)) {
+					return false;
+				}
+				Map<String, AttributeValue> record = response.item();
+				if (!record.containsKey(BatchItems.SHARDS_LEFT)) {
+					// Counters on the record (before they were sharded): look.
+					return true;
+				}
+				return switch (BatchStatus.valueOf(record.get(BatchItems.STATUS).s())) {
+					case ENQUEUEING, COMPLETED -> true;
+					case IN_PROGRESS, CANCELLED -> BatchItems.number(record, BatchItems.SHARDS_LEFT) <= 0;
+					case FAILED -> false;
+				};
+			});
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.webhook.EventScope;
 import io.inferq.webhook.WebhookEvent;
@@ -41,27 +42,40 @@ class OutboxRelay {
 	/**
 	 * Queues what the ended job owes (to its callback: its own event, or, for a job of a
 	 * batch, a look at its batch; to the topics: its event, and for a job of a batch a
-	 * look at its batch too); then clears its mark.
+	 * look at its batch too); then clears its mark. A look at a batch is queued only if
+	 * the batch may have ended ({@link WebhookOutbox#batchMayHaveEnded}, or if that
+	 * cannot be read): a job whose end did not end its batch leaves the look to a later
+	 * one.
 	 * @throws IllegalArgumentException if the job has not ended or owes nothing
 	 */
 	CompletableFuture<Void> relay(Job job) {
 		if (!owesEvent(job)) {
 			throw new IllegalArgumentException("Job " + job.id() + " owes no webhook event");
 		}
-		List<WebhookMessage> messages = new ArrayList<>(3);
-		if (job.callback() != null) {
-			messages
-				.add(job.isInBatch() ? WebhookMessage.checkBatch(job.tenant(), job.callback(), job.batch().batchId())
-						: WebhookMessage.send(job.tenant(), job.callback(), WebhookEvent.of(job)));
-		}
-		if (this.events == EventScope.EVERY_END) {
-			messages.add(WebhookMessage.send(job.tenant(), WebhookMessage.TOPICS, WebhookEvent.forTopics(job)));
-			if (job.isInBatch()) {
-				messages.add(WebhookMessage.checkBatch(job.tenant(), WebhookMessage.TOPICS, job.batch().batchId()));
+		boolean looksAtBatch = job.isInBatch() && (job.callback() != null || this.events == EventScope.EVERY_END);
+		CompletableFuture<Boolean> batchMayHaveEnded = looksAtBatch
+				? Futures.recover(this.outbox.batchMayHaveEnded(job.batch().batchId()),
+						(failure) -> CompletableFuture.completedFuture(true))
+				: CompletableFuture.completedFuture(false);
+		return batchMayHaveEnded.thenCompose((look) -> {
+			List<WebhookMessage> messages = new ArrayList<>(3);
+			if (job.callback() != null) {
+				if (!job.isInBatch()) {
+					messages.add(WebhookMessage.send(job.tenant(), job.callback(), WebhookEvent.of(job)));
+				}
+				else if (look) {
+					messages.add(WebhookMessage.checkBatch(job.tenant(), job.callback(), job.batch().batchId()));
+				}
 			}
-		}
-		CompletableFuture<?>[] sent = messages.stream().map(this.queue::send).toArray(CompletableFuture[]::new);
-		return CompletableFuture.allOf(sent).thenCompose((queued) -> this.outbox.clear(job));
+			if (this.events == EventScope.EVERY_END) {
+				messages.add(WebhookMessage.send(job.tenant(), WebhookMessage.TOPICS, WebhookEvent.forTopics(job)));
+				if (job.isInBatch() && look) {
+					messages.add(WebhookMessage.checkBatch(job.tenant(), WebhookMessage.TOPICS, job.batch().batchId()));
+				}
+			}
+			CompletableFuture<?>[] sent = messages.stream().map(this.queue::send).toArray(CompletableFuture[]::new);
+			return CompletableFuture.allOf(sent).thenCompose((queued) -> this.outbox.clear(job));
+		});
 	}
 
 }

@@ -85,6 +85,18 @@ class OutboxJobStoreTest {
 	}
 
 	@Test
+	void update_shouldQueueNoLookAtTheBatch_whenItsRecordSaysJobsAreLeft_butClearTheMark() {
+		BatchItem item = new BatchItem(BatchId.random(), 0, "a");
+		this.outbox.unfinished.add(item.batchId());
+		Job running = this.store.update(aJob(CALLBACK, item).start(NOW, Duration.ofMinutes(1))).join();
+
+		Job ended = this.store.update(running.fail(new JobError("Test", "no"), NOW)).join();
+
+		assertThat(this.queue.sent).isEmpty();
+		assertThat(this.outbox.cleared).containsExactly(ended.id());
+	}
+
+	@Test
 	void update_shouldQueueNothing_withoutACallback() {
 		Job running = this.store.update(aJob(null, null).start(NOW, Duration.ofMinutes(1))).join();
 
@@ -195,6 +207,9 @@ class OutboxJobStoreTest {
 
 		private final List<JobId> cleared = new ArrayList<>();
 
+		/** Batches whose record says jobs are left. */
+		private final List<BatchId> unfinished = new ArrayList<>();
+
 		@Override
 		public CompletableFuture<List<JobId>> owed(Instant before, int limit) {
 			return CompletableFuture.completedFuture(List.copyOf(this.owed));
@@ -210,6 +225,11 @@ class OutboxJobStoreTest {
 		@Override
 		public CompletableFuture<Boolean> claimBatchEvent(BatchId batch, URI destination, String claimant) {
 			return CompletableFuture.completedFuture(true);
+		}
+
+		@Override
+		public CompletableFuture<Boolean> batchMayHaveEnded(BatchId batch) {
+			return CompletableFuture.completedFuture(!this.unfinished.contains(batch));
 		}
 
 	}
