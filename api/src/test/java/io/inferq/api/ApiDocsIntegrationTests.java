@@ -76,6 +76,32 @@ class ApiDocsIntegrationTests extends AnonymousApiContext {
 	}
 
 	@Test
+	void errorsTheApiAnswers_areDocumented() {
+		// Each checked against the running API (bin/run-local): a submit over the quota,
+		// a wrong Content-Type or Accept.
+		Map<String, JsonNode> operations = operations();
+		assertThat(operations.get("POST /v1/jobs").get("responses").propertyNames()).as("POST /v1/jobs")
+			.contains("422", "429");
+		assertThat(operations.get("POST /v1/batches").get("responses").propertyNames()).as("POST /v1/batches")
+			.contains("429");
+		assertThat(operations.get("PUT /v1/webhook").get("responses").propertyNames()).as("PUT /v1/webhook")
+			.contains("415");
+		operations.forEach((name, operation) -> {
+			boolean anyType = operation.get("responses")
+				.properties()
+				.stream()
+				.anyMatch((response) -> response.getKey().startsWith("2")
+						&& response.getValue().path("content").has("*/*"));
+			if (anyType) {
+				assertThat(operation.get("responses").has("406")).as(name + " ignores Accept").isFalse();
+			}
+			else {
+				assertThat(operation.get("responses").has("406")).as(name + " 406").isTrue();
+			}
+		});
+	}
+
+	@Test
 	void everyRequestAndAnswer_hasAnExample() {
 		Map<String, JsonNode> operations = operations();
 		assertThat(operations).containsKeys("POST /v1/jobs", "GET /v1/jobs/{id}", "GET /v1/jobs/{id}/result",

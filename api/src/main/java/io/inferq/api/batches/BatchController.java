@@ -114,6 +114,10 @@ class BatchController {
 	@ApiResponse(responseCode = "413", description = "Too many items, an item too large, or a JSON body too large")
 	@ApiResponse(responseCode = "415", description = "The body is neither application/json nor application/x-ndjson")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+	@ApiResponse(responseCode = "429",
+			description = "Over the tenant's quota: too many submits a second ('limit': 'submits'; nothing stored), "
+					+ "or more items than the tenant may still queue ('limit': 'queued'; the batch is FAILED); "
+					+ "retry after Retry-After")
 	@ApiResponse(responseCode = "503",
 			description = "The job store or queue is unavailable; the batch is FAILED, retry after Retry-After")
 	ResponseEntity<BatchResponse> enqueue(@AuthenticationPrincipal Caller caller, InputStream body,

@@ -65,6 +65,7 @@ class WebhookController {
 	@ApiResponse(responseCode = "200", description = "Your settings")
 	@ApiResponse(responseCode = "400", description = "Not {\"endpoint\": URL or null}, or a URL not acceptable")
 	@ApiResponse(responseCode = "413", description = "A body over 4 KB")
+	@ApiResponse(responseCode = "415", description = "The body is not application/json")
 	@ApiResponse(responseCode = "503", description = "The store is unavailable")
 	CompletableFuture<ResponseEntity<WebhookResponse>> put(@AuthenticationPrincipal Caller caller, InputStream body)
 			throws IOException {
