@@ -1,6 +1,9 @@
 package io.inferq.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replaced by stand-ins on the {@code PATH} (each "JVM" a {@code sleep} that records its
  * PID, every readiness probe answered at once), so that only the script is tested: it
  * says what it is starting and when each part is ready before it reports the system
- * running, and SIGTERM stops every process it started. About a second.
+ * running, and SIGTERM stops every process it started, also when its output is no longer
+ * read. About a second for both.
  */
 @EnabledOnOs({ OS.LINUX, OS.MAC })
 class RunLocalScriptTest {
@@ -50,6 +54,35 @@ class RunLocalScriptTest {
 			assertStopped(pids, Files.readString(output));
 			assertThat(Files.readString(output)).containsSubsequence("Stopping the API", "Stopping the worker",
 					"Stopping the stand-ins", "Stopped.");
+		}
+		finally {
+			cleanUp(script, started);
+		}
+	}
+
+	@Test
+	@Timeout(60)
+	void runLocal_whoseOutputIsNoLongerRead_stillStopsEverythingOnSigterm() throws Exception {
+		// As 'bin/run-local | tee log' whose tee went first: the script's next line used
+		// to end it with SIGPIPE, leaving the JVMs running.
+		Path started = layout();
+		Process script = start(started).redirectErrorStream(true).start();
+		try {
+			StringBuilder shown = new StringBuilder();
+			BufferedReader reader = new BufferedReader(
+					new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8));
+			awaitRunning(script, () -> {
+				while (reader.ready()) {
+					shown.append((char) reader.read());
+				}
+				return shown.toString();
+			});
+			List<Long> pids = pids(started);
+			assertThat(pids).hasSize(3);
+
+			script.destroy(); // SIGTERM, and the output's reader closed
+			assertThat(script.waitFor(20, TimeUnit.SECONDS)).as("the script exits").isTrue();
+			assertStopped(pids, shown.toString());
 		}
 		finally {
 			cleanUp(script, started);
