@@ -180,7 +180,8 @@ class BatchController {
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Follow a batch's progress",
 			description = "Server-Sent Events: 'progress' events when its counts change, at most one a second, and "
-					+ "a final 'end' event once it has ended, after which the stream completes. Both carry JSON: "
+					+ "a final 'end' event once it has ended (a cancelled batch once every job of it has ended too, so that "
+					+ "'end' carries the final counts), after which the stream completes. Both carry JSON: "
 					+ "{\"batchId\", \"status\", \"counts\" (as in the batch), \"total\", \"ratePerSecond\" (jobs "
 					+ "ending per second), \"estimatedCompletionAt\" (ISO-8601, or null)}. A stream lasts at most "
 					+ "30 minutes; reconnect to go on.")
