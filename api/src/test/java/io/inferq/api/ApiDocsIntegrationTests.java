@@ -82,6 +82,12 @@ class ApiDocsIntegrationTests extends AnonymousApiContext {
 		Map<String, JsonNode> operations = operations();
 		assertThat(operations.get("POST /v1/jobs").get("responses").propertyNames()).as("POST /v1/jobs")
 			.contains("422", "429");
+		JsonNode submit = operations.get("POST /v1/jobs");
+		assertThat(submit.get("summary").asString()).isEqualTo("Submit a job");
+		assertThat(submit.get("description").asString()).as("the JSON and the raw submit")
+			.contains("Unknown fields are refused", "byte for byte", "callbackUrl");
+		assertThat(submit.get("parameters").findValuesAsString("name")).as("the raw submit's options")
+			.contains("raw", "accept", "timeToStart", "callbackUrl");
 		assertThat(operations.get("POST /v1/batches").get("responses").propertyNames()).as("POST /v1/batches")
 			.contains("429");
 		assertThat(operations.get("PUT /v1/webhook").get("responses").propertyNames()).as("PUT /v1/webhook")
