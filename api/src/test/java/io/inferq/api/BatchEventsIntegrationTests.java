@@ -116,10 +116,19 @@ class BatchEventsIntegrationTests {
 		assertThat(cancelled.name()).as("its jobs are still queued").isEqualTo("progress");
 		assertThat(cancelled.data().get("status").asString()).isEqualTo("CANCELLED");
 		assertThat(cancelled.data().get("counts").get("queued").asLong()).isEqualTo(2);
+		var longPoll = HttpClient.newHttpClient()
+			.sendAsync(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/batches/" + batchId + "?wait=20"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		Thread.sleep(1000);
+		assertThat(longPoll).as("a long poll waits for the jobs too").isNotDone();
 
 		// As the workers do when they reach a cancelled batch's jobs.
 		cancel(batchId + "-0");
 		cancel(batchId + "-1");
+		JsonNode polled = json.readTree(longPoll.get(10, java.util.concurrent.TimeUnit.SECONDS).body());
+		assertThat(polled.get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(polled.get("counts").get("cancelled").asLong()).isEqualTo(2);
 		Event end = lastEvent(events);
 		assertThat(end.name()).isEqualTo("end");
 		assertThat(end.data().get("status").asString()).isEqualTo("CANCELLED");

@@ -150,7 +150,8 @@ class BatchController {
 	@Operation(summary = "Get a batch",
 			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs. "
 					+ "With 'wait', a long poll: the answer comes as soon as the batch ends (COMPLETED, CANCELLED, "
-					+ "FAILED), or once the wait is over with the batch as it is then.")
+					+ "FAILED; a cancelled batch once every job of it has ended too), or once the wait is over with "
+					+ "the batch as it is then.")
 	@ApiResponse(responseCode = "200", description = "The batch; Retry-After until it has ended")
 	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such batch")
@@ -169,7 +170,7 @@ class BatchController {
 			WebAsyncUtils.getAsyncManager(request)
 				.getAsyncWebRequest()
 				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
-			found = found.thenCompose((batch) -> batch.status().isFinal() ? CompletableFuture.completedFuture(batch)
+			found = found.thenCompose((batch) -> batch.hasEnded() ? CompletableFuture.completedFuture(batch)
 					: this.longPolls.untilBatchEnds(batchId, waitFor)
 						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
 								: this.batches.find(caller.tenant(), batchId)));

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.inferq.api.web.ServerBusyException;
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
-import io.inferq.batch.BatchStatus;
 import io.inferq.store.BatchStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +110,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 				feed.sent = event;
 				feed.sentNanos = System.nanoTime();
 			}
-			if (hasEnded(batch)) {
+			if (batch.hasEnded()) {
 				end(emitter, event);
 			}
 			else {
@@ -119,20 +118,6 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 			}
 		});
 		return emitter;
-	}
-
-	/**
-	 * Whether nothing about {@code batch} changes any more: its status is final and, if
-	 * it was cancelled after it was accepted, every job of it has ended too (the cancel
-	 * is one write; its queued jobs end CANCELLED as the workers reach them, its running
-	 * ones as they finish), so that the {@code end} event carries the final counts.
-	 */
-	static boolean hasEnded(Batch batch) {
-		if (!batch.status().isFinal()) {
-			return false;
-		}
-		return batch.status() != BatchStatus.CANCELLED || batch.enqueuedAt() == null
-				|| batch.counts().terminal() >= batch.total();
 	}
 
 	/** Streams open now. */
@@ -235,7 +220,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 		void publish(Batch batch) {
 			ProgressEvent event = observe(batch);
 			long now = System.nanoTime();
-			if (hasEnded(batch)) {
+			if (batch.hasEnded()) {
 				this.emitters.forEach((emitter) -> end(emitter, event));
 				BatchProgress.this.feeds.remove(this.id, this);
 			}
@@ -257,7 +242,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 			double rate = rate(batch, now, ended, at);
 			long remaining = Math.max(0, batch.total() - ended);
 			Optional<Instant> completion;
-			if (hasEnded(batch)) {
+			if (batch.hasEnded()) {
 				completion = Optional.empty();
 			}
 			else if (rate > 0) {
