@@ -76,6 +76,38 @@ class ApiDocsIntegrationTests extends AnonymousApiContext {
 	}
 
 	@Test
+	void errorsTheApiAnswers_areDocumented() {
+		// Each checked against the running API (bin/run-local): a submit over the quota,
+		// a wrong Content-Type or Accept.
+		Map<String, JsonNode> operations = operations();
+		assertThat(operations.get("POST /v1/jobs").get("responses").propertyNames()).as("POST /v1/jobs")
+			.contains("422", "429");
+		JsonNode submit = operations.get("POST /v1/jobs");
+		assertThat(submit.get("summary").asString()).isEqualTo("Submit a job");
+		assertThat(submit.get("description").asString()).as("the JSON and the raw submit")
+			.contains("Unknown fields are refused", "byte for byte", "callbackUrl");
+		assertThat(submit.get("parameters").findValuesAsString("name")).as("the raw submit's options")
+			.contains("raw", "accept", "timeToStart", "callbackUrl");
+		assertThat(operations.get("POST /v1/batches").get("responses").propertyNames()).as("POST /v1/batches")
+			.contains("429");
+		assertThat(operations.get("PUT /v1/webhook").get("responses").propertyNames()).as("PUT /v1/webhook")
+			.contains("415");
+		operations.forEach((name, operation) -> {
+			boolean anyType = operation.get("responses")
+				.properties()
+				.stream()
+				.anyMatch((response) -> response.getKey().startsWith("2")
+						&& response.getValue().path("content").has("*/*"));
+			if (anyType) {
+				assertThat(operation.get("responses").has("406")).as(name + " ignores Accept").isFalse();
+			}
+			else {
+				assertThat(operation.get("responses").has("406")).as(name + " 406").isTrue();
+			}
+		});
+	}
+
+	@Test
 	void everyRequestAndAnswer_hasAnExample() {
 		Map<String, JsonNode> operations = operations();
 		assertThat(operations).containsKeys("POST /v1/jobs", "GET /v1/jobs/{id}", "GET /v1/jobs/{id}/result",
@@ -90,8 +122,15 @@ class ApiDocsIntegrationTests extends AnonymousApiContext {
 			boolean answered = false;
 			for (Map.Entry<String, JsonNode> response : operation.get("responses").properties()) {
 				for (Map.Entry<String, JsonNode> media : response.getValue().path("content").properties()) {
-					assertThat(exampleOf(media.getValue())).as(name + " " + response.getKey() + " " + media.getKey())
-						.isNotNull();
+					String where = name + " " + response.getKey() + " " + media.getKey();
+					JsonNode example = exampleOf(media.getValue());
+					assertThat(example).as(where).isNotNull();
+					if (!media.getKey().equals("*/*")) {
+						// Not a stand-in such as "(Your settings)": a body as the API
+						// sends it.
+						assertThat(example.isString() && example.asString().startsWith("(")).as(where + ": " + example)
+							.isFalse();
+					}
 					answered |= response.getKey().startsWith("2");
 				}
 			}
@@ -100,6 +139,17 @@ class ApiDocsIntegrationTests extends AnonymousApiContext {
 		assertThat(operations.get("POST /v1/jobs").get("requestBody").get("content").propertyNames())
 			.as("a JSON job request and a raw input")
 			.contains("application/json", "*/*");
+		assertThat(
+				exampleOf(operations.get("PUT /v1/webhook").get("requestBody").get("content").get("application/json"))
+					.has("endpoint"))
+			.as("PUT /v1/webhook's body")
+			.isTrue();
+		assertThat(exampleOf(operations.get("GET /v1/batches/{id}/events")
+			.get("responses")
+			.get("200")
+			.get("content")
+			.get("text/event-stream")).asString()).startsWith("event:progress\ndata:{\"batchId\":")
+			.contains("event:end");
 		JsonNode job = exampleOf(
 				operations.get("GET /v1/jobs/{id}").get("responses").get("200").get("content").get("application/json"));
 		assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");

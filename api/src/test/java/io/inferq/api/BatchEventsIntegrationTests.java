@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A batch's progress as Server-Sent Events on DynamoDB Local, followed by two clients
  * while the test ends its jobs in the store: a first {@code progress} event at once, one
  * when the counts change, then {@code end} with the final counts, and the stream ends; a
- * long poll of the batch is answered when it ends. Budget: about 5 s.
+ * long poll of the batch is answered when it ends; a cancelled batch's stream ends only
+ * once its jobs have. Budget: about 7 s.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.config.name=inferq-api",
 		"inferq.api.security.anonymous=true", "inferq.api.watch.progress-interval=200ms" })
@@ -97,6 +98,43 @@ class BatchEventsIntegrationTests {
 		assertThat(polled.statusCode()).isEqualTo(200);
 		assertThat(json.readTree(polled.body()).get("status").asString()).isEqualTo("COMPLETED");
 		assertThat(api.get("/v1/batches/unknownbatch1/events").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	@Timeout(30)
+	void aCancelledBatch_endsItsStreamOnlyOnceEveryJobOfItHasEnded() throws Exception {
+		ApiClient api = new ApiClient(this.port);
+		HttpResponse<byte[]> created = api.post("/v1/batches", "application/json",
+				"{\"items\": [{\"customId\": \"a\", \"input\": 1}, {\"customId\": \"b\", \"input\": 2}]}");
+		assertThat(created.statusCode()).isEqualTo(202);
+		String batchId = json.readTree(created.body()).get("id").asString();
+		Iterator<String> events = follow(HttpClient.newHttpClient(), batchId);
+		assertThat(next(events).name()).isEqualTo("progress");
+
+		assertThat(api.delete("/v1/batches/" + batchId).statusCode()).isEqualTo(202);
+		Event cancelled = next(events);
+		assertThat(cancelled.name()).as("its jobs are still queued").isEqualTo("progress");
+		assertThat(cancelled.data().get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(cancelled.data().get("counts").get("queued").asLong()).isEqualTo(2);
+		var longPoll = HttpClient.newHttpClient()
+			.sendAsync(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/batches/" + batchId + "?wait=20"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		Thread.sleep(1000);
+		assertThat(longPoll).as("a long poll waits for the jobs too").isNotDone();
+
+		// As the workers do when they reach a cancelled batch's jobs.
+		cancel(batchId + "-0");
+		cancel(batchId + "-1");
+		JsonNode polled = json.readTree(longPoll.get(10, java.util.concurrent.TimeUnit.SECONDS).body());
+		assertThat(polled.get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(polled.get("counts").get("cancelled").asLong()).isEqualTo(2);
+		Event end = lastEvent(events);
+		assertThat(end.name()).isEqualTo("end");
+		assertThat(end.data().get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(end.data().get("counts").get("cancelled").asLong()).isEqualTo(2);
+		assertThat(end.data().get("counts").get("queued").asLong()).isZero();
+		assertThat(events.hasNext()).as("the stream ended").isFalse();
 	}
 
 	private void cancel(String id) {

@@ -263,7 +263,8 @@ class JobApiIntegrationTests extends AnonymousApiContext {
 		assertThat(paths.has("/v1/jobs/{id}/result")).isTrue();
 		JsonNode submit = paths.get("/v1/jobs").get("post");
 		assertThat(submit.get("parameters").valueStream().map((parameter) -> parameter.get("name").asString()))
-			.containsExactly("Idempotency-Key");
+			.as("the header and the raw submit's options, not the options' map")
+			.containsExactly("Idempotency-Key", "raw", "accept", "timeToStart", "callbackUrl");
 		assertThat(submit.get("requestBody").get("content").has("application/json")).isTrue();
 		assertThat(this.api.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
 	}

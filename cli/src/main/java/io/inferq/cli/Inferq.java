@@ -16,9 +16,9 @@ import picocli.CommandLine.ParseResult;
  * The {@code inferq} command: a client of the inferq API for batch systems.
  * <p>
  * Exit codes: 0 success, 1 some jobs did not succeed, 2 bad usage, input or request (the
- * API answered 4xx), 3 the API was unreachable or unavailable for longer than
- * {@code --retry-for}, 4 an unexpected error, 5 a batch has not ended, so its results are
- * not final (written nowhere).
+ * API answered 4xx, or results asked of a batch never accepted), 3 the API was
+ * unreachable or unavailable for longer than {@code --retry-for}, 4 an unexpected error,
+ * 5 a batch has not ended, so its results are not final (written nowhere).
  */
 @Command(name = "inferq", mixinStandardHelpOptions = true, versionProvider = Inferq.Version.class,
 		description = "A client of the inferq API for batch systems.",
@@ -26,7 +26,8 @@ import picocli.CommandLine.ParseResult;
 				KeysCommand.class, CommandLine.HelpCommand.class },
 		footerHeading = "%nExit codes:%n",
 		footer = { "  0  success", "  1  some jobs did not succeed (enqueue --wait)",
-				"  2  bad usage, an unreadable input line, or a request the API refused (4xx)",
+				"  2  bad usage, an unreadable input line, a request the API refused (4xx), or results asked of a "
+						+ "batch that was never accepted",
 				"  3  the API was unreachable or unavailable for longer than --retry-for", "  4  an unexpected error",
 				"  5  a batch has not ended, so its results are not final (results without --wait)" })
 public final class Inferq {

@@ -2,6 +2,7 @@ package io.inferq.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -21,6 +22,9 @@ final class Progress {
 
 	private static final int BAR_WIDTH = 30;
 
+	/** How far back the rate of jobs ending is measured while waiting. */
+	private static final long RATE_WINDOW = Duration.ofMinutes(1).toNanos();
+
 	private final PrintStream err;
 
 	private final Style style;
@@ -38,6 +42,9 @@ final class Progress {
 	private long enqueued;
 
 	private long replayed;
+
+	/** (nanoTime, jobs finished) of the wait's updates in the last minute. */
+	private final ArrayDeque<long[]> finishedSamples = new ArrayDeque<>();
 
 	private Progress(PrintStream err, Style style, LongSupplier clock) {
 		this.err = err;
@@ -91,11 +98,17 @@ final class Progress {
 		this.total = total;
 		this.started = this.clock.getAsLong();
 		this.lastShown = 0;
+		this.finishedSamples.clear();
 	}
 
-	/** The jobs' counts over all batches, and how many batches are finished. */
+	/**
+	 * The jobs' counts over all batches, and how many batches are finished. The rate is
+	 * that of the jobs ending over the last minute of updates (not counting those that
+	 * had ended before the wait began), and the ETA what is left at that rate.
+	 */
 	synchronized void waited(Counts counts, int finishedBatches, int batches) {
-		show(waitLine(counts, finishedBatches, batches, rate(counts.finished()), null), counts.finished(),
+		double rate = windowRate(counts.finished());
+		show(waitLine(counts, finishedBatches, batches, (rate < 0) ? "-" : rate(rate), null, rate), counts.finished(),
 				finishedBatches == batches);
 	}
 
@@ -103,12 +116,14 @@ final class Progress {
 	 * As {@link #waited(Counts, int, int)}, with the rate and expected completion the API
 	 * measures (from its progress stream) instead of the rate since the wait started.
 	 * @param ratePerSecond jobs ending per second
-	 * @param completion when the last job is expected to end, or {@code null}
+	 * @param completion when the last job is expected to end, or {@code null} (the ETA is
+	 * then what is left at {@code ratePerSecond})
 	 */
 	synchronized void waited(Counts counts, int finishedBatches, int batches, double ratePerSecond,
 			java.time.Instant completion) {
-		show(waitLine(counts, finishedBatches, batches, rate(ratePerSecond), completion), counts.finished(),
-				finishedBatches == batches);
+		windowRate(counts.finished());
+		show(waitLine(counts, finishedBatches, batches, rate(ratePerSecond), completion, ratePerSecond),
+				counts.finished(), finishedBatches == batches);
 	}
 
 	/** A message between updates. */
@@ -129,13 +144,31 @@ final class Progress {
 				rate(this.enqueued));
 	}
 
-	private String waitLine(Counts counts, int finishedBatches, int batches, String rate,
-			java.time.Instant completion) {
+	private String waitLine(Counts counts, int finishedBatches, int batches, String rate, java.time.Instant completion,
+			double ratePerSecond) {
+		long left = this.total - counts.finished();
+		String eta = (completion != null) ? eta(completion)
+				: (ratePerSecond > 0 && left > 0) ? eta((long) Math.ceil(left / ratePerSecond)) : "";
 		return String.format(Locale.ROOT,
 				"Finished %,d/%,d jobs (%,d succeeded, %,d failed, %,d cancelled, %,d expired; %,d running, "
 						+ "%,d queued), %d/%d batches done, %s jobs/s%s",
 				counts.finished(), this.total, counts.succeeded(), counts.failed(), counts.cancelled(),
-				counts.expired(), counts.running(), counts.queued(), finishedBatches, batches, rate, eta(completion));
+				counts.expired(), counts.running(), counts.queued(), finishedBatches, batches, rate, eta);
+	}
+
+	/**
+	 * Records {@code finished} now and returns the jobs ending per second over the
+	 * window's updates; -1 before two updates a moment apart.
+	 */
+	private double windowRate(long finished) {
+		long now = this.clock.getAsLong();
+		this.finishedSamples.addLast(new long[] { now, finished });
+		while (now - this.finishedSamples.peekFirst()[0] > RATE_WINDOW) {
+			this.finishedSamples.removeFirst();
+		}
+		long[] oldest = this.finishedSamples.peekFirst();
+		double seconds = (now - oldest[0]) / 1e9;
+		return (seconds < 0.001) ? -1 : Math.max(0, finished - oldest[1]) / seconds;
 	}
 
 	private String rate(long items) {
@@ -150,10 +183,11 @@ final class Progress {
 	}
 
 	private static String eta(java.time.Instant completion) {
-		if (completion == null) {
-			return "";
-		}
-		long seconds = Math.max(0, java.time.Duration.between(java.time.Instant.now(), completion).toSeconds());
+		return eta(java.time.Duration.between(java.time.Instant.now(), completion).toSeconds());
+	}
+
+	private static String eta(long secondsLeft) {
+		long seconds = Math.max(0, secondsLeft);
 		String left = (seconds >= 3600) ? String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60)
 				: (seconds >= 60) ? String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60) : seconds + "s";
 		return ", ETA " + left;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import picocli.CommandLine.Command;
+import tools.jackson.databind.JsonNode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,7 +24,9 @@ import picocli.CommandLine.Spec;
 				"",
 				"Only batches that have ended are exported: a batch still in progress, or cancelled with jobs not "
 						+ "yet ended, is named on stderr and nothing is written (exit code 5), unless --wait "
-						+ "waits for it first." })
+						+ "waits for it first. A batch that was never accepted (refused, or cancelled while being "
+						+ "enqueued) has no results: it is named on stderr, the others' results are written, and the "
+						+ "exit code is 2." })
 final class ResultsCommand extends BatchCommand {
 
 	@Spec
@@ -50,14 +53,35 @@ final class ResultsCommand extends BatchCommand {
 		ResultsFile.requireEnded(batches);
 		if (this.output != null) {
 			new ResultsFile(client).write(batches, this.output);
-			return 0;
 		}
-		OutputStream out = inferq().out();
+		else {
+			OutputStream out = inferq().out();
+			for (Batch batch : batches) {
+				ResultsFile.requireComplete(batch, ResultsFile.copy(client, batch, out));
+			}
+			out.flush();
+		}
+		return neverAccepted(batches) ? Inferq.REFUSED : 0;
+	}
+
+	/**
+	 * Says on stderr which batches ended before they were accepted (refused, or cancelled
+	 * while being enqueued): none of their jobs ran, so they have no results.
+	 */
+	private boolean neverAccepted(List<Batch> batches) {
+		boolean any = false;
 		for (Batch batch : batches) {
-			ResultsFile.requireComplete(batch, ResultsFile.copy(client, batch, out));
+			if (!batch.accepted()) {
+				JsonNode failure = batch.json().path("failure");
+				String why = failure.isObject()
+						? " (" + failure.path("type").asString() + ": " + failure.path("message").asString() + ")" : "";
+				inferq().err()
+					.println("Batch " + batch.id() + " is " + batch.status() + " and was never accepted" + why
+							+ ": none of its jobs ran, so it has no results.");
+				any = true;
+			}
 		}
-		out.flush();
-		return 0;
+		return any;
 	}
 
 	private List<Batch> fetch(BatchesClient client) {

@@ -120,6 +120,26 @@ class BatchEndStateTest {
 	}
 
 	@Test
+	void results_ofABatchThatWasNeverAccepted_shouldSaySoAndExitWith2() {
+		// As the API keeps a refused batch: FAILED, no jobs, no enqueuedAt, and why.
+		String refused = "{\"id\":\"r1\",\"status\":\"FAILED\",\"total\":0,\"counts\":{\"queued\":0,\"running\":0,"
+				+ "\"succeeded\":0,\"failed\":0,\"cancelled\":0,\"expired\":0},\"failure\":{\"type\":\"InvalidBatch\","
+				+ "\"message\":\"The batch has no items; send at least one\"}}";
+		for (int i = 0; i < 2; i++) {
+			this.api.thenAnswer((request) -> request.path().equals("/v1/batches/r1"),
+					(request) -> new Answer(200, Map.of("Content-Type", "application/json"), refused));
+			this.api.thenAnswer((request) -> request.path().equals("/v1/batches/r1/results"),
+					(request) -> new Answer(200, Map.of("Content-Type", BatchesClient.NDJSON), ""));
+		}
+
+		assertThat(run("results", "r1")).as(this.err).isEqualTo(Inferq.REFUSED);
+		assertThat(this.out).isEmpty();
+		assertThat(this.err).contains("Batch r1 is FAILED and was never accepted (InvalidBatch: The batch has no "
+				+ "items; send at least one): none of its jobs ran, so it has no results.");
+		assertThat(run("results", "--wait", "--poll-interval", "10ms", "r1")).as(this.err).isEqualTo(Inferq.REFUSED);
+	}
+
+	@Test
 	void cancel_shouldSayHowManyJobsHaveYetToEnd() {
 		run("enqueue", this.file.toString());
 		this.api.batchesProgress((poll, customIds) -> new State("IN_PROGRESS", statuses(customIds, 5, 2)));

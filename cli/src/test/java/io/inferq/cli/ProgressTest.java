@@ -59,11 +59,57 @@ class ProgressTest {
 		Progress progress = progress(Progress.Style.PLAIN);
 
 		progress.startWait(10);
+		progress.waited(new Counts(7, 2, 1, 0, 0, 0), 0, 2);
 		tick(Duration.ofSeconds(2));
 		progress.waited(new Counts(1, 2, 5, 1, 1, 0), 1, 2);
 
-		assertThat(text()).isEqualTo("Finished 7/10 jobs (5 succeeded, 1 failed, 1 cancelled, 0 expired; "
-				+ "2 running, 1 queued), 1/2 batches done, 4 jobs/s\n");
+		assertThat(text()).isEqualTo("Finished 1/10 jobs (1 succeeded, 0 failed, 0 cancelled, 0 expired; "
+				+ "2 running, 7 queued), 0/2 batches done, - jobs/s\n"
+				+ "Finished 7/10 jobs (5 succeeded, 1 failed, 1 cancelled, 0 expired; "
+				+ "2 running, 1 queued), 1/2 batches done, 3 jobs/s, ETA 1s\n");
+	}
+
+	@Test
+	void waited_polled_shouldNotCountJobsThatEndedBeforeTheWait_andShowAnEta() {
+		Progress progress = progress(Progress.Style.PLAIN);
+
+		progress.startWait(500);
+		progress.waited(new Counts(8, 2, 490, 0, 0, 0), 0, 1);
+		tick(Duration.ofSeconds(2));
+		progress.waited(new Counts(4, 2, 494, 0, 0, 0), 0, 1);
+
+		assertThat(text()).endsWith("Finished 494/500 jobs (494 succeeded, 0 failed, 0 cancelled, 0 expired; "
+				+ "2 running, 4 queued), 0/1 batches done, 2 jobs/s, ETA 3s\n");
+	}
+
+	@Test
+	void waited_polled_shouldMeasureTheRateOverTheLastMinute() {
+		Progress progress = progress(Progress.Style.PLAIN);
+
+		progress.startWait(1000);
+		progress.waited(new Counts(1000, 0, 0, 0, 0, 0), 0, 1);
+		for (int second = 1; second <= 90; second++) {
+			tick(Duration.ofSeconds(1));
+			long ended = (second <= 60) ? second : 60 + (second - 60) * 10L;
+			progress.waited(new Counts(1000 - ended, 0, ended, 0, 0, 0), 0, 1);
+		}
+
+		assertThat(text()).endsWith("Finished 360/1,000 jobs (360 succeeded, 0 failed, 0 cancelled, 0 expired; "
+				+ "0 running, 640 queued), 0/1 batches done, 6 jobs/s, ETA 1m57s\n");
+	}
+
+	@Test
+	void waited_withTheApisRateAndNoEta_shouldShowTheTimeLeftAtThatRate() {
+		// A cancelled batch's stream has ended, yet its queued jobs still end as the
+		// workers reach them.
+		Progress progress = progress(Progress.Style.PLAIN);
+
+		progress.startWait(500);
+		tick(Duration.ofSeconds(6));
+		progress.waited(new Counts(24, 0, 12, 0, 464, 0), 0, 1, 12, null);
+
+		assertThat(text()).isEqualTo("Finished 476/500 jobs (12 succeeded, 0 failed, 464 cancelled, 0 expired; "
+				+ "0 running, 24 queued), 0/1 batches done, 12 jobs/s, ETA 2s\n");
 	}
 
 	@Test

@@ -82,6 +82,19 @@ public record Batch(BatchId id, TenantId tenant, BatchStatus status, long total,
 	}
 
 	/**
+	 * Whether nothing about the batch changes any more: its status is final and, if it
+	 * was cancelled after it was accepted, every job of it has ended too (the cancel is
+	 * one write; its queued jobs end CANCELLED as the workers reach them, its running
+	 * ones as they finish), so that its counts are final.
+	 */
+	public boolean hasEnded() {
+		if (!this.status.isFinal()) {
+			return false;
+		}
+		return this.status != BatchStatus.CANCELLED || this.enqueuedAt == null || this.counts.terminal() >= this.total;
+	}
+
+	/**
 	 * Whether the batch is ENQUEUEING and its ingest has not renewed its lease in time,
 	 * so the ingest is presumed dead.
 	 */

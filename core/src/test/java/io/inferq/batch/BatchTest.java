@@ -47,6 +47,21 @@ class BatchTest {
 	}
 
 	@Test
+	void aCancelledBatch_shouldHaveEnded_onlyOnceEveryJobOfItHasEnded() {
+		Batch draining = withStatus(inProgress(3, new BatchCounts(1, 1, 1, 0, 0, 0)), BatchStatus.CANCELLED);
+		Batch drained = withStatus(inProgress(3, new BatchCounts(0, 0, 2, 0, 1, 0)), BatchStatus.CANCELLED);
+		Batch neverAccepted = new Batch(BatchId.random(), TenantId.DEFAULT, BatchStatus.CANCELLED, 3,
+				new BatchCounts(3, 0, 0, 0, 0, 0), Map.of(), NOW, NOW.plus(Duration.ofHours(24)), null, null, NOW, null,
+				null);
+
+		assertThat(inProgress(3, BatchCounts.NONE).hasEnded()).isFalse();
+		assertThat(draining.hasEnded()).isFalse();
+		assertThat(drained.hasEnded()).isTrue();
+		assertThat(neverAccepted.hasEnded()).as("none of its jobs runs").isTrue();
+		assertThat(inProgress(3, new BatchCounts(0, 0, 3, 0, 0, 0)).hasEnded()).as("COMPLETED").isTrue();
+	}
+
+	@Test
 	void jobsOfABatch_shouldHaveIdsDerivedFromItsId_andTheirStoredStatus() {
 		BatchId id = new BatchId("batch-0123456789");
 		Job job = Job.submitInBatch(new BatchItem(id, 41, "mine"), Payload.json("1"), null, Map.of(), NOW,

@@ -114,6 +114,10 @@ class BatchController {
 	@ApiResponse(responseCode = "413", description = "Too many items, an item too large, or a JSON body too large")
 	@ApiResponse(responseCode = "415", description = "The body is neither application/json nor application/x-ndjson")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+	@ApiResponse(responseCode = "429",
+			description = "Over the tenant's quota: too many submits a second ('limit': 'submits'; nothing stored), "
+					+ "or more items than the tenant may still queue ('limit': 'queued'; the batch is FAILED); "
+					+ "retry after Retry-After")
 	@ApiResponse(responseCode = "503",
 			description = "The job store or queue is unavailable; the batch is FAILED, retry after Retry-After")
 	ResponseEntity<BatchResponse> enqueue(@AuthenticationPrincipal Caller caller, InputStream body,
@@ -146,7 +150,8 @@ class BatchController {
 	@Operation(summary = "Get a batch",
 			description = "Its status and how many of its jobs are in each status, from counters kept with the jobs. "
 					+ "With 'wait', a long poll: the answer comes as soon as the batch ends (COMPLETED, CANCELLED, "
-					+ "FAILED), or once the wait is over with the batch as it is then.")
+					+ "FAILED; a cancelled batch once every job of it has ended too), or once the wait is over with "
+					+ "the batch as it is then.")
 	@ApiResponse(responseCode = "200", description = "The batch; Retry-After until it has ended")
 	@ApiResponse(responseCode = "400", description = "A 'wait' that is not a number of seconds up to 20")
 	@ApiResponse(responseCode = "404", description = "No such batch")
@@ -165,7 +170,7 @@ class BatchController {
 			WebAsyncUtils.getAsyncManager(request)
 				.getAsyncWebRequest()
 				.setTimeout(this.longPolls.requestTimeout(waitFor).toMillis());
-			found = found.thenCompose((batch) -> batch.status().isFinal() ? CompletableFuture.completedFuture(batch)
+			found = found.thenCompose((batch) -> batch.hasEnded() ? CompletableFuture.completedFuture(batch)
 					: this.longPolls.untilBatchEnds(batchId, waitFor)
 						.thenCompose((ended) -> ended.isPresent() ? CompletableFuture.completedFuture(ended.get())
 								: this.batches.find(caller.tenant(), batchId)));
@@ -176,7 +181,8 @@ class BatchController {
 	@GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	@Operation(summary = "Follow a batch's progress",
 			description = "Server-Sent Events: 'progress' events when its counts change, at most one a second, and "
-					+ "a final 'end' event once it has ended, after which the stream completes. Both carry JSON: "
+					+ "a final 'end' event once it has ended (a cancelled batch once every job of it has ended too, so that "
+					+ "'end' carries the final counts), after which the stream completes. Both carry JSON: "
 					+ "{\"batchId\", \"status\", \"counts\" (as in the batch), \"total\", \"ratePerSecond\" (jobs "
 					+ "ending per second), \"estimatedCompletionAt\" (ISO-8601, or null)}. A stream lasts at most "
 					+ "30 minutes; reconnect to go on.")

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.inferq.api.batches.BatchResponse;
+import io.inferq.api.ops.OpsOverview;
 import io.inferq.api.jobs.JobResponse;
 import io.inferq.batch.BatchCounts;
 import io.inferq.batch.BatchStatus;
@@ -29,11 +30,14 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link JobResponse}, {@link BatchResponse}) serialized as the API serializes them, so
  * they cannot drift from the real bodies; each is chosen by the answer's schema and the
  * operation's method (a job submitted is QUEUED, one read SUCCEEDED, one cancelled
- * CANCELLED).
+ * CANCELLED); the operators' figures are their record's, a progress stream is written as
+ * the API writes its events.
  */
 class ApiExamples implements OpenApiCustomizer {
 
 	private static final String NDJSON = "application/x-ndjson";
+
+	private static final String EVENT_STREAM = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE;
 
 	private static final Instant CREATED = Instant.parse("2026-11-24T06:24:35.651Z");
 
@@ -94,8 +98,13 @@ class ApiExamples implements OpenApiCustomizer {
 				case "BatchResponse" -> json(batch(method));
 				case "JobsPage", "BatchJobsPage" -> json(page("jobs", job(PathItem.HttpMethod.GET)));
 				case "BatchesPage" -> json(page("batches", batch(PathItem.HttpMethod.GET)));
+				case "WebhookResponse" -> json(webhook(method));
+				case "OpsOverview" -> json(overview());
 				default -> null;
 			};
+			if (example == null && type.equals(EVENT_STREAM)) {
+				example = progressEvents();
+			}
 			if (example == null && type.equals(NDJSON)) {
 				example = "{\"customId\":\"a-1\",\"jobId\":\"" + BATCH_ID + "-0\",\"status\":\"SUCCEEDED\","
 						+ "\"output\":{\"message\":\"finish\"},\"outputContentType\":\"application/json\"}\n"
@@ -157,6 +166,37 @@ class ApiExamples implements OpenApiCustomizer {
 			default -> new BatchResponse(BATCH_ID, BatchStatus.IN_PROGRESS, CREATED, enqueued, null, 1000,
 					new BatchCounts(612, 16, 370, 2, 0, 0), metadata, null, CREATED.plusSeconds(95));
 		};
+	}
+
+	/** The answer of {@code GET} and {@code PUT /v1/webhook}: the secret and endpoint. */
+	private static Map<String, Object> webhook(PathItem.HttpMethod method) {
+		Map<String, Object> webhook = new LinkedHashMap<>();
+		webhook.put("secret", "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSY=");
+		webhook.put("endpoint", (method == PathItem.HttpMethod.PUT) ? "https://hooks.example.com/inferq" : null);
+		return webhook;
+	}
+
+	private static OpsOverview overview() {
+		Instant minute = Instant.parse("2026-11-24T06:24:00Z");
+		return new OpsOverview(CREATED,
+				List.of(new OpsOverview.Queue("interactive", "inferq-jobs", 3, 2, 0),
+						new OpsOverview.Queue("bulk", "inferq-jobs-bulk", 612, 16, 0)),
+				new OpsOverview.Queue("dead-letter", "inferq-jobs-dlq", 0, 0, 0),
+				List.of(new OpsOverview.Endpoint("sagemaker-endpoint-test#all", 16, 16, 16, 21,
+						Map.of("w-740-e27ca948", new OpsOverview.Share(16, 21)),
+						List.of(new OpsOverview.Minute(minute, 188, 2, 0, 0, 1, 5120L, 5043L, 5210L)))));
+	}
+
+	/** A progress stream as the API writes it: two progress events and the end. */
+	private static String progressEvents() {
+		String batch = "{\"batchId\":\"" + BATCH_ID + "\",\"status\":\"%s\",\"counts\":{\"queued\":%d,\"running\":%d,"
+				+ "\"succeeded\":%d,\"failed\":0,\"cancelled\":0,\"expired\":0},\"total\":500,"
+				+ "\"ratePerSecond\":%s,\"estimatedCompletionAt\":%s}";
+		return "event:progress\ndata:"
+				+ String.format(batch, "IN_PROGRESS", 480, 2, 18, "0.4", "\"2026-11-24T06:45:31Z\"")
+				+ "\n\nevent:progress\ndata:"
+				+ String.format(batch, "IN_PROGRESS", 478, 2, 20, "0.4", "\"2026-11-24T06:45:31Z\"")
+				+ "\n\nevent:end\ndata:" + String.format(batch, "COMPLETED", 0, 0, 500, "0.4", "null") + "\n\n";
 	}
 
 	private static Map<String, Object> page(String name, Object item) {

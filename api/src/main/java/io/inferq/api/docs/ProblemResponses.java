@@ -25,7 +25,9 @@ import org.springframework.http.HttpStatus;
  * {@code application/problem+json} with the {@code ProblemDetail} schema and an example
  * built from the status and the response's description, instead of the success schema in
  * {@code application/json} that springdoc infers from the handler. Every operation also
- * documents the {@code 401} that any request without a valid credential gets.
+ * documents the {@code 401} that any request without a valid credential gets, and the
+ * {@code 406} that an {@code Accept} header allowing none of its media types gets (but a
+ * job's raw output, of any type, which ignores {@code Accept}).
  */
 class ProblemResponses implements OpenApiCustomizer {
 
@@ -35,6 +37,9 @@ class ProblemResponses implements OpenApiCustomizer {
 
 	private static final String UNAUTHORIZED = "No credential, or an unknown, revoked, expired or invalid one; "
 			+ "WWW-Authenticate: Bearer says which";
+
+	private static final String NOT_ACCEPTABLE = "The Accept header allows none of the media types this operation "
+			+ "answers with";
 
 	@Override
 	public void customise(OpenAPI openApi) {
@@ -47,6 +52,9 @@ class ProblemResponses implements OpenApiCustomizer {
 			if (!responses.containsKey("401")) {
 				responses.addApiResponse("401", new ApiResponse().description(UNAUTHORIZED));
 			}
+			if (!responses.containsKey("406") && !answersAnyType(responses)) {
+				responses.addApiResponse("406", new ApiResponse().description(NOT_ACCEPTABLE));
+			}
 			responses.forEach((code, response) -> {
 				int status = status(code);
 				if (status >= 400) {
@@ -57,6 +65,16 @@ class ProblemResponses implements OpenApiCustomizer {
 				}
 			});
 		}));
+	}
+
+	/**
+	 * Whether a successful answer may be of any type (a job's raw output): no 406 then.
+	 */
+	private static boolean answersAnyType(ApiResponses responses) {
+		return responses.entrySet()
+			.stream()
+			.anyMatch((response) -> response.getKey().startsWith("2") && response.getValue().getContent() != null
+					&& response.getValue().getContent().containsKey(org.springframework.http.MediaType.ALL_VALUE));
 	}
 
 	private static List<Operation> operations(PathItem item) {

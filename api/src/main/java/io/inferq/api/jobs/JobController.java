@@ -126,6 +126,9 @@ class JobController {
 	@ApiResponse(responseCode = "413", description = "The body or the input is too large")
 	@ApiResponse(responseCode = "415", description = "The body is a form")
 	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+	@ApiResponse(responseCode = "429",
+			description = "Over the tenant's quota: too many submits a second, or too many jobs queued ('limit' says "
+					+ "which); nothing was stored, retry after Retry-After")
 	@ApiResponse(responseCode = "503",
 			description = "The job store, payload store or queue is unavailable, or the server is busy (it holds "
 					+ "as many bodies as it may); retry after Retry-After")
@@ -161,6 +164,10 @@ class JobController {
 	@ApiResponse(responseCode = "202", description = "Accepted and queued, as for a JSON request")
 	@ApiResponse(responseCode = "400", description = "No Content-Type, or an invalid option; the detail says which")
 	@ApiResponse(responseCode = "413", description = "The input is too large")
+	@ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request")
+	@ApiResponse(responseCode = "429",
+			description = "Over the tenant's quota: too many submits a second, or too many jobs queued ('limit' says "
+					+ "which); nothing was stored, retry after Retry-After")
 	@ApiResponse(responseCode = "503",
 			description = "The job store, payload store or queue is unavailable, or the API holds as many large "
 					+ "bodies as it may; retry after Retry-After")

@@ -110,7 +110,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 				feed.sent = event;
 				feed.sentNanos = System.nanoTime();
 			}
-			if (batch.status().isFinal()) {
+			if (batch.hasEnded()) {
 				end(emitter, event);
 			}
 			else {
@@ -220,7 +220,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 		void publish(Batch batch) {
 			ProgressEvent event = observe(batch);
 			long now = System.nanoTime();
-			if (batch.status().isFinal()) {
+			if (batch.hasEnded()) {
 				this.emitters.forEach((emitter) -> end(emitter, event));
 				BatchProgress.this.feeds.remove(this.id, this);
 			}
@@ -242,7 +242,7 @@ public class BatchProgress implements DisposableBean, SmartLifecycle {
 			double rate = rate(batch, now, ended, at);
 			long remaining = Math.max(0, batch.total() - ended);
 			Optional<Instant> completion;
-			if (batch.status().isFinal()) {
+			if (batch.hasEnded()) {
 				completion = Optional.empty();
 			}
 			else if (rate > 0) {

@@ -186,9 +186,7 @@ public class LongPolls implements DisposableBean {
 			return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply((all) -> {
 				Map<BatchId, Batch> ended = new HashMap<>();
 				for (CompletableFuture<Optional<Batch>> read : reads) {
-					read.join()
-						.filter((batch) -> batch.status().isFinal())
-						.ifPresent((batch) -> ended.put(batch.id(), batch));
+					read.join().filter(Batch::hasEnded).ifPresent((batch) -> ended.put(batch.id(), batch));
 				}
 				return ended;
 			});

@@ -10,6 +10,9 @@ import io.inferq.api.security.Caller;
 import io.inferq.webhook.TenantWebhooks;
 import io.inferq.webhook.TenantWebhooks.TenantWebhook;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.CacheControl;
@@ -61,10 +64,17 @@ class WebhookController {
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Set your default webhook endpoint",
 			description = "{\"endpoint\": \"https://...\"} sets it, {\"endpoint\": null} removes it. Jobs and batches "
-					+ "submitted afterwards without a callbackUrl report there (within the API's endpoint cache, 30 s).")
+					+ "submitted afterwards without a callbackUrl report there (within the API's endpoint cache, 30 s).",
+			requestBody = @RequestBody(required = true,
+					content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE,
+							examples = {
+									@ExampleObject(name = "Set",
+											value = "{\"endpoint\": \"https://hooks.example.com/inferq\"}"),
+									@ExampleObject(name = "Remove", value = "{\"endpoint\": null}") })))
 	@ApiResponse(responseCode = "200", description = "Your settings")
 	@ApiResponse(responseCode = "400", description = "Not {\"endpoint\": URL or null}, or a URL not acceptable")
 	@ApiResponse(responseCode = "413", description = "A body over 4 KB")
+	@ApiResponse(responseCode = "415", description = "The body is not application/json")
 	@ApiResponse(responseCode = "503", description = "The store is unavailable")
 	CompletableFuture<ResponseEntity<WebhookResponse>> put(@AuthenticationPrincipal Caller caller, InputStream body)
 			throws IOException {
