@@ -20,15 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for things (jobs, batches) to end on behalf of many clients with one poll: every
- * key someone waits for is asked about once per {@code interval}, through the
- * {@link Probe}, at most {@link Probe#maxKeys()} per call, so that the reads grow with
- * the number of distinct keys divided by that, not with the clients. A waiter is a
- * future, never a thread. While the keys fit in one call, one poll every {@code interval}
- * asks about all of them; beyond that, a poll every quarter interval asks about a quarter
- * of them (by hash), all its calls at once: the same reads, spread evenly instead of in
- * one burst, so that a key's answer waits for a quarter of the reads, and a poll is over
- * sooner. Polls do not overlap: a poll still running when the next is due delays it until
- * a quarter of a poll's period after the running one is done, so that a slow store gets
+ * {@code interval}, counted from the start of the previous poll, one thread gathers the
+ * keys someone waits for and asks the {@link Probe} about them, at most
+ * {@link Probe#maxKeys()} per call and all calls at once, so that the reads grow with the
+ * number of distinct keys divided by that, not with the clients. A waiter is a future,
+ * never a thread. Polls do not overlap: a poll still running when the next is due delays
+ * it until a quarter interval after the running one is done, so that a slow store gets
  * room for other requests (on DynamoDB Local a write waits for the reads in flight). What
  * ended as this process itself saw (a cancel it made) can be told with {@link #ended} and
  * answers its waiters without a poll.
@@ -39,9 +36,6 @@ import org.slf4j.LoggerFactory;
 final class EndWatcher<K, V> {
 
 	private static final Logger logger = LoggerFactory.getLogger(EndWatcher.class);
-
-	/** How many polls an interval has: each asks about a part of the keys. */
-	private static final int PARTS = 4;
 
 	/**
 	 * Tells which of some keys have ended. Non-blocking; a failure leaves every waiter
@@ -75,17 +69,13 @@ final class EndWatcher<K, V> {
 
 	private final long pauseNanos;
 
-	/** The poll's place in its interval: which quarter of the keys it asks about. */
-	private int part;
-
 	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
 		this.what = what;
 		this.probe = probe;
 		this.scheduler = scheduler;
 		this.maxWaiters = maxWaiters;
-		long period = interval.toNanos() / PARTS;
-		this.pauseNanos = period / 4;
-		scheduler.scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+		this.pauseNanos = interval.toNanos() / 4;
+		scheduler.scheduleAtFixedRate(this::tick, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -143,7 +133,7 @@ final class EndWatcher<K, V> {
 
 	/** One poll; {@code polling} is held until it ends, or until the overdue one ends. */
 	private void poll() {
-		List<K> keys = keysOfThisPoll();
+		List<K> keys = new ArrayList<>(this.waiters.keySet());
 		List<CompletableFuture<Void>> calls = new ArrayList<>();
 		for (int from = 0; from < keys.size(); from += this.probe.maxKeys()) {
 			List<K> chunk = keys.subList(from, Math.min(keys.size(), from + this.probe.maxKeys()));
@@ -166,26 +156,6 @@ final class EndWatcher<K, V> {
 			}));
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> next());
-	}
-
-	/**
-	 * The keys this poll asks about: all of them once per interval while they fit in one
-	 * call, else the next quarter by hash; every key once per {@value #PARTS} polls.
-	 */
-	private List<K> keysOfThisPoll() {
-		int part = this.part;
-		this.part = (part + 1) % PARTS;
-		List<K> all = new ArrayList<>(this.waiters.keySet());
-		if (all.size() <= this.probe.maxKeys()) {
-			return (part == 0) ? all : List.of();
-		}
-		List<K> keys = new ArrayList<>(all.size() / PARTS + 16);
-		for (K key : all) {
-			if (Math.floorMod(key.hashCode(), PARTS) == part) {
-				keys.add(key);
-			}
-		}
-		return keys;
 	}
 
 	private void next() {

@@ -28,14 +28,13 @@ import org.springframework.stereotype.Component;
 /**
  * Long polling: a {@code GET} with {@code ?wait=} answers as soon as its job or batch
  * ends, or once the wait is over. One API process has one watcher for jobs and one for
- * batches, each read by one thread once per {@code inferq.api.watch.poll-interval}
- * ({@link EndWatcher}: beyond 100 keys, a quarter of them every quarter interval):
+ * batches, each polled by one thread every {@code inferq.api.watch.poll-interval}:
  * <ul>
  * <li>jobs: one {@code BatchGetItem} of up to 100 distinct waited-for jobs, projected to
- * their status (at 200 ms: 5 item reads per waited-for job-second, in about 0.05
+ * their status, per poll (at 200 ms: 5 item reads per waited-for job-second, in 0.05
  * requests, however many clients wait for the same job), and one more of those that
  * ended, whole, to answer with;</li>
- * <li>batches: one read of each distinct waited-for batch per interval.</li>
+ * <li>batches: one read of each distinct waited-for batch per poll.</li>
  * </ul>
  * A job cancelled through this process answers its waiters here at once. Each API replica
  * polls for its own waiters only, so replicas need nothing in common. The caller checks

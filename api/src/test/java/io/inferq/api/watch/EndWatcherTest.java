@@ -46,10 +46,9 @@ class EndWatcherTest {
 	}
 
 	@Test
-	void aFewKeys_arePolledAnIntervalApart_andNeverWhileAPollRuns() throws Exception {
+	void polls_startAnIntervalApart_fromTheirStarts_andAnOverdueOneAQuarterIntervalAfterTheLast() throws Exception {
 		List<Long> starts = Collections.synchronizedList(new ArrayList<>());
-		// Each poll takes 150 ms of a 100 ms interval: the next read starts once the
-		// interval's other three quarters have passed after it.
+		// Each poll takes 150 ms of a 100 ms interval: the next starts 25 ms after.
 		EndWatcher<String, String> watcher = new EndWatcher<>("job", probe(starts, Duration.ofMillis(150)),
 				this.scheduler, Duration.ofMillis(100), 10);
 		watcher.await("a", Duration.ofSeconds(10), this.shared);
@@ -64,48 +63,6 @@ class EndWatcherTest {
 		// Never before the last ended and paused; the upper bound is loose for loaded
 		// machines.
 		assertThat(gaps).hasSizeGreaterThanOrEqualTo(3).allSatisfy((gap) -> assertThat(gap).isBetween(170L, 600L));
-	}
-
-	/**
-	 * 1,000 keys (10 calls' worth): each poll asks about a quarter of them, one every
-	 * quarter interval, and every key is asked about once in four polls.
-	 */
-	@Test
-	void manyKeys_arePolledAQuarterAtATime_eachOncePerInterval() throws Exception {
-		List<List<String>> polls = Collections.synchronizedList(new ArrayList<>());
-		EndWatcher<String, String> watcher = new EndWatcher<>("job", new EndWatcher.Probe<>() {
-			@Override
-			public int maxKeys() {
-				return 100;
-			}
-
-			@Override
-			public CompletableFuture<Map<String, String>> ended(List<String> keys) {
-				polls.add(keys);
-				return CompletableFuture.completedFuture(Map.of());
-			}
-		}, this.scheduler, Duration.ofMillis(200), 2000);
-		List<String> keys = new ArrayList<>();
-		for (int i = 0; i < 1000; i++) {
-			keys.add("job-" + i);
-			watcher.await("job-" + i, Duration.ofSeconds(10), this.shared);
-		}
-		Thread.sleep(1000);
-
-		List<List<String>> calls;
-		synchronized (polls) {
-			calls = List.copyOf(polls);
-		}
-		// Each call asks about at most 100 keys of one quarter (by hash); in about five
-		// intervals each key is asked about about five times.
-		assertThat(calls).allSatisfy((call) -> {
-			assertThat(call).hasSizeLessThanOrEqualTo(100);
-			assertThat(call.stream().map((key) -> Math.floorMod(key.hashCode(), 4)).distinct()).hasSize(1);
-		});
-		Map<String, Long> asked = calls.stream()
-			.flatMap(List::stream)
-			.collect(java.util.stream.Collectors.groupingBy((key) -> key, java.util.stream.Collectors.counting()));
-		assertThat(asked).containsOnlyKeys(keys).allSatisfy((key, times) -> assertThat(times).isBetween(3L, 7L));
 	}
 
 	private EndWatcher.Probe<String, String> probe(List<Long> starts, Duration takes) {
