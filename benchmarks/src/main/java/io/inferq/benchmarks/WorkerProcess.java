@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.inferq.config.AwsWarmUp;
 import io.inferq.worker.WorkerApplication;
 
 /**
@@ -49,6 +50,11 @@ public final class WorkerProcess implements AutoCloseable {
 		command.add(System.getProperty("java.class.path"));
 		command.add(WorkerApplication.class.getName());
 		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+		// The tests' short warm-up (set for the suite in the parent pom), if any.
+		String rounds = System.getProperty(AwsWarmUp.ROUNDS_PROPERTY);
+		if (rounds != null && !properties.containsKey(AwsWarmUp.ROUNDS_PROPERTY)) {
+			command.add("--" + AwsWarmUp.ROUNDS_PROPERTY + "=" + rounds);
+		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 			.start();

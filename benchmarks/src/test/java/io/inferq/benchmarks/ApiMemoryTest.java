@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.inferq.api.ApiApplication;
+import io.inferq.config.AwsWarmUp;
 import io.inferq.infra.local.LocalAws;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,9 @@ class ApiMemoryTest {
 		properties.put("inferq.aws.create-resources", "true");
 		properties.put("inferq.api.security.anonymous", "true");
 		properties.put("server.port", Integer.toString(port));
+		// The suite's short warm-up (parent pom), as in this JVM.
+		properties.put(AwsWarmUp.ROUNDS_PROPERTY,
+				System.getProperty(AwsWarmUp.ROUNDS_PROPERTY, Integer.toString(AwsWarmUp.DEFAULT_ROUNDS)));
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.addAll(RUN_LOCAL_API_OPTIONS);

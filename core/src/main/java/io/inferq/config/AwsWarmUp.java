@@ -46,6 +46,20 @@ public final class AwsWarmUp {
 
 	private static final Logger logger = LoggerFactory.getLogger(AwsWarmUp.class);
 
+	/** The property that sets how many rounds each app's warm-up runs. */
+	public static final String ROUNDS_PROPERTY = "inferq.warm-up.rounds";
+
+	/**
+	 * How many rounds each app's warm-up runs by default: 30, so that the JIT has
+	 * compiled the request paths before the app reports ready. With 3 rounds the seed's
+	 * first submits right after {@code bin/run-local} reported ready took 345-379 ms and
+	 * its makespan 10.69-10.73 s; with 30, 174-199 ms and 10.51-10.52 s, for about 3 s
+	 * more warm-up; with 100, no better (180-315 ms) for 11 s
+	 * ({@code bin/seed-after-start
+	 * --runs 2}, 2026-12-01).
+	 */
+	public static final int DEFAULT_ROUNDS = 30;
+
 	/** The key of the records read and never written; no record has it. */
 	private static final String ABSENT_KEY_PREFIX = "warm-up#";
 

@@ -45,9 +45,6 @@ class ApiWarmUp implements ApplicationRunner {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiWarmUp.class);
 
-	/** How many times each path runs, unless {@code inferq.warm-up.rounds} says. */
-	private static final int ROUNDS = 3;
-
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final byte[] SUBMIT = "{\"input\":{\"message\":\"warm-up\"},\"metadata\":{\"k\":\"v\"}}"
@@ -74,7 +71,7 @@ class ApiWarmUp implements ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) {
 		long started = System.nanoTime();
-		int rounds = this.environment.getProperty("inferq.warm-up.rounds", Integer.class, ROUNDS);
+		int rounds = this.environment.getProperty(AwsWarmUp.ROUNDS_PROPERTY, Integer.class, AwsWarmUp.DEFAULT_ROUNDS);
 		this.aws.run(rounds, TIMEOUT);
 		for (int round = 0; round < rounds; round++) {
 			inMemory();

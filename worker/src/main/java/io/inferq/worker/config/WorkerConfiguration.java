@@ -49,6 +49,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * The worker's wiring: the SageMaker client, and this worker's share of the endpoint's
@@ -231,8 +232,9 @@ class WorkerConfiguration {
 	/** Warms the worker up before its listeners start and before it reports ready. */
 	@Bean
 	@ConditionalOnProperty(name = "inferq.warm-up.enabled", matchIfMissing = true)
-	WorkerWarmUp workerWarmUp(AwsWarmUp aws, JobStore store) {
-		return new WorkerWarmUp(aws, store);
+	WorkerWarmUp workerWarmUp(AwsWarmUp aws, JobStore store, Environment environment) {
+		return new WorkerWarmUp(aws, store,
+				environment.getProperty(AwsWarmUp.ROUNDS_PROPERTY, Integer.class, AwsWarmUp.DEFAULT_ROUNDS));
 	}
 
 	/** Runs heartbeats, lease renewals and waits; none blocks. */

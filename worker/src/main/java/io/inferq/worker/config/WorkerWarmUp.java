@@ -40,27 +40,31 @@ class WorkerWarmUp implements SmartLifecycle {
 	/** Before the web server (readiness) and the listener containers. */
 	static final int PHASE = Integer.MAX_VALUE - 4096;
 
-	private static final int ROUNDS = 3;
-
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final AwsWarmUp aws;
 
 	private final JobStore store;
 
+	private final int rounds;
+
 	private volatile boolean running;
 
-	WorkerWarmUp(AwsWarmUp aws, JobStore store) {
+	/**
+	 * @param rounds how many times each path runs ({@link AwsWarmUp#DEFAULT_ROUNDS})
+	 */
+	WorkerWarmUp(AwsWarmUp aws, JobStore store, int rounds) {
 		this.aws = aws;
 		this.store = store;
+		this.rounds = rounds;
 	}
 
 	@Override
 	public void start() {
 		long started = System.nanoTime();
-		this.aws.run(ROUNDS, TIMEOUT);
+		this.aws.run(this.rounds, TIMEOUT);
 		try {
-			for (int round = 0; round < ROUNDS; round++) {
+			for (int round = 0; round < this.rounds; round++) {
 				this.store.find(JobId.random()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 				Job running = inMemory();
 				// A job's start and end as the runner writes them, on a job never
