@@ -37,15 +37,13 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Long polling as it runs on DynamoDB Local: 1,000 clients wait at once on one API
- * process whose Tomcat has only 64 request threads, while the test ends their jobs
- * (writes them CANCELLED in the store) 25 at a time, ten times a second. Every answer
- * comes within 500 ms of the status read that saw its job's end; the median within 500 ms
- * of the end itself, p95 within 1 s and all within 2 s (the issue's 500 ms for every
- * answer is not met on a loaded machine: the stand-in's reads take that long; see the
- * README), the status reads stay bounded, and the JVM's platform threads do not grow with
- * the waiters. Each stage of every answer is timed ({@link LongPollTimings}) and printed.
- * Budget: about 25 s on a quiet machine.
+ * Long polling as it runs on DynamoDB Local and ElasticMQ: 1,000 clients wait at once on
+ * one API process whose Tomcat has only 64 request threads, while the test ends their
+ * jobs (writes them CANCELLED through the store, as a worker or another replica would) 25
+ * at a time, ten times a second. The store tells the API's inbox of each end, and every
+ * client is answered within 500 ms of its job's end; the safety poll's status reads stay
+ * bounded, and the JVM's platform threads do not grow with the waiters. Each stage of
+ * every answer is timed ({@link LongPollTimings}) and printed. Budget: about 40 s.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=inferq-api", "inferq.api.security.anonymous=true",
@@ -143,29 +141,14 @@ class LongPollIntegrationTests {
 					sorted.get(CLIENTS * 95 / 100 - 1), sorted.get(CLIENTS * 99 / 100 - 1), sorted.get(CLIENTS - 1));
 			System.out.println(this.timings.report(finished, ended, answered));
 			assertThat(during).as("platform threads while %d clients wait", CLIENTS).isLessThanOrEqualTo(before + 16);
-			// Bounded reads: one status read per 100 waited-for jobs per
-			// poll, polls at least 200 ms apart, never overlapping.
+			// Ends are told, not polled for: the safety poll reads every
+			// waited-for status once per inbox-poll-interval (5 s), 100 to a
+			// request, never overlapping.
 			assertThat(this.timings.statusReads()).as("status reads in %d ms", phaseMillis)
-				.isLessThanOrEqualTo((int) ((phaseMillis / 200 + 1) * CLIENTS / 100));
+				.isLessThanOrEqualTo((int) ((phaseMillis / 5000 + 1) * CLIENTS / 100));
 			assertThat(this.timings.mostStatusReadsInFlight()).isLessThanOrEqualTo(CLIENTS / 100);
-			// What the API adds once a read has seen the end (the whole
-			// job read, the async dispatch on 64 threads, the response,
-			// the client): every answer within 500 ms.
-			assertThat(this.timings.slowest(this.timings.seen, answered))
-				.as("the slowest answer after its end was seen, ms")
-				.isLessThanOrEqualTo(500);
-			// The issue asks for every answer within 500 ms of its job's
-			// end. In the way here: the store's reads. A poll reads the
-			// status of 1,000 jobs in 10 requests at once; DynamoDB Local,
-			// on the same 2 loaded cores, answered them in 157 ms (median)
-			// to 856 ms, then the next poll starts. Held: median 500 ms,
-			// p95 1 s (546-722 ms measured), the slowest 2 s (1,003-1,218).
-			assertThat(sorted.get(CLIENTS / 2)).as("median of answers after their job's end, ms")
-				.isLessThanOrEqualTo(500);
-			assertThat(sorted.get(CLIENTS * 95 / 100 - 1)).as("p95 of answers after their job's end, ms")
-				.isLessThanOrEqualTo(1000);
 			assertThat(sorted.get(CLIENTS - 1)).as("the slowest answer after its job's end, ms")
-				.isLessThanOrEqualTo(2000);
+				.isLessThanOrEqualTo(500);
 		}
 		finally {
 			clientThreads.shutdownNow();

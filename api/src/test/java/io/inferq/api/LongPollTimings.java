@@ -7,11 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.store.JobStatuses;
+import io.inferq.store.JobStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -31,15 +35,19 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Where the time between a job's end and its waiting client's answer goes, measured from
- * outside the production code: the watcher's status reads (through a wrapper of the
- * {@link JobStatuses} bean), the moment the controller's future completes (a deferred
- * result interceptor), the async dispatch and the response written (a filter on
- * {@code ASYNC} dispatches). All instants from one JVM's {@link Instant#now()}.
+ * outside the production code: the read of the jobs its inbox was told ended (through a
+ * wrapper of the {@link JobStore} bean's {@code findAll}), the safety poll's status reads
+ * (a wrapper of the {@link JobStatuses} bean), the moment the controller's future
+ * completes (a deferred result interceptor), the async dispatch and the response written
+ * (a filter on {@code ASYNC} dispatches). All instants from one JVM's
+ * {@link Instant#now()}.
  */
 final class LongPollTimings {
 
 	/** The stages of one job's answer, as instants; any may be missing. */
 	final Map<JobId, Instant> pollStarted = new ConcurrentHashMap<>();
+
+	final Map<JobId, Instant> readStarted = new ConcurrentHashMap<>();
 
 	final Map<JobId, Instant> seen = new ConcurrentHashMap<>();
 
@@ -59,6 +67,7 @@ final class LongPollTimings {
 
 	void start() {
 		this.pollStarted.clear();
+		this.readStarted.clear();
 		this.seen.clear();
 		this.resultReady.clear();
 		this.dispatched.clear();
@@ -76,15 +85,16 @@ final class LongPollTimings {
 		synchronized (this.readMillis) {
 			reads = this.readMillis.stream().sorted().toList();
 		}
-		return String.format(
-				"stages (median/p99/max ms): finishedAt->stored %s; stored->poll start %s; poll start->seen %s; "
-						+ "seen->result ready %s; ready->dispatched %s; dispatched->written %s; written->received %s; "
-						+ "seen->received %s; "
-						+ "status reads: %d, %s ms (median/p99/max), at most %d in flight; GC %d ms",
-				stats(finished, ended), stats(ended, this.pollStarted), stats(this.pollStarted, this.seen),
-				stats(this.seen, this.resultReady), stats(this.resultReady, this.dispatched),
-				stats(this.dispatched, this.written), stats(this.written, received), stats(this.seen, received),
-				reads.size(), percentiles(reads), this.mostInFlight.get(), gcMillis() - this.gcMillisAtStart);
+		return String
+			.format("stages (median/p99/max ms): finishedAt->stored %s; stored->told read start %s; told read %s; "
+					+ "stored->poll start %s; poll start->seen %s; seen->result ready %s; ready->dispatched %s; dispatched->written %s; written->received %s; "
+					+ "seen->received %s; "
+					+ "status reads: %d, %s ms (median/p99/max), at most %d in flight; GC %d ms",
+					stats(finished, ended), stats(ended, this.readStarted), stats(this.readStarted, this.seen),
+					stats(ended, this.pollStarted), stats(this.pollStarted, this.seen),
+					stats(this.seen, this.resultReady), stats(this.resultReady, this.dispatched),
+					stats(this.dispatched, this.written), stats(this.written, received), stats(this.seen, received),
+					reads.size(), percentiles(reads), this.mostInFlight.get(), gcMillis() - this.gcMillisAtStart);
 	}
 
 	/** Status reads since {@link #start()}. */
@@ -155,6 +165,58 @@ final class LongPollTimings {
 		};
 	}
 
+	/** The store, its reads of whole jobs timed: the reads of the jobs told ended. */
+	private JobStore timed(JobStore store) {
+		return new JobStore() {
+
+			@Override
+			public CompletableFuture<Job> create(Job job) {
+				return store.create(job);
+			}
+
+			@Override
+			public CompletableFuture<Optional<Job>> find(JobId id) {
+				return store.find(id);
+			}
+
+			@Override
+			public CompletableFuture<Job> update(Job job) {
+				return store.update(job);
+			}
+
+			@Override
+			public CompletableFuture<Job> renewLease(Job job) {
+				return store.renewLease(job);
+			}
+
+			@Override
+			public CompletableFuture<Boolean> watch(JobId id, String watcher) {
+				return store.watch(id, watcher);
+			}
+
+			@Override
+			public CompletableFuture<List<Job>> createAll(List<Job> jobs) {
+				return store.createAll(jobs);
+			}
+
+			@Override
+			public CompletableFuture<Map<JobId, Job>> findAll(List<JobId> ids) {
+				Instant started = Instant.now();
+				ids.forEach((id) -> LongPollTimings.this.readStarted.putIfAbsent(id, started));
+				return store.findAll(ids).whenComplete((found, failure) -> {
+					Instant now = Instant.now();
+					if (found != null) {
+						found.values()
+							.stream()
+							.filter(Job::isTerminal)
+							.forEach((job) -> LongPollTimings.this.seen.putIfAbsent(job.id(), now));
+					}
+				});
+			}
+
+		};
+	}
+
 	private static JobId jobOf(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		return new JobId(uri.substring(uri.lastIndexOf('/') + 1));
@@ -174,6 +236,9 @@ final class LongPollTimings {
 			return new BeanPostProcessor() {
 				@Override
 				public Object postProcessAfterInitialization(Object bean, String name) {
+					if (bean instanceof JobStore store) {
+						return timings.timed(store);
+					}
 					return (bean instanceof JobStatuses statuses) ? timings.timed(statuses) : bean;
 				}
 			};

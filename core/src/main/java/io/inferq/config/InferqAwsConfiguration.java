@@ -12,6 +12,7 @@ import io.inferq.message.JobLanes;
 import io.inferq.message.JobQueue;
 import io.inferq.message.sqs.JobQueues;
 import io.inferq.message.sqs.SqsJobQueue;
+import io.inferq.message.sqs.SqsJobWatchers;
 import io.inferq.payload.ClaimCheckJobStore;
 import io.inferq.payload.PayloadStore;
 import io.inferq.payload.s3.PayloadBucket;
@@ -115,10 +116,18 @@ public class InferqAwsConfiguration {
 	 */
 	@Bean
 	JobStore jobStore(DynamoDbAsyncClient dynamoDb, PayloadStore payloads, InferqAwsProperties properties,
-			NotificationTopicsProperties topics) {
-		return new ClaimCheckJobStore(
-				new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention(), topics.events()),
-				payloads, properties.payloads().inlineThreshold().toBytes());
+			NotificationTopicsProperties topics, SqsJobWatchers jobWatchers) {
+		return new ClaimCheckJobStore(new DynamoDbJobStore(dynamoDb, properties.tableName(), properties.retention(),
+				topics.events(), jobWatchers), payloads, properties.payloads().inlineThreshold().toBytes());
+	}
+
+	/**
+	 * Tells API replicas' inboxes that a job their clients wait for ended, from whichever
+	 * app ended it.
+	 */
+	@Bean(destroyMethod = "close")
+	SqsJobWatchers jobWatchers(SqsAsyncClient sqs, InferqAwsProperties properties) {
+		return new SqsJobWatchers(sqs, properties.queueName());
 	}
 
 	@Bean

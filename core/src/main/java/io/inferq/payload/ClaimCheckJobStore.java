@@ -72,6 +72,11 @@ public class ClaimCheckJobStore implements JobStore {
 	}
 
 	@Override
+	public CompletableFuture<Boolean> watch(JobId id, String watcher) {
+		return this.jobs.watch(id, watcher);
+	}
+
+	@Override
 	public CompletableFuture<List<Job>> createAll(List<Job> jobs) {
 		List<CompletableFuture<Job>> offloading = jobs.stream().map((job) -> offload(job, true)).toList();
 		return CompletableFuture.allOf(offloading.toArray(CompletableFuture[]::new)).handle((all, failure) -> {

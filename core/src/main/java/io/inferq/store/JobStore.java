@@ -54,6 +54,18 @@ public interface JobStore {
 	CompletableFuture<Job> renewLease(Job job);
 
 	/**
+	 * Asks to be told through {@code watcher} (an inbox's address, at most 1 KB) when the
+	 * job ends: the write that ends it hands every watcher registered before it to
+	 * {@link JobWatchers}. Registering twice is registering once.
+	 * @return {@code true} if registered; {@code false} if the job has ended already or
+	 * is not stored (read it instead), and always {@code false} for a store that tells
+	 * nobody
+	 */
+	default CompletableFuture<Boolean> watch(JobId id, String watcher) {
+		return CompletableFuture.completedFuture(false);
+	}
+
+	/**
 	 * Stores many new jobs, in as few calls as the store allows; unlike {@link #create},
 	 * unconditionally (a job with the same ID is replaced) and without counting them in
 	 * their batch. The future completes once every job is stored, or fails if any could

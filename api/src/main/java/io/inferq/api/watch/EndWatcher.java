@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * room for other requests (on DynamoDB Local a write waits for the reads in flight). What
  * ended as this process itself saw (a cancel it made) can be told with {@link #ended} and
  * answers its waiters without a poll.
+ * <p>
+ * With a {@link Registrar}, the first client to wait for a key registers this process to
+ * be told of its end, and {@link #told} answers them at once with one read of what ended;
+ * the poll is then a safety net for ends nobody told, and can be slow. A key whose
+ * registration is refused (it ended meanwhile) is read at once.
  *
  * @param <K> the key of what is waited for
  * @param <V> what it is once ended
@@ -36,6 +41,9 @@ import org.slf4j.LoggerFactory;
 final class EndWatcher<K, V> {
 
 	private static final Logger logger = LoggerFactory.getLogger(EndWatcher.class);
+
+	/** The most reads of told ends in flight at once. */
+	private static final int MAX_TOLD_READS = 4;
 
 	/**
 	 * Tells which of some keys have ended. Non-blocking; a failure leaves every waiter
@@ -48,6 +56,25 @@ final class EndWatcher<K, V> {
 
 		/** Those of {@code keys} that have ended, as they ended. */
 		CompletableFuture<Map<K, V>> ended(List<K> keys);
+
+		/**
+		 * Those of {@code keys}, told to have ended, that have, as they ended: one read
+		 * where {@link #ended} may make two.
+		 */
+		default CompletableFuture<Map<K, V>> toldEnded(List<K> keys) {
+			return ended(keys);
+		}
+
+	}
+
+	/** Asks to be told when a key ends; see {@link #told}. */
+	interface Registrar<K> {
+
+		/**
+		 * Completes with {@code true} once registered, {@code false} if the key ended (or
+		 * is gone) already. Non-blocking.
+		 */
+		CompletableFuture<Boolean> register(K key);
 
 	}
 
@@ -69,8 +96,24 @@ final class EndWatcher<K, V> {
 
 	private final long pauseNanos;
 
+	private final Registrar<K> registrar;
+
+	private final Set<K> toldKeys = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger toldReads = new AtomicInteger();
+
 	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
+		this(what, probe, null, scheduler, interval, maxWaiters);
+	}
+
+	/**
+	 * @param registrar registers keys to be told of their ends ({@link #told}), or null
+	 * to learn of ends by polling alone
+	 */
+	EndWatcher(String what, Probe<K, V> probe, Registrar<K> registrar, ScheduledExecutorService scheduler,
+			Duration interval, int maxWaiters) {
 		this.what = what;
+		this.registrar = registrar;
 		this.probe = probe;
 		this.scheduler = scheduler;
 		this.maxWaiters = maxWaiters;
@@ -91,7 +134,11 @@ final class EndWatcher<K, V> {
 		}
 		CompletableFuture<Optional<V>> waiter = new CompletableFuture<>();
 		this.count.incrementAndGet();
-		this.waiters.computeIfAbsent(key, (absent) -> ConcurrentHashMap.newKeySet()).add(waiter);
+		boolean[] first = new boolean[1];
+		this.waiters.computeIfAbsent(key, (absent) -> {
+			first[0] = true;
+			return ConcurrentHashMap.newKeySet();
+		}).add(waiter);
 		ScheduledFuture<?> timeout = this.scheduler.schedule(() -> waiter.complete(Optional.empty()), wait.toNanos(),
 				TimeUnit.NANOSECONDS);
 		waiter.whenComplete((ended, failure) -> {
@@ -103,7 +150,88 @@ final class EndWatcher<K, V> {
 			this.count.decrementAndGet();
 			shared.decrementAndGet();
 		});
+		if (first[0] && this.registrar != null) {
+			register(key);
+		}
 		return waiter;
+	}
+
+	private void register(K key) {
+		CompletableFuture<Boolean> registered;
+		try {
+			registered = this.registrar.register(key);
+		}
+		catch (RuntimeException ex) {
+			registered = CompletableFuture.failedFuture(ex);
+		}
+		registered.whenComplete((watching, failure) -> {
+			if (failure != null) {
+				logger.debug("Could not register to be told when {} {} ends; polling for it: {}", this.what, key,
+						failure.toString());
+			}
+			else if (!watching) {
+				told(List.of(key));
+			}
+		});
+	}
+
+	/**
+	 * Answers the clients waiting for those of {@code keys} that did end, after a read of
+	 * them: for ends this process was told of. Keys told while {@value #MAX_TOLD_READS}
+	 * such reads are in flight wait for one to end and are then read together, up to
+	 * {@link Probe#maxKeys()} at once: under load the reads grow with the ends divided by
+	 * that, not with the ends.
+	 */
+	void told(List<K> keys) {
+		for (K key : keys) {
+			if (this.waiters.containsKey(key)) {
+				this.toldKeys.add(key);
+			}
+		}
+		readTold();
+	}
+
+	private void readTold() {
+		while (!this.toldKeys.isEmpty()) {
+			int reads = this.toldReads.get();
+			if (reads >= MAX_TOLD_READS) {
+				return;
+			}
+			if (!this.toldReads.compareAndSet(reads, reads + 1)) {
+				continue;
+			}
+			List<K> chunk = new ArrayList<>();
+			for (K key : this.toldKeys) {
+				if (chunk.size() == this.probe.maxKeys()) {
+					break;
+				}
+				if (this.toldKeys.remove(key)) {
+					chunk.add(key);
+				}
+			}
+			if (chunk.isEmpty()) {
+				this.toldReads.decrementAndGet();
+				continue;
+			}
+			CompletableFuture<Map<K, V>> read;
+			try {
+				read = this.probe.toldEnded(chunk);
+			}
+			catch (RuntimeException ex) {
+				read = CompletableFuture.failedFuture(ex);
+			}
+			read.whenComplete((ended, failure) -> {
+				if (failure != null) {
+					logger.debug("Could not read {} {}s told to have ended; the poll will: {}", chunk.size(), this.what,
+							failure.toString());
+				}
+				else {
+					ended.forEach(this::release);
+				}
+				this.toldReads.decrementAndGet();
+				readTold();
+			});
+		}
 	}
 
 	/** Clients waiting now. */

@@ -18,26 +18,35 @@ import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.message.JobEndInbox;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStatuses;
 import io.inferq.store.JobStore;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * Long polling: a {@code GET} with {@code ?wait=} answers as soon as its job or batch
  * ends, or once the wait is over. One API process has one watcher for jobs and one for
- * batches, each polled by one thread every {@code inferq.api.watch.poll-interval}:
+ * batches:
  * <ul>
- * <li>jobs: one {@code BatchGetItem} of up to 100 distinct waited-for jobs, projected to
- * their status, per poll (at 200 ms: 5 item reads per waited-for job-second, in 0.05
- * requests, however many clients wait for the same job), and one more of those that
- * ended, whole, to answer with;</li>
- * <li>batches: one read of each distinct waited-for batch per poll.</li>
+ * <li>jobs: told. The process has an inbox ({@link JobEndInbox}, an SQS queue of its
+ * own); the first client to wait for a job registers it as the job's watcher (one
+ * {@code UpdateItem}), and whoever ends the job (a worker, another replica's cancel)
+ * sends the inbox its ID; the process then reads the ended jobs, whole, 100 to a
+ * {@code BatchGetItem}, and answers. Per waited-for job: one write, one SQS message and
+ * one item read, however long and by how many clients it is waited for. As a safety net
+ * for an end nobody told (an inbox message lost), the waited-for jobs' statuses are read
+ * every {@code inbox-poll-interval} (5 s: 0.2 item reads per job-second). Without an
+ * inbox ({@code inferq.api.watch.inbox=false}), they are read every {@code poll-interval}
+ * (200 ms: 5 item reads per job-second, 100 to a request);</li>
+ * <li>batches: one read of each distinct waited-for batch every
+ * {@code poll-interval}.</li>
  * </ul>
- * A job cancelled through this process answers its waiters here at once. Each API replica
- * polls for its own waiters only, so replicas need nothing in common. The caller checks
+ * A job cancelled through this process answers its waiters here at once. Each replica
+ * watches for its own waiters only, so replicas need nothing in common. The caller checks
  * the tenant before it waits, as a request without {@code wait} does.
  */
 @Component
@@ -57,7 +66,8 @@ public class LongPolls implements DisposableBean {
 
 	private final EndWatcher<BatchId, Batch> batches;
 
-	LongPolls(JobStatuses statuses, JobStore jobStore, BatchStore batchStore, WatchProperties properties, Clock clock) {
+	LongPolls(JobStatuses statuses, JobStore jobStore, BatchStore batchStore, WatchProperties properties, Clock clock,
+			ObjectProvider<JobEndInbox> inboxes) {
 		this.properties = properties;
 		this.clock = clock;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -65,8 +75,17 @@ public class LongPolls implements DisposableBean {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore), this.scheduler, properties.pollInterval(),
-				properties.maxWaiters());
+		JobEndInbox inbox = inboxes.getIfAvailable();
+		if (inbox != null) {
+			this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore),
+					(id) -> jobStore.watch(id, inbox.address()), this.scheduler, properties.inboxPollInterval(),
+					properties.maxWaiters());
+			inbox.open(this.jobs::told);
+		}
+		else {
+			this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore), this.scheduler,
+					properties.pollInterval(), properties.maxWaiters());
+		}
 		this.batches = new EndWatcher<>("batch", new BatchProbe(batchStore), this.scheduler, properties.pollInterval(),
 				properties.maxWaiters());
 	}
@@ -166,6 +185,15 @@ public class LongPolls implements DisposableBean {
 					.filter((id) -> found.containsKey(id) && found.get(id).isTerminal())
 					.toList();
 				return ended.isEmpty() ? CompletableFuture.completedFuture(Map.of()) : this.store.findAll(ended);
+			});
+		}
+
+		@Override
+		public CompletableFuture<Map<JobId, Job>> toldEnded(List<JobId> keys) {
+			return this.store.findAll(keys).thenApply((found) -> {
+				Map<JobId, Job> ended = new HashMap<>(found);
+				ended.values().removeIf((job) -> !job.isTerminal());
+				return ended;
 			});
 		}
 

@@ -22,6 +22,7 @@ import io.inferq.job.JobStatus;
 import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
+import io.inferq.store.JobWatchers;
 import io.inferq.store.StaleJobException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -54,6 +56,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * same shard is tried again. Bulk writes ({@code BatchWriteItem}) and reads
  * ({@code BatchGetItem}) retry what DynamoDB left unprocessed until all is done or the
  * backoff gives up, and then fail: nothing is dropped silently.
+ * <p>
+ * Watchers ({@link #watch}) are a string set on the job's item, added to while the job is
+ * QUEUED or RUNNING. The write that ends a job removes them under a condition on how many
+ * there are (none at first): one that finds more, registered meanwhile, fails on the
+ * condition alone, learns them from the item DynamoDB returns and is tried again with
+ * them; once it succeeds, {@link JobWatchers} tells them. So a watcher registered before
+ * the end is told, and one registering after it is refused and reads the job: no end is
+ * missed, and a job nobody watches costs nothing more.
  */
 public class DynamoDbJobStore implements JobStore {
 
@@ -66,6 +76,11 @@ public class DynamoDbJobStore implements JobStore {
 	/** The most keys in one {@code BatchGetItem}. */
 	static final int MAX_BATCH_GET = 100;
 
+	/**
+	 * The longest watcher address {@link #watch} takes: an SQS queue URL is far shorter.
+	 */
+	static final int MAX_WATCHER_LENGTH = 1024;
+
 	private static final Logger logger = LoggerFactory.getLogger(DynamoDbJobStore.class);
 
 	private final DynamoDbAsyncClient dynamoDb;
@@ -77,6 +92,8 @@ public class DynamoDbJobStore implements JobStore {
 	private final Backoff unprocessed;
 
 	private final BatchCounters counters;
+
+	private final JobWatchers watchers;
 
 	/**
 	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
@@ -91,7 +108,7 @@ public class DynamoDbJobStore implements JobStore {
 	 * unprocessed
 	 */
 	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed) {
-		this(dynamoDb, tableName, retention, unprocessed, EventScope.CALLBACKS);
+		this(dynamoDb, tableName, retention, unprocessed, EventScope.CALLBACKS, JobWatchers.NONE);
 	}
 
 	/**
@@ -99,12 +116,23 @@ public class DynamoDbJobStore implements JobStore {
 	 * @param events which ended jobs get a webhook outbox mark with their outcome
 	 */
 	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, EventScope events) {
-		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES, events);
+		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES, events, JobWatchers.NONE);
+	}
+
+	/**
+	 * @param retention how long DynamoDB keeps a job after it ended (through TTL)
+	 * @param events which ended jobs get a webhook outbox mark with their outcome
+	 * @param watchers who tells a watched job's watchers that it ended
+	 */
+	public DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, EventScope events,
+			JobWatchers watchers) {
+		this(dynamoDb, tableName, retention, Backoff.AWS_PARTIAL_FAILURES, events, watchers);
 	}
 
 	private DynamoDbJobStore(DynamoDbAsyncClient dynamoDb, String tableName, Duration retention, Backoff unprocessed,
-			EventScope events) {
+			EventScope events, JobWatchers watchers) {
 		this.dynamoDb = dynamoDb;
+		this.watchers = watchers;
 		this.tableName = tableName;
 		this.items = new JobItems(retention, events);
 		this.unprocessed = unprocessed;
@@ -169,6 +197,31 @@ public class DynamoDbJobStore implements JobStore {
 			}
 			return Futures.failed(failure);
 		});
+	}
+
+	/**
+	 * One {@code UpdateItem} that adds {@code watcher} to the job's watchers if it is
+	 * QUEUED or RUNNING; one write unit.
+	 */
+	@Override
+	public CompletableFuture<Boolean> watch(JobId id, String watcher) {
+		if (watcher.length() > MAX_WATCHER_LENGTH) {
+			return Futures.failed(new IllegalArgumentException(
+					"A watcher's address is at most " + MAX_WATCHER_LENGTH + " characters; was " + watcher.length()));
+		}
+		UpdateItemRequest request = UpdateItemRequest.builder()
+			.tableName(this.tableName)
+			.key(JobItems.key(id))
+			.updateExpression("ADD #watchers :watcher")
+			.conditionExpression("attribute_exists(#id) AND #status IN (:queued, :running)")
+			.expressionAttributeNames(
+					Map.of("#watchers", JobItems.WATCHERS, "#id", JobTable.KEY, "#status", JobItems.STATUS))
+			.expressionAttributeValues(Map.of(":watcher", AttributeValue.fromSs(List.of(watcher)), ":queued",
+					JobItems.s(JobStatus.QUEUED.name()), ":running", JobItems.s(JobStatus.RUNNING.name())))
+			.build();
+		return Futures.recover(this.dynamoDb.updateItem(request).thenApply((response) -> true),
+				(failure) -> (failure instanceof ConditionalCheckFailedException)
+						? CompletableFuture.completedFuture(false) : Futures.failed(failure));
 	}
 
 	@Override
@@ -264,6 +317,9 @@ public class DynamoDbJobStore implements JobStore {
 	 * Writes the job under {@code condition}: whole if {@code whole} (a create), its
 	 * state attributes alone otherwise; in a transaction with its batch's counters if its
 	 * status changes from {@code storedStatus} (a create counts from nothing to QUEUED).
+	 * A write that ends the job takes its watchers and tells them: an {@code UpdateItem}
+	 * gets them back ({@code UPDATED_OLD}); a transaction, which returns nothing, expects
+	 * none and learns them from its failure (see the class's comment).
 	 */
 	private CompletableFuture<Job> write(Job job, long newVersion, JobStatus storedStatus, boolean whole,
 			String condition, Map<String, String> names, Map<String, AttributeValue> values,
@@ -273,35 +329,72 @@ public class DynamoDbJobStore implements JobStore {
 		if (size > MAX_ITEM_BYTES) {
 			return Futures.failed(new JobTooLargeException(job.id(), size, MAX_ITEM_BYTES));
 		}
-		Change change = whole ? Change.put(item, condition, names, values)
-				: Change.update(job.id(), this.items.state(job, newVersion), condition, names, values);
+		boolean ends = !whole && job.isTerminal();
 		boolean counted = job.isInBatch() && storedStatus != job.status();
-		CompletableFuture<Void> written = counted ? transact(job, change, storedStatus) : write(change);
-		return Futures.recover(written.thenApply((done) -> job.withVersion(newVersion)), (failure) -> {
-			if (failure instanceof ConditionalCheckFailedException conflict) {
-				return Futures.failed(onConflict.apply(jobOf(conflict.hasItem() ? conflict.item() : null)));
+		Function<Set<String>, Change> changes = whole ? (expected) -> Change.put(item, condition, names, values)
+				: (expected) -> Change.update(job.id(), this.items.state(job, newVersion), condition, names, values,
+						ends, expected);
+		return write(job, newVersion, storedStatus, counted, changes, (ends && counted) ? Set.of() : null, onConflict);
+	}
+
+	/**
+	 * One try of a write; {@code expected}, for a transaction that ends the job, the
+	 * watchers it expects to take, else null.
+	 */
+	private CompletableFuture<Job> write(Job job, long newVersion, JobStatus storedStatus, boolean counted,
+			Function<Set<String>, Change> changes, Set<String> expected, Function<Job, RuntimeException> onConflict) {
+		Change change = changes.apply(expected);
+		CompletableFuture<Set<String>> taken = counted
+				? transact(job, change, storedStatus).thenApply((done) -> expected) : write(change);
+		return Futures.recover(taken.thenApply((watchers) -> written(job, newVersion, watchers)), (failure) -> {
+			Map<String, AttributeValue> current = null;
+			boolean conflict = false;
+			if (failure instanceof ConditionalCheckFailedException failed) {
+				conflict = true;
+				current = failed.hasItem() ? failed.item() : null;
 			}
-			if (failure instanceof TransactionCanceledException cancelled && Conflicts.failedCondition(cancelled, 0)) {
+			else if (failure instanceof TransactionCanceledException cancelled
+					&& Conflicts.failedCondition(cancelled, 0)) {
+				conflict = true;
 				CancellationReason reason = Conflicts.reason(cancelled, 0);
-				return Futures.failed(onConflict.apply(jobOf(reason.hasItem() ? reason.item() : null)));
+				current = reason.hasItem() ? reason.item() : null;
+			}
+			if (conflict) {
+				Set<String> watching = (expected != null) ? JobItems.watchers(current, job.version()) : null;
+				if (watching != null && !watching.equals(expected)) {
+					// Only the watchers differ: some registered meanwhile.
+					return write(job, newVersion, storedStatus, true, changes, watching, onConflict);
+				}
+				return Futures.failed(onConflict.apply(jobOf(current)));
 			}
 			if (failure instanceof BatchCounters.BatchGoneException) {
 				// The batch's counters are gone (deleted by TTL long after its jobs
 				// should have ended): the job is written without counting.
 				logger.warn("Job {}: its batch {} has no counters any more; writing the job without counting it",
 						job.id(), job.batch().batchId());
-				return write(change).thenApply((done) -> job.withVersion(newVersion));
+				return write(changes.apply(null)).thenApply((watchers) -> written(job, newVersion, watchers));
 			}
 			return Futures.failed(failure);
 		});
 	}
 
-	private CompletableFuture<Void> write(Change change) {
+	private Job written(Job job, long newVersion, Set<String> taken) {
+		if (taken != null && !taken.isEmpty()) {
+			this.watchers.tell(job.id(), taken);
+		}
+		return job.withVersion(newVersion);
+	}
+
+	/**
+	 * One write, tried again while DynamoDB throttles; completes with the watchers it
+	 * took (an update that ends the job), else none.
+	 */
+	private CompletableFuture<Set<String>> write(Change change) {
 		return Conflicts.BACKOFF.retry((attempt) -> (change.put() != null)
-				? this.dynamoDb.putItem(change.putItemRequest(this.tableName)).thenApply((response) -> null)
-				: this.dynamoDb.updateItem(change.updateItemRequest(this.tableName)).thenApply((response) -> null),
-				Conflicts::isRetryable)
-			.thenApply((response) -> null);
+				? this.dynamoDb.putItem(change.putItemRequest(this.tableName)).thenApply((response) -> Set.<String>of())
+				: this.dynamoDb.updateItem(change.updateItemRequest(this.tableName))
+					.thenApply((response) -> JobItems.watchers(response.attributes())),
+				Conflicts::isRetryable);
 	}
 
 	private CompletableFuture<Void> transact(Job job, Change change, JobStatus storedStatus) {
@@ -317,19 +410,22 @@ public class DynamoDbJobStore implements JobStore {
 	 * state attributes ({@code key}, {@code expression}).
 	 */
 	private record Change(Map<String, AttributeValue> put, Map<String, AttributeValue> key, String expression,
-			String condition, Map<String, String> names, Map<String, AttributeValue> values) {
+			String condition, Map<String, String> names, Map<String, AttributeValue> values, boolean takesWatchers) {
 
 		static Change put(Map<String, AttributeValue> item, String condition, Map<String, String> names,
 				Map<String, AttributeValue> values) {
-			return new Change(item, null, null, condition, names, values);
+			return new Change(item, null, null, condition, names, values, false);
 		}
 
 		/**
 		 * Sets the state attributes {@code state} has and removes the others, so that the
-		 * item's state is exactly {@code state}.
+		 * item's state is exactly {@code state}; and, if {@code ends}, removes its
+		 * watchers, under a condition on how many there are if {@code expected} is not
+		 * null.
 		 */
 		static Change update(JobId id, Map<String, AttributeValue> state, String condition,
-				Map<String, String> conditionNames, Map<String, AttributeValue> conditionValues) {
+				Map<String, String> conditionNames, Map<String, AttributeValue> conditionValues, boolean ends,
+				Set<String> expected) {
 			Map<String, String> names = new HashMap<>(conditionNames);
 			Map<String, AttributeValue> values = new HashMap<>(conditionValues);
 			List<String> set = new ArrayList<>();
@@ -346,9 +442,22 @@ public class DynamoDbJobStore implements JobStore {
 					remove.add("#s" + i);
 				}
 			}
+			String fullCondition = condition;
+			if (ends) {
+				names.put("#watchers", JobItems.WATCHERS);
+				remove.add("#watchers");
+			}
+			if (expected != null) {
+				// Watchers are only added while the job runs: as many is the same.
+				fullCondition = "(" + condition + ") AND "
+						+ (expected.isEmpty() ? "attribute_not_exists(#watchers)" : "size(#watchers) = :watchers");
+				if (!expected.isEmpty()) {
+					values.put(":watchers", JobItems.n(expected.size()));
+				}
+			}
 			String expression = "SET " + String.join(", ", set)
 					+ (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-			return new Change(null, JobItems.key(id), expression, condition, names, values);
+			return new Change(null, JobItems.key(id), expression, fullCondition, names, values, ends);
 		}
 
 		PutItemRequest putItemRequest(String tableName) {
@@ -370,6 +479,7 @@ public class DynamoDbJobStore implements JobStore {
 				.conditionExpression(this.condition)
 				.expressionAttributeNames(this.names)
 				.expressionAttributeValues(this.values)
+				.returnValues(this.takesWatchers ? ReturnValue.UPDATED_OLD : ReturnValue.NONE)
 				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 				.build();
 		}

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.inferq.batch.BatchId;
@@ -34,6 +35,12 @@ final class JobItems {
 	static final String TENANT = "tenant";
 
 	static final String VERSION = "version";
+
+	/**
+	 * The addresses to tell when the job ends (a string set; see
+	 * {@link DynamoDbJobStore#watch}); not part of the job.
+	 */
+	static final String WATCHERS = "watchers";
 
 	private static final String INPUT = "input";
 
@@ -180,6 +187,24 @@ final class JobItems {
 	}
 
 	/** Whether the item is past its retention: DynamoDB's TTL deletes late, if at all. */
+	/**
+	 * The watchers of a stored job if it is at {@code version} (none if it has no
+	 * watchers attribute), or null if it is at another version or not stored.
+	 */
+	static Set<String> watchers(Map<String, AttributeValue> item, long version) {
+		if (item == null || item.isEmpty() || !item.containsKey(VERSION)
+				|| Long.parseLong(item.get(VERSION).n()) != version) {
+			return null;
+		}
+		return watchers(item);
+	}
+
+	/** The watchers among some attributes of a job, none if there are none. */
+	static Set<String> watchers(Map<String, AttributeValue> attributes) {
+		AttributeValue watchers = (attributes != null) ? attributes.get(WATCHERS) : null;
+		return (watchers != null && watchers.hasSs()) ? Set.copyOf(watchers.ss()) : Set.of();
+	}
+
 	static boolean isExpired(Map<String, AttributeValue> item, Instant now) {
 		AttributeValue ttl = item.get(JobTable.TTL_ATTRIBUTE);
 		return ttl != null && ttl.n() != null && Long.parseLong(ttl.n()) < now.getEpochSecond();
