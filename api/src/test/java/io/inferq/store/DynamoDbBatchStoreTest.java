@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -25,6 +27,7 @@ import io.inferq.store.dynamodb.DynamoDbBatchStore;
 import io.inferq.store.dynamodb.DynamoDbIdempotencyStore;
 import io.inferq.store.dynamodb.DynamoDbJobStore;
 import io.inferq.store.dynamodb.JobTable;
+import io.inferq.webhook.EventScope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +103,28 @@ class DynamoDbBatchStoreTest {
 		Batch found = batches.find(batch.id()).join().orElseThrow();
 		assertThat(found.counts()).isEqualTo(new BatchCounts(1, 0, 1, 0, 1, 0));
 		assertThat(found.status()).isEqualTo(BatchStatus.IN_PROGRESS);
+	}
+
+	@Test
+	void aJobOfABatch_shouldTellItsWatchers_whenTheTransactionThatEndsItSucceeds() {
+		Map<JobId, Set<String>> told = new ConcurrentHashMap<>();
+		JobStore watched = new DynamoDbJobStore(dynamoDb, JobTable.DEFAULT_NAME, Duration.ofDays(7),
+				EventScope.CALLBACKS, told::put);
+		Batch batch = enqueued(2);
+		Job first = watched.find(batch.id().jobId(0)).join().orElseThrow();
+		Job second = watched.find(batch.id().jobId(1)).join().orElseThrow();
+		assertThat(watched.watch(first.id(), "inbox-a").join()).isTrue();
+		Job running = watched.update(first.start(NOW, Duration.ofMinutes(1))).join();
+		assertThat(watched.watch(first.id(), "inbox-b").join()).isTrue();
+
+		// The first try expects no watchers, fails on that alone, and is tried
+		// again expecting the two.
+		watched.update(running.succeed(Payload.json("{}"), NOW)).join();
+		watched.update(second.cancel(NOW)).join();
+
+		assertThat(told).containsOnlyKeys(first.id()).containsEntry(first.id(), Set.of("inbox-a", "inbox-b"));
+		assertThat(batches.find(batch.id()).join().orElseThrow().counts()).isEqualTo(new BatchCounts(0, 0, 1, 0, 1, 0));
+		assertThat(watched.watch(first.id(), "inbox-c").join()).as("a watcher after the end").isFalse();
 	}
 
 	@Test

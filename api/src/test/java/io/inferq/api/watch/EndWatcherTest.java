@@ -3,10 +3,12 @@ package io.inferq.api.watch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The watcher's polls, with a probe of its own. About 2 s. */
+/** The watcher's polls and told ends, with a probe of its own. About 2 s. */
 class EndWatcherTest {
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -63,6 +65,65 @@ class EndWatcherTest {
 		// Never before the last ended and paused; the upper bound is loose for loaded
 		// machines.
 		assertThat(gaps).hasSizeGreaterThanOrEqualTo(3).allSatisfy((gap) -> assertThat(gap).isBetween(170L, 600L));
+	}
+
+	@Test
+	void told_readsWhatWasTold_andAnswersOnlyWhatEnded_andOnlyTheFirstWaiterRegisters() throws Exception {
+		Map<String, String> stored = new ConcurrentHashMap<>(Map.of("a", "SUCCEEDED", "b", "RUNNING"));
+		List<List<String>> reads = Collections.synchronizedList(new ArrayList<>());
+		List<String> registered = Collections.synchronizedList(new ArrayList<>());
+		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads), (key) -> {
+			registered.add(key);
+			return CompletableFuture.completedFuture(true);
+		}, this.scheduler, Duration.ofHours(1), 10);
+		CompletableFuture<Optional<String>> a = watcher.await("a", Duration.ofSeconds(10), this.shared);
+		CompletableFuture<Optional<String>> again = watcher.await("a", Duration.ofSeconds(10), this.shared);
+		CompletableFuture<Optional<String>> b = watcher.await("b", Duration.ofSeconds(10), this.shared);
+
+		watcher.told(List.of("a", "b", "nobody-waits"));
+
+		assertThat(a.get(1, TimeUnit.SECONDS)).hasValue("SUCCEEDED");
+		assertThat(again.get(1, TimeUnit.SECONDS)).hasValue("SUCCEEDED");
+		assertThat(b).as("told, but still running when read").isNotDone();
+		assertThat(registered).containsExactly("a", "b");
+		assertThat(reads).singleElement().satisfies((keys) -> assertThat(keys).containsExactlyInAnyOrder("a", "b"));
+	}
+
+	@Test
+	void aRefusedRegistration_readsTheKeyAtOnce() throws Exception {
+		Map<String, String> stored = Map.of("a", "CANCELLED");
+		List<List<String>> reads = Collections.synchronizedList(new ArrayList<>());
+		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads),
+				(key) -> CompletableFuture.completedFuture(false), this.scheduler, Duration.ofHours(1), 10);
+
+		CompletableFuture<Optional<String>> a = watcher.await("a", Duration.ofSeconds(10), this.shared);
+
+		assertThat(a.get(1, TimeUnit.SECONDS)).as("ended before it could be watched, and no poll")
+			.hasValue("CANCELLED");
+	}
+
+	private EndWatcher.Probe<String, String> toldProbe(Map<String, String> stored, List<List<String>> reads) {
+		return new EndWatcher.Probe<>() {
+			@Override
+			public int maxKeys() {
+				return 100;
+			}
+
+			@Override
+			public CompletableFuture<Map<String, String>> ended(List<String> keys) {
+				throw new AssertionError("no poll within the test's hour");
+			}
+
+			@Override
+			public CompletableFuture<Map<String, String>> toldEnded(List<String> keys) {
+				reads.add(keys);
+				Map<String, String> ended = new HashMap<>();
+				keys.stream()
+					.filter((key) -> stored.containsKey(key) && !stored.get(key).equals("RUNNING"))
+					.forEach((key) -> ended.put(key, stored.get(key)));
+				return CompletableFuture.completedFuture(ended);
+			}
+		};
 	}
 
 	private EndWatcher.Probe<String, String> probe(List<Long> starts, Duration takes) {

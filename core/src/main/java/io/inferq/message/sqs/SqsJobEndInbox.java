@@ -7,9 +7,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.inferq.concurrent.Futures;
@@ -100,7 +102,7 @@ public final class SqsJobEndInbox implements JobEndInbox {
 	/**
 	 * What the names of the inboxes of the deployment with that jobs queue start with.
 	 */
-	static String namePrefix(String jobsQueueName) {
+	public static String namePrefix(String jobsQueueName) {
 		return jobsQueueName + "-watch-";
 	}
 
@@ -123,15 +125,20 @@ public final class SqsJobEndInbox implements JobEndInbox {
 		sweep();
 	}
 
+	/** Deletes the queue, waiting for it up to 5 s (the SQS client closes after). */
 	@Override
 	public void close() {
 		this.closed = true;
-		this.sqs.deleteQueue((request) -> request.queueUrl(this.queueUrl)).whenComplete((deleted, failure) -> {
-			if (failure != null) {
-				logger.warn("Could not delete inbox {} (it is swept by another replica within {} hours): {}",
-						this.queueName, STALE_HOURS, failure.toString());
-			}
-		});
+		try {
+			this.sqs.deleteQueue((request) -> request.queueUrl(this.queueUrl)).get(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Could not delete inbox {} (another replica deletes it within {} hours): {}", this.queueName,
+					STALE_HOURS, ex.toString());
+		}
 	}
 
 	private void receive(Consumer<List<JobId>> ended) {

@@ -58,12 +58,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * backoff gives up, and then fail: nothing is dropped silently.
  * <p>
  * Watchers ({@link #watch}) are a string set on the job's item, added to while the job is
- * QUEUED or RUNNING. The write that ends a job removes them under a condition on how many
- * there are (none at first): one that finds more, registered meanwhile, fails on the
- * condition alone, learns them from the item DynamoDB returns and is tried again with
- * them; once it succeeds, {@link JobWatchers} tells them. So a watcher registered before
- * the end is told, and one registering after it is refused and reads the job: no end is
- * missed, and a job nobody watches costs nothing more.
+ * QUEUED or RUNNING. The write that ends a job removes them and, once it succeeded,
+ * {@link JobWatchers} tells them: an {@code UpdateItem} gets them back with
+ * {@code ReturnValues=UPDATED_OLD}; a transaction (a job of a batch), which returns
+ * nothing, removes them under a condition on how many there are (none at first): one that
+ * finds more fails on that condition alone, learns them from the item DynamoDB returns
+ * and is tried again expecting them. So a watcher registered before the end is told, and
+ * one registering after it is refused and reads the job: no end is missed, and a job
+ * nobody watches costs nothing more.
  */
 public class DynamoDbJobStore implements JobStore {
 

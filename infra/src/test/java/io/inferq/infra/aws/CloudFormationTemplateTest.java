@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import io.inferq.config.InferqAwsProperties;
 import io.inferq.config.NotificationTopicsProperties;
 import io.inferq.message.sqs.JobQueues;
+import io.inferq.message.sqs.SqsJobEndInbox;
 import io.inferq.payload.s3.PayloadBucket;
 import io.inferq.store.dynamodb.JobTable;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -215,6 +216,22 @@ class CloudFormationTemplateTest {
 			.filteredOn((statement) -> actions(statement).contains("sagemaker:InvokeEndpoint"))
 			.singleElement()
 			.satisfies((statement) -> assertThat(statement.get("Resource")).isNotEqualTo("*"));
+	}
+
+	@Test
+	void jobEndInboxes_shouldBeManagedByTheApiAndToldByBoth_underTheJobsQueuesName() {
+		Map<String, Object> inboxes = Map.of("Fn::Sub",
+				"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueueName}-watch-*");
+		assertThat(allowStatements(taskRoleOf("api")))
+			.filteredOn((statement) -> inboxes.equals(statement.get("Resource")))
+			.singleElement()
+			.satisfies((statement) -> assertThat(actions(statement)).contains("sqs:CreateQueue", "sqs:DeleteQueue",
+					"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage", "sqs:SetQueueAttributes"));
+		assertThat(allowStatements(taskRoleOf("worker")))
+			.filteredOn((statement) -> inboxes.equals(statement.get("Resource")))
+			.singleElement()
+			.satisfies((statement) -> assertThat(actions(statement)).containsExactly("sqs:SendMessage"));
+		assertThat(SqsJobEndInbox.namePrefix("inferq-jobs")).isEqualTo("inferq-jobs-watch-");
 	}
 
 	@Test
