@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.inferq.api.config.ApiProperties;
@@ -256,8 +258,9 @@ class BatchController {
 
 	private ResponseEntity<BatchResponse> batch(Batch batch) {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok();
-		java.util.Optional<java.time.Instant> completion = this.estimates.completionOf(batch);
-		if (!batch.status().isFinal()) {
+		Optional<Instant> completion = this.estimates.completionOf(batch);
+		if (!batch.hasEnded()) {
+			// Also a cancelled batch whose jobs are still ending: its counts move.
 			response.header(HttpHeaders.RETRY_AFTER,
 					RetryAfter.seconds(this.estimates.retryAfter(completion, this.properties.expectedLatency())));
 		}

@@ -96,12 +96,17 @@ public class Estimates implements CompletionForecast {
 
 	@Override
 	public Optional<Instant> completionOf(Batch batch) {
-		if (batch.status().isFinal()) {
+		if (batch.hasEnded()) {
 			return Optional.empty();
 		}
 		Optional<Throughput> throughput = throughput(true);
 		if (throughput.isEmpty()) {
 			return Optional.empty();
+		}
+		if (batch.status().isFinal()) {
+			// Cancelled, its jobs still ending: the queued ones are cancelled, not run,
+			// so what is left is the running ones' service.
+			return Optional.of(this.clock.instant().plusMillis((long) Math.ceil(throughput.get().serviceMillis())));
 		}
 		OptionalLong backlog = this.bulk.ahead(throughput.get().held(), throughput.get().perSecond());
 		if (backlog.isEmpty()) {

@@ -8,12 +8,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.batch.Batch;
+import io.inferq.batch.BatchCounts;
+import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchStatus;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.message.QueueDepths;
 import io.inferq.pace.ClusterPace;
 import io.inferq.pace.Pace;
+import io.inferq.tenant.TenantId;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +72,32 @@ class EstimatesTest {
 				Clock.fixed(NOW, ZoneOffset.UTC));
 
 		assertThat(estimates.of(aJobCreatedAt(NOW))).isEmpty();
+	}
+
+	@Test
+	void completionOf_aCancelledBatchWhoseJobsAreStillEnding_shouldBeOneServiceTimeAway_andOfAnEndedOneNothing() {
+		Estimates estimates = new Estimates((bulk) -> CompletableFuture.completedFuture(new QueueDepths.Depth(500, 8)),
+				() -> CompletableFuture
+					.completedFuture(Optional.of(new ClusterPace(8, new Pace(8, 1000, 8), new Pace(8, 1000, 8)))),
+				this.properties, Clock.fixed(NOW, ZoneOffset.UTC));
+		estimates.completionOf(aBatch(BatchStatus.IN_PROGRESS, new BatchCounts(480, 4, 16, 0, 0, 0)));
+
+		// 480 still queued behind 500: they are cancelled, not run.
+		Batch draining = aBatch(BatchStatus.CANCELLED, new BatchCounts(0, 4, 16, 0, 480, 0));
+		Batch ended = aBatch(BatchStatus.CANCELLED, new BatchCounts(0, 0, 20, 0, 480, 0));
+
+		assertThat(estimates.completionOf(draining)).hasValue(NOW.plusSeconds(1));
+		assertThat(estimates.retryAfter(estimates.completionOf(draining), Duration.ofSeconds(2)))
+			.isEqualTo(Duration.ofSeconds(1));
+		assertThat(estimates.completionOf(ended)).isEmpty();
+		assertThat(estimates.completionOf(aBatch(BatchStatus.IN_PROGRESS, new BatchCounts(480, 4, 16, 0, 0, 0))))
+			.as("running, behind the whole bulk backlog")
+			.hasValueSatisfying((at) -> assertThat(at).isAfter(NOW.plusSeconds(60)));
+	}
+
+	private static Batch aBatch(BatchStatus status, BatchCounts counts) {
+		return new Batch(new BatchId("b_0123456789abcdef"), TenantId.DEFAULT, status, 500, counts, Map.of(), NOW,
+				NOW.plusSeconds(3600), null, NOW, null, "fingerprint", null);
 	}
 
 	private Estimates estimates(QueueDepths.Depth depth, Pace interactive) {
