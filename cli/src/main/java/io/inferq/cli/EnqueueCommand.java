@@ -119,7 +119,7 @@ final class EnqueueCommand implements Callable<Integer> {
 			throws Exception {
 		long total = ChunkReader.countItems(this.file, this.chunkSize);
 		if (total == 0) {
-			throw new ParameterException(this.spec.commandLine(), this.file + " has no lines to enqueue");
+			throw new InvalidInputException(this.file + " has no lines to enqueue (blank lines are skipped)");
 		}
 		ifInterrupted.set("Interrupted before every line was enqueued. Run the same command again to resume: "
 				+ "chunks already enqueued are replayed, not enqueued twice.");
@@ -163,8 +163,6 @@ final class EnqueueCommand implements Callable<Integer> {
 		// it
 		// has ended, so neither these counts nor the results change any more.
 		List<Batch> batches = new BatchWaiter(client, this.pollInterval, progress).await(batchIds);
-		Batch.Counts counts = batches.stream().map(Batch::counts).reduce(Batch.Counts.NONE, Batch.Counts::plus);
-		long total = batches.stream().mapToLong(Batch::total).sum();
 		if (this.results != null) {
 			long lines = new ResultsFile(client).write(batches, this.results);
 			progress.message(String.format(Locale.ROOT, "Wrote %,d results to %s.", lines, this.results));
@@ -178,10 +176,7 @@ final class EnqueueCommand implements Callable<Integer> {
 			.filter((batch) -> !batch.accepted())
 			.forEach((batch) -> progress.message("Batch " + batch.id() + " ended " + batch.status()
 					+ " before all of its items were enqueued: none of its jobs ran, and it has no results."));
-		progress.message(
-				String.format(Locale.ROOT, "Done: %,d jobs, %,d succeeded, %,d failed, %,d cancelled, %,d expired.",
-						total, counts.succeeded(), counts.failed(), counts.cancelled(), counts.expired()));
-		return (counts.succeeded() == total) ? 0 : Inferq.JOBS_FAILED;
+		return EndSummary.report(batches, progress);
 	}
 
 	private void checkOptions() {

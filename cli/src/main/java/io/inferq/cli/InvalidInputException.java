@@ -1,7 +1,8 @@
 package io.inferq.cli;
 
 /**
- * A line of the input file that cannot be sent: it is not JSON, or the API refused it.
+ * Input that cannot be sent: a line of the file that is not JSON or that the API refused,
+ * or a file with nothing to send.
  */
 final class InvalidInputException extends RuntimeException {
 
@@ -12,7 +13,13 @@ final class InvalidInputException extends RuntimeException {
 		this.fileLine = fileLine;
 	}
 
-	/** The 1-based line of the input file. */
+	/** About the whole file, no line of it. */
+	InvalidInputException(String reason) {
+		super(reason);
+		this.fileLine = 0;
+	}
+
+	/** The 1-based line of the input file, 0 for the whole file. */
 	int fileLine() {
 		return this.fileLine;
 	}

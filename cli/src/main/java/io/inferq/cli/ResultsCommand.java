@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 						+ "yet ended, is named on stderr and nothing is written (exit code 5), unless --wait "
 						+ "waits for it first. A batch that was never accepted (refused, or cancelled while being "
 						+ "enqueued) has no results: it is named on stderr, the others' results are written, and the "
-						+ "exit code is 2." })
+						+ "exit code is 2. With --wait, as enqueue --wait, a summary ends stderr and the exit code "
+						+ "is 1 unless every job succeeded." })
 final class ResultsCommand extends BatchCommand {
 
 	@Spec
@@ -61,7 +62,20 @@ final class ResultsCommand extends BatchCommand {
 			}
 			out.flush();
 		}
-		return neverAccepted(batches) ? Inferq.REFUSED : 0;
+		if (neverAccepted(batches)) {
+			return Inferq.REFUSED;
+		}
+		if (!this.wait) {
+			return 0;
+		}
+		// As enqueue --wait: exit 1 unless every job succeeded.
+		Progress progress = Progress.to(inferq().err(), Progress.Style.AUTO);
+		try {
+			return EndSummary.report(batches, progress);
+		}
+		finally {
+			progress.finish();
+		}
 	}
 
 	/**

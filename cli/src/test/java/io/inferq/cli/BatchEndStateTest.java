@@ -94,12 +94,15 @@ class BatchEndStateTest {
 	}
 
 	@Test
-	void results_shouldWaitForTheEndWhenAskedTo() throws IOException {
+	void results_shouldWaitForTheEndWhenAskedTo_andExitAsEnqueueDoes() throws IOException {
 		run("enqueue", this.file.toString());
 		this.api.batchesProgress(BatchEndStateTest::cancelledAtSecondPoll);
 		Path results = this.directory.resolve("out.jsonl");
 
-		assertThat(run("results", "b1", "--wait", "--poll-interval", "10ms", "-o", results.toString())).isZero();
+		// Cancelled jobs: not every job succeeded.
+		assertThat(run("results", "b1", "--wait", "--poll-interval", "10ms", "-o", results.toString()))
+			.isEqualTo(Inferq.JOBS_FAILED);
+		assertThat(this.err).contains("Done: " + LINES + " jobs, ");
 		assertThat(Files.readAllLines(results)).hasSize(LINES)
 			.allMatch((line) -> line.contains("\"status\":\"SUCCEEDED\"") || line.contains("\"status\":\"CANCELLED\""));
 	}

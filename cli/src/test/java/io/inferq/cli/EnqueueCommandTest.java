@@ -140,6 +140,18 @@ class EnqueueCommandTest {
 	}
 
 	@Test
+	void enqueue_ofAFileWithNothingToSend_saysSoInOneLine_withoutTheUsage() throws IOException {
+		Files.writeString(this.file, "\n  \n");
+
+		int exitCode = run("enqueue", this.file.toString());
+
+		assertThat(exitCode).isEqualTo(2);
+		assertThat(this.err.toString().strip())
+			.isEqualTo("Error: " + this.file + " has no lines to enqueue (blank lines are skipped)");
+		assertThat(this.api.requests()).isEmpty();
+	}
+
+	@Test
 	void enqueue_shouldExitWith3WhenTheApiIsUnreachable() {
 		int port = this.api.url().getPort();
 		this.api.close();

@@ -96,29 +96,42 @@ final class EndWatcher<K, V> {
 
 	private final long pauseNanos;
 
-	private final Registrar<K> registrar;
+	private final long tickNanos;
+
+	private volatile Registrar<K> registrar;
+
+	private volatile long intervalNanos;
+
+	private volatile long lastPoll = System.nanoTime();
 
 	private final Set<K> toldKeys = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger toldReads = new AtomicInteger();
 
-	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
-		this(what, probe, null, scheduler, interval, maxWaiters);
-	}
-
 	/**
-	 * @param registrar registers keys to be told of their ends ({@link #told}), or null
-	 * to learn of ends by polling alone
+	 * A watcher that polls every {@code interval} until {@link #tellWith} makes it
+	 * registered and told.
 	 */
-	EndWatcher(String what, Probe<K, V> probe, Registrar<K> registrar, ScheduledExecutorService scheduler,
-			Duration interval, int maxWaiters) {
+	EndWatcher(String what, Probe<K, V> probe, ScheduledExecutorService scheduler, Duration interval, int maxWaiters) {
 		this.what = what;
-		this.registrar = registrar;
 		this.probe = probe;
 		this.scheduler = scheduler;
 		this.maxWaiters = maxWaiters;
+		this.tickNanos = interval.toNanos();
+		this.intervalNanos = interval.toNanos();
 		this.pauseNanos = interval.toNanos() / 4;
 		scheduler.scheduleAtFixedRate(this::tick, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * From now on, registers the keys waited for with {@code registrar} (those waited for
+	 * already at once) to be told of their ends ({@link #told}), and polls only every
+	 * {@code interval} (at least the interval it was made with), as a safety net.
+	 */
+	void tellWith(Registrar<K> registrar, Duration interval) {
+		this.registrar = registrar;
+		this.intervalNanos = Math.max(this.tickNanos, interval.toNanos());
+		List.copyOf(this.waiters.keySet()).forEach(this::register);
 	}
 
 	/**
@@ -248,7 +261,8 @@ final class EndWatcher<K, V> {
 	}
 
 	private void tick() {
-		if (this.waiters.isEmpty()) {
+		// Half a tick early is due: ticks drift.
+		if (this.waiters.isEmpty() || System.nanoTime() - this.lastPoll + this.tickNanos / 2 < this.intervalNanos) {
 			return;
 		}
 		if (!this.polling.compareAndSet(false, true)) {
@@ -261,6 +275,7 @@ final class EndWatcher<K, V> {
 
 	/** One poll; {@code polling} is held until it ends, or until the overdue one ends. */
 	private void poll() {
+		this.lastPoll = System.nanoTime();
 		List<K> keys = new ArrayList<>(this.waiters.keySet());
 		List<CompletableFuture<Void>> calls = new ArrayList<>();
 		for (int from = 0; from < keys.size(); from += this.probe.maxKeys()) {

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,8 @@ import io.inferq.message.JobEndInbox;
 import io.inferq.store.BatchStore;
 import io.inferq.store.JobStatuses;
 import io.inferq.store.JobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,6 +58,10 @@ public class LongPolls implements DisposableBean {
 
 	private static final Pattern WAIT = Pattern.compile("(\\d{1,6})(ms|s)?");
 
+	private static final long INBOX_RETRY_SECONDS = 30;
+
+	private static final Logger logger = LoggerFactory.getLogger(LongPolls.class);
+
 	private final WatchProperties properties;
 
 	private final Clock clock;
@@ -66,8 +74,16 @@ public class LongPolls implements DisposableBean {
 
 	private final EndWatcher<BatchId, Batch> batches;
 
+	private final JobStore jobStore;
+
+	private final InboxOpener inboxOpener;
+
+	private volatile JobEndInbox inbox;
+
+	private volatile boolean closed;
+
 	LongPolls(JobStatuses statuses, JobStore jobStore, BatchStore batchStore, WatchProperties properties, Clock clock,
-			ObjectProvider<JobEndInbox> inboxes) {
+			ObjectProvider<InboxOpener> inboxes) {
 		this.properties = properties;
 		this.clock = clock;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -75,16 +91,12 @@ public class LongPolls implements DisposableBean {
 			thread.setDaemon(true);
 			return thread;
 		});
-		JobEndInbox inbox = inboxes.getIfAvailable();
-		if (inbox != null) {
-			this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore),
-					(id) -> jobStore.watch(id, inbox.address()), this.scheduler, properties.inboxPollInterval(),
-					properties.maxWaiters());
-			inbox.open(this.jobs::told);
-		}
-		else {
-			this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore), this.scheduler,
-					properties.pollInterval(), properties.maxWaiters());
+		this.jobs = new EndWatcher<>("job", new JobProbe(statuses, jobStore), this.scheduler, properties.pollInterval(),
+				properties.maxWaiters());
+		this.jobStore = jobStore;
+		this.inboxOpener = inboxes.getIfAvailable();
+		if (this.inboxOpener != null) {
+			openInbox();
 		}
 		this.batches = new EndWatcher<>("batch", new BatchProbe(batchStore), this.scheduler, properties.pollInterval(),
 				properties.maxWaiters());
@@ -162,9 +174,62 @@ public class LongPolls implements DisposableBean {
 		return wait.plusSeconds(15);
 	}
 
+	/**
+	 * Whether this process has its inbox, and is told of the ends its clients wait for.
+	 */
+	public boolean isTold() {
+		return this.inbox != null;
+	}
+
 	@Override
 	public void destroy() {
+		this.closed = true;
 		this.scheduler.shutdownNow();
+		JobEndInbox open = this.inbox;
+		if (open != null) {
+			open.close();
+		}
+	}
+
+	/**
+	 * Opens this process's inbox; until it is open (SQS down, or no permission), the
+	 * waited-for jobs are polled every {@code poll-interval}, and the opening is tried
+	 * again every {@value #INBOX_RETRY_SECONDS} s.
+	 */
+	private void openInbox() {
+		CompletableFuture<JobEndInbox> opened;
+		try {
+			opened = this.inboxOpener.open();
+		}
+		catch (RuntimeException ex) {
+			opened = CompletableFuture.failedFuture(ex);
+		}
+		opened.whenComplete((inbox, failure) -> {
+			if (failure != null) {
+				logger.warn("Could not open this API process's inbox for job ends (an SQS queue; it needs "
+						+ "sqs:CreateQueue on <jobs queue>-watch-*): polling every {} ms meanwhile, trying again in {} s: {}",
+						this.properties.pollInterval().toMillis(), INBOX_RETRY_SECONDS, failure.toString());
+				retryInbox();
+				return;
+			}
+			if (this.closed) {
+				inbox.close();
+				return;
+			}
+			this.inbox = inbox;
+			inbox.open(this.jobs::told);
+			this.jobs.tellWith((id) -> this.jobStore.watch(id, inbox.address()), this.properties.inboxPollInterval());
+			logger.info("Long polls are told of job ends through inbox {}", inbox.address());
+		});
+	}
+
+	private void retryInbox() {
+		try {
+			this.scheduler.schedule(this::openInbox, INBOX_RETRY_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down.
+		}
 	}
 
 	/**

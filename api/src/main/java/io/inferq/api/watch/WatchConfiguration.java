@@ -1,10 +1,6 @@
 package io.inferq.api.watch;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.inferq.config.InferqAwsProperties;
-import io.inferq.config.ResourceCreation;
 import io.inferq.message.JobEndInbox;
 import io.inferq.message.sqs.SqsJobEndInbox;
 import io.inferq.store.JobStatuses;
@@ -28,19 +24,13 @@ class WatchConfiguration {
 	}
 
 	/**
-	 * This process's inbox for the ends of the jobs its clients wait for: an SQS queue of
-	 * its own, created now (the start fails, saying why, if it cannot be) and deleted at
-	 * stop.
+	 * Opens this process's inbox for the ends of the jobs its clients wait for: an SQS
+	 * queue of its own, deleted at stop ({@link LongPolls}).
 	 */
-	@Bean(destroyMethod = "close")
+	@Bean
 	@ConditionalOnProperty(prefix = WatchProperties.PREFIX, name = "inbox", havingValue = "true", matchIfMissing = true)
-	JobEndInbox jobEndInbox(SqsAsyncClient sqs, InferqAwsProperties properties) throws InterruptedException {
-		AtomicReference<JobEndInbox> inbox = new AtomicReference<>();
-		ResourceCreation.await("this API process's inbox for job ends (an SQS queue named " + properties.queueName()
-				+ "-watch-*; it needs sqs:CreateQueue, or set " + WatchProperties.PREFIX + ".inbox=false to poll)",
-				() -> SqsJobEndInbox.create(sqs, properties.queueName()).thenAccept(inbox::set),
-				Duration.ofSeconds(30));
-		return inbox.get();
+	InboxOpener jobEndInboxOpener(SqsAsyncClient sqs, InferqAwsProperties properties) {
+		return () -> SqsJobEndInbox.create(sqs, properties.queueName()).thenApply(JobEndInbox.class::cast);
 	}
 
 }

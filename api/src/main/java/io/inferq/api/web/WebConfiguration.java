@@ -2,6 +2,7 @@ package io.inferq.api.web;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.quota.Quotas;
+import io.inferq.api.webhooks.Callbacks;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,16 +10,20 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The web edge's own wiring: {@link QuotaInterceptor} in front of the submit endpoints,
- * and the problem writers Spring Security answers refused requests with.
+ * The web edge's own wiring: {@link WebhookSettingsPrefetch} and {@link QuotaInterceptor}
+ * in front of the submit endpoints, and the problem writers Spring Security answers
+ * refused requests with.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
 
 	private final Quotas quotas;
 
-	WebConfiguration(Quotas quotas) {
+	private final Callbacks callbacks;
+
+	WebConfiguration(Quotas quotas, Callbacks callbacks) {
 		this.quotas = quotas;
+		this.callbacks = callbacks;
 	}
 
 	/**
@@ -32,6 +37,7 @@ class WebConfiguration implements WebMvcConfigurer {
 
 	@Override
 	public void addInterceptors(InterceptorRegistry registry) {
+		registry.addInterceptor(new WebhookSettingsPrefetch(this.callbacks)).addPathPatterns("/v1/jobs", "/v1/batches");
 		registry.addInterceptor(new QuotaInterceptor(this.quotas, true)).addPathPatterns("/v1/jobs");
 		registry.addInterceptor(new QuotaInterceptor(this.quotas, false)).addPathPatterns("/v1/batches");
 	}

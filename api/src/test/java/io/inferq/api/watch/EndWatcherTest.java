@@ -72,11 +72,14 @@ class EndWatcherTest {
 		Map<String, String> stored = new ConcurrentHashMap<>(Map.of("a", "SUCCEEDED", "b", "RUNNING"));
 		List<List<String>> reads = Collections.synchronizedList(new ArrayList<>());
 		List<String> registered = Collections.synchronizedList(new ArrayList<>());
-		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads), (key) -> {
+		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads), this.scheduler,
+				Duration.ofHours(1), 10);
+		// Waiting before the watcher is told (its inbox not there yet): registered then.
+		CompletableFuture<Optional<String>> a = watcher.await("a", Duration.ofSeconds(10), this.shared);
+		watcher.tellWith((key) -> {
 			registered.add(key);
 			return CompletableFuture.completedFuture(true);
-		}, this.scheduler, Duration.ofHours(1), 10);
-		CompletableFuture<Optional<String>> a = watcher.await("a", Duration.ofSeconds(10), this.shared);
+		}, Duration.ofHours(1));
 		CompletableFuture<Optional<String>> again = watcher.await("a", Duration.ofSeconds(10), this.shared);
 		CompletableFuture<Optional<String>> b = watcher.await("b", Duration.ofSeconds(10), this.shared);
 
@@ -93,13 +96,29 @@ class EndWatcherTest {
 	void aRefusedRegistration_readsTheKeyAtOnce() throws Exception {
 		Map<String, String> stored = Map.of("a", "CANCELLED");
 		List<List<String>> reads = Collections.synchronizedList(new ArrayList<>());
-		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads),
-				(key) -> CompletableFuture.completedFuture(false), this.scheduler, Duration.ofHours(1), 10);
+		EndWatcher<String, String> watcher = new EndWatcher<>("job", toldProbe(stored, reads), this.scheduler,
+				Duration.ofHours(1), 10);
+		watcher.tellWith((key) -> CompletableFuture.completedFuture(false), Duration.ofHours(1));
 
 		CompletableFuture<Optional<String>> a = watcher.await("a", Duration.ofSeconds(10), this.shared);
 
 		assertThat(a.get(1, TimeUnit.SECONDS)).as("ended before it could be watched, and no poll")
 			.hasValue("CANCELLED");
+	}
+
+	@Test
+	void toldWatchers_pollOnlyAtTheirSlowerInterval() throws Exception {
+		List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+		EndWatcher<String, String> watcher = new EndWatcher<>("job", probe(starts, Duration.ZERO), this.scheduler,
+				Duration.ofMillis(50), 10);
+		watcher.await("a", Duration.ofSeconds(10), this.shared);
+		Thread.sleep(300);
+		int polled = starts.size();
+		watcher.tellWith((key) -> CompletableFuture.completedFuture(true), Duration.ofSeconds(5));
+		Thread.sleep(600);
+
+		assertThat(polled).as("polls every 50 ms before").isGreaterThanOrEqualTo(3);
+		assertThat(starts.size() - polled).as("polls in 600 ms once told, every 5 s").isLessThanOrEqualTo(1);
 	}
 
 	private EndWatcher.Probe<String, String> toldProbe(Map<String, String> stored, List<List<String>> reads) {
