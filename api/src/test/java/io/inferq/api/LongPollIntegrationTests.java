@@ -115,6 +115,7 @@ class LongPollIntegrationTests {
 				}
 			}
 			assertThat(this.longPolls.waiting()).as("clients waiting").isEqualTo(CLIENTS);
+			assertThat(this.longPolls.isTold()).as("the API's inbox is open").isTrue();
 			int during = threads.getThreadCount();
 			assertThat(answered).as("nobody answered before a job ended").isEmpty();
 

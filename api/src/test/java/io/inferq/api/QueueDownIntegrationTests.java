@@ -2,6 +2,7 @@ package io.inferq.api;
 
 import java.net.http.HttpResponse;
 
+import io.inferq.api.watch.LongPolls;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.JobStatus;
@@ -19,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The API with DynamoDB up and SQS down (its endpoint is a closed port).
+ * The API with DynamoDB up and SQS down (its endpoint is a closed port): it starts all
+ * the same (long polls poll, without their inbox), and a submit fails cleanly.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "spring.config.name=inferq-api",
 		"inferq.api.security.anonymous=true", "inferq.api.aws-call-timeout=2s" })
@@ -27,6 +29,9 @@ class QueueDownIntegrationTests {
 
 	@Autowired
 	private JobStore store;
+
+	@Autowired
+	private LongPolls longPolls;
 
 	@LocalServerPort
 	private int port;
@@ -48,6 +53,7 @@ class QueueDownIntegrationTests {
 		Job job = this.store.find(new JobId(problem.get("jobId").asString())).join().orElseThrow();
 		assertThat(job.status()).isEqualTo(JobStatus.FAILED);
 		assertThat(job.error().type()).isEqualTo("EnqueueFailed");
+		assertThat(this.longPolls.isTold()).as("long polls without their inbox").isFalse();
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Small helpers for keeping asynchronous failures inside futures.
@@ -38,6 +39,19 @@ public final class Futures {
 			.handle((value, failure) -> (failure == null) ? CompletableFuture.completedFuture(value)
 					: recovery.apply(unwrap(failure)))
 			.thenCompose(Function.identity());
+	}
+
+	/**
+	 * Calls {@code call}; what it throws instead of returning a future comes back as a
+	 * failed future, so that the caller handles one kind of failure.
+	 */
+	public static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+		try {
+			return call.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	/** A future that failed with {@code failure}. */

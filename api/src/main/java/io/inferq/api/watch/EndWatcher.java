@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.inferq.concurrent.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,13 +171,7 @@ final class EndWatcher<K, V> {
 	}
 
 	private void register(K key) {
-		CompletableFuture<Boolean> registered;
-		try {
-			registered = this.registrar.register(key);
-		}
-		catch (RuntimeException ex) {
-			registered = CompletableFuture.failedFuture(ex);
-		}
+		CompletableFuture<Boolean> registered = Futures.call(() -> this.registrar.register(key));
 		registered.whenComplete((watching, failure) -> {
 			if (failure != null) {
 				logger.debug("Could not register to be told when {} {} ends; polling for it: {}", this.what, key,
@@ -226,13 +221,7 @@ final class EndWatcher<K, V> {
 				this.toldReads.decrementAndGet();
 				continue;
 			}
-			CompletableFuture<Map<K, V>> read;
-			try {
-				read = this.probe.toldEnded(chunk);
-			}
-			catch (RuntimeException ex) {
-				read = CompletableFuture.failedFuture(ex);
-			}
+			CompletableFuture<Map<K, V>> read = Futures.call(() -> this.probe.toldEnded(chunk));
 			read.whenComplete((ended, failure) -> {
 				if (failure != null) {
 					logger.debug("Could not read {} {}s told to have ended; the poll will: {}", chunk.size(), this.what,
@@ -280,13 +269,7 @@ final class EndWatcher<K, V> {
 		List<CompletableFuture<Void>> calls = new ArrayList<>();
 		for (int from = 0; from < keys.size(); from += this.probe.maxKeys()) {
 			List<K> chunk = keys.subList(from, Math.min(keys.size(), from + this.probe.maxKeys()));
-			CompletableFuture<Map<K, V>> call;
-			try {
-				call = this.probe.ended(List.copyOf(chunk));
-			}
-			catch (RuntimeException ex) {
-				call = CompletableFuture.failedFuture(ex);
-			}
+			CompletableFuture<Map<K, V>> call = Futures.call(() -> this.probe.ended(List.copyOf(chunk)));
 			calls.add(call.handle((ended, failure) -> {
 				if (failure != null) {
 					logger.debug("Could not read whether {} {}s ended; trying again at the next poll: {}", chunk.size(),

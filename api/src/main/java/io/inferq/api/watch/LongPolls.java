@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import io.inferq.batch.Batch;
 import io.inferq.batch.BatchId;
+import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.message.JobEndInbox;
@@ -197,13 +198,7 @@ public class LongPolls implements DisposableBean {
 	 * again every {@value #INBOX_RETRY_SECONDS} s.
 	 */
 	private void openInbox() {
-		CompletableFuture<JobEndInbox> opened;
-		try {
-			opened = this.inboxOpener.open();
-		}
-		catch (RuntimeException ex) {
-			opened = CompletableFuture.failedFuture(ex);
-		}
+		CompletableFuture<JobEndInbox> opened = Futures.call(() -> this.inboxOpener.open());
 		opened.whenComplete((inbox, failure) -> {
 			if (failure != null) {
 				logger.warn("Could not open this API process's inbox for job ends (an SQS queue; it needs "
@@ -213,7 +208,10 @@ public class LongPolls implements DisposableBean {
 				return;
 			}
 			if (this.closed) {
-				inbox.close();
+				// Stopped meanwhile; closing waits for the queue's deletion: not on an
+				// SDK
+				// thread.
+				CompletableFuture.runAsync(inbox::close);
 				return;
 			}
 			this.inbox = inbox;
