@@ -2,7 +2,6 @@ package io.inferq.api.web;
 
 import io.inferq.api.config.ApiProperties;
 import io.inferq.api.quota.Quotas;
-import io.inferq.api.webhooks.Callbacks;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,20 +9,16 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The web edge's own wiring: {@link WebhookSettingsPrefetch} and {@link QuotaInterceptor}
- * in front of the submit endpoints, and the problem writers Spring Security answers
- * refused requests with.
+ * The web edge's own wiring: {@link QuotaInterceptor} in front of the submit endpoints,
+ * and the problem writers Spring Security answers refused requests with.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
 
 	private final Quotas quotas;
 
-	private final Callbacks callbacks;
-
-	WebConfiguration(Quotas quotas, Callbacks callbacks) {
+	WebConfiguration(Quotas quotas) {
 		this.quotas = quotas;
-		this.callbacks = callbacks;
 	}
 
 	/**
@@ -37,7 +32,6 @@ class WebConfiguration implements WebMvcConfigurer {
 
 	@Override
 	public void addInterceptors(InterceptorRegistry registry) {
-		registry.addInterceptor(new WebhookSettingsPrefetch(this.callbacks)).addPathPatterns("/v1/jobs", "/v1/batches");
 		registry.addInterceptor(new QuotaInterceptor(this.quotas, true)).addPathPatterns("/v1/jobs");
 		registry.addInterceptor(new QuotaInterceptor(this.quotas, false)).addPathPatterns("/v1/batches");
 	}

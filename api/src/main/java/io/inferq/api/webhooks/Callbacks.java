@@ -67,16 +67,6 @@ public class Callbacks {
 		return this.endpoints.get(tenant).thenApply((webhook) -> webhook.map(TenantWebhook::endpoint).orElse(null));
 	}
 
-	/**
-	 * Starts reading the tenant's default endpoint if it is not cached, without waiting:
-	 * for a submit, before its other checks, so that {@link #resolve} finds it read.
-	 */
-	public void prefetch(TenantId tenant) {
-		if (this.endpoints != null) {
-			this.endpoints.get(tenant);
-		}
-	}
-
 	/** Forgets the tenant's cached endpoint, after it changed here. */
 	void forget(TenantId tenant) {
 		if (this.endpoints != null) {
