@@ -3,6 +3,7 @@ package io.inferq.job;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,26 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	 */
 	public boolean isLeaseExpired(Instant now) {
 		return this.status == JobStatus.RUNNING && this.leaseExpiresAt != null && !now.isBefore(this.leaseExpiresAt);
+	}
+
+	/**
+	 * Whether a store may start this job's first attempt in one write without reading it
+	 * ({@code JobStore#startFirstAttempt}): QUEUED, {@code tenant}'s, in no batch, never
+	 * attempted, and with a deadline in a later second than {@link #firstStartCutoff} (so
+	 * at least a second after {@code now}).
+	 */
+	public boolean isFirstStartable(TenantId tenant, Instant now) {
+		return this.status == JobStatus.QUEUED && this.tenant.equals(tenant) && this.batch == null && this.attempts == 0
+				&& this.deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(firstStartCutoff(now));
+	}
+
+	/**
+	 * The whole second a first-startable job's deadline must be later than: the one after
+	 * {@code now}'s. Whole seconds, so that a store that keeps instants as ISO-8601 text
+	 * ({@link Instant#toString}, which drops zero fractions) compares them as text.
+	 */
+	public static Instant firstStartCutoff(Instant now) {
+		return now.plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
 	}
 
 	/**

@@ -31,7 +31,7 @@ public record JobAttempt(int attempt, Instant startedAt, Instant endedAt, Outcom
 	}
 
 	/** A running attempt. */
-	static JobAttempt started(int attempt, Instant startedAt) {
+	public static JobAttempt started(int attempt, Instant startedAt) {
 		return new JobAttempt(attempt, startedAt, null, null, null);
 	}
 

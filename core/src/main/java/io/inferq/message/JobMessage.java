@@ -19,19 +19,34 @@ import io.inferq.tenant.TenantId;
  * Every message names its tenant, which SQS fair queues use as the message group: one
  * tenant's backlog does not hold up the others'. A message sent without one belongs to
  * the {@link TenantId#DEFAULT default tenant}.
+ * <p>
+ * The message of a stored job of a batch says so ({@code inBatch}): a worker starts a job
+ * of no batch in one write without reading it first, and reads a batch's job first, as
+ * its start moves its batch's counters too. A job said to be in no batch that is in one
+ * still runs (the worker learns it from the refused write), a little later.
  *
  * @param jobId the job to run
  * @param tenant who the job belongs to (a job created from this message is theirs)
  * @param input the input, for a job the store does not know yet; otherwise {@code null}
  * @param accept the media type asked of the model, or {@code null}
  * @param metadata the client's key-value pairs for a job created from this message
+ * @param inBatch whether the job is one of a batch's (stored by a batch's ingest)
  */
-public record JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata) {
+public record JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata,
+		boolean inBatch) {
 
 	public JobMessage {
 		Objects.requireNonNull(jobId, "jobId");
 		tenant = (tenant != null) ? tenant : TenantId.DEFAULT;
 		metadata = (metadata == null) ? Map.of() : Map.copyOf(metadata);
+	}
+
+	/**
+	 * A message of {@code tenant}'s for a job of no batch: a new job with {@code input},
+	 * or, without, a stored one.
+	 */
+	public JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata) {
+		this(jobId, tenant, input, accept, metadata, false);
 	}
 
 	/**
@@ -59,9 +74,14 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 		return Job.submit(this.tenant, this.jobId, this.input, this.accept, this.metadata, now, timeToStart);
 	}
 
-	/** A message for a job of {@code tenant}'s that is stored already. */
+	/** A message for a job of {@code tenant}'s, in no batch, that is stored already. */
 	public static JobMessage of(JobId jobId, TenantId tenant) {
 		return new JobMessage(jobId, tenant, null, null, Map.of());
+	}
+
+	/** A message for a job of one of {@code tenant}'s batches, stored already. */
+	public static JobMessage ofBatchJob(JobId jobId, TenantId tenant) {
+		return new JobMessage(jobId, tenant, null, null, Map.of(), true);
 	}
 
 }

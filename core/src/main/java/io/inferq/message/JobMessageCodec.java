@@ -23,6 +23,7 @@ import tools.jackson.databind.util.RawValue;
  *
  * <pre>
  * {"jobId": "…", "tenant": "…"}                                         a job that is stored already
+ * {"jobId": "…", "tenant": "…", "inBatch": true}                        a batch's job, stored already
  * {"jobId": "…", "input": {…any JSON…}, "accept": "…", "metadata": {…}}  a new job with JSON input
  * {"jobId": "…", "inputBase64": "…", "contentType": "…"}                  a new job with binary input
  * {"jobId": "…", "inputLocation": "s3://bucket/key", "contentType": "…"}  a new job with input in S3
@@ -73,12 +74,15 @@ public final class JobMessageCodec {
 			if (!message.tenant().equals(TenantId.DEFAULT)) {
 				json.append("\",\"tenant\":\"").append(message.tenant().value());
 			}
-			return json.append("\"}").toString();
+			return json.append(message.inBatch() ? "\",\"inBatch\":true}" : "\"}").toString();
 		}
 		ObjectNode node = mapper.createObjectNode();
 		node.put("jobId", message.jobId().value());
 		if (!message.tenant().equals(TenantId.DEFAULT)) {
 			node.put("tenant", message.tenant().value());
+		}
+		if (message.inBatch()) {
+			node.put("inBatch", true);
 		}
 		Payload input = message.input();
 		if (input != null && input.isStored()) {
@@ -127,7 +131,7 @@ public final class JobMessageCodec {
 		}
 		try {
 			return new JobMessage(jobId, TenantId.orDefault(optionalText(node, "tenant")), input(node, body),
-					optionalText(node, "accept"), metadata(node));
+					optionalText(node, "accept"), metadata(node), inBatch(node));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);
@@ -232,6 +236,17 @@ public final class JobMessageCodec {
 			throw new IllegalArgumentException("'" + field + "' is required and must be a string");
 		}
 		return value;
+	}
+
+	private static boolean inBatch(JsonNode node) {
+		JsonNode value = node.get("inBatch");
+		if (value == null || value.isNull()) {
+			return false;
+		}
+		if (!value.isBoolean()) {
+			throw new IllegalArgumentException("'inBatch' must be true or false");
+		}
+		return value.booleanValue();
 	}
 
 	private static String optionalText(JsonNode node, String field) {

@@ -1,5 +1,7 @@
 package io.inferq.payload;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.job.Payload;
 import io.inferq.store.JobStore;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,12 @@ public class ClaimCheckJobStore implements JobStore {
 	public CompletableFuture<Job> update(Job job) {
 		return offload(job, false)
 			.thenCompose((offloaded) -> undoOnFailure(job, offloaded, this.jobs.update(offloaded)));
+	}
+
+	/** A start writes no payload: it goes to the job store as it is. */
+	@Override
+	public CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
+		return this.jobs.startFirstAttempt(id, tenant, now, lease);
 	}
 
 	/** A lease renewal writes no payload: it goes to the job store as it is. */

@@ -1,13 +1,17 @@
 package io.inferq.store;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.tenant.TenantId;
 
 /**
  * Where jobs live between submit and poll. Every method is non-blocking: it returns at
@@ -43,6 +47,26 @@ public interface JobStore {
 	 * @return the job as stored, at the next version
 	 */
 	CompletableFuture<Job> update(Job job);
+
+	/**
+	 * Starts the first attempt of a job known only by its ID, as {@link Job#start} would,
+	 * where the store can in one conditional write without reading the job first: if the
+	 * stored job {@link Job#isFirstStartable is first-startable} for {@code tenant} at
+	 * {@code now}, it becomes RUNNING, owned until {@code now + lease}. Fails with
+	 * {@link StaleJobException} otherwise, carrying the job as stored (none if it is not
+	 * stored), for the caller to decide on it as if it had read it.
+	 * <p>
+	 * The default reads the job, then {@link #update updates} it.
+	 * @return the RUNNING job as stored, at the next version
+	 */
+	default CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
+		return find(id).thenCompose((found) -> {
+			if (found.isPresent() && found.get().isFirstStartable(tenant, now)) {
+				return update(found.get().start(now, lease));
+			}
+			return Futures.failed(new StaleJobException(id, 0, found.orElse(null)));
+		});
+	}
 
 	/**
 	 * Extends the lease of a RUNNING job, {@link Job#renewLease}, if the stored job is

@@ -37,6 +37,19 @@ class JobMessageCodecTest {
 	}
 
 	@Test
+	void roundTrip_shouldSayWhetherTheJobIsInABatch() {
+		String encoded = JobMessageCodec.encode(JobMessage.ofBatchJob(ID, new TenantId("acme")));
+
+		assertThat(encoded).isEqualTo("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"inBatch\":true}");
+		assertThat(JobMessageCodec.decode(encoded)).isEqualTo(JobMessage.ofBatchJob(ID, new TenantId("acme")));
+		assertThat(JobMessageCodec.decode("{\"jobId\":\"job-0000000001\"}").inBatch()).isFalse();
+		assertThat(JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"inBatch\":false}").inBatch()).isFalse();
+		assertThatThrownBy(() -> JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"inBatch\":\"yes\"}"))
+			.isInstanceOf(MalformedJobMessageException.class)
+			.hasMessageContaining("'inBatch' must be true or false");
+	}
+
+	@Test
 	void newJob_shouldBeTheMessagesTenants() {
 		JobMessage message = JobMessageCodec
 			.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"input\":{\"a\":1}}");

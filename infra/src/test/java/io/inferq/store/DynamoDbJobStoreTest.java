@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
+
+import io.inferq.aws.AwsRequestCounter;
+import io.inferq.batch.BatchId;
+import io.inferq.batch.BatchItem;
 
 import io.inferq.infra.local.LocalAws;
 import io.inferq.job.Job;
@@ -21,9 +26,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Core's {@link DynamoDbJobStore} against DynamoDB Local: the {@link JobStore} contract.
@@ -189,6 +196,107 @@ class DynamoDbJobStoreTest {
 			assertThat(found.error()).isEqualTo(new JobError("Expired", "too late"));
 			assertThat(found.leaseExpiresAt()).isNull();
 		});
+	}
+
+	/**
+	 * The one-write start writes exactly what reading the job and writing its start
+	 * writes: the same item, with the job's input, history and error as they were.
+	 */
+	@Test
+	void startFirstAttempt_shouldStoreWhatAReadAndAStartStore_inOneUpdateItem() {
+		AwsRequestCounter requests = new AwsRequestCounter();
+		LocalAws aws = LocalAws.shared();
+		try (DynamoDbAsyncClient counted = aws.configure(DynamoDbAsyncClient.builder(), aws.dynamoDbEndpoint())
+			.overrideConfiguration((client) -> client.addExecutionInterceptor(requests))
+			.build()) {
+			JobStore countedStore = new DynamoDbJobStore(counted, JobTable.DEFAULT_NAME, Duration.ofDays(7));
+			Job fresh = Job.submit(new TenantId("acme"), JobId.random(), Payload.json("{\"prompt\":\"hi\"}"),
+					"application/x-npy", Map.of("k", "v"), NOW, Duration.ofHours(1));
+			// Back in the queue after a request the endpoint never served: no attempt
+			// counted, but a history and an error.
+			Job unserved = aQueuedJob().start(NOW, Duration.ofSeconds(30))
+				.requeueUnserved(new JobError("CapacityLost", "share lapsed"), NOW.plusSeconds(1));
+			for (Job queued : new Job[] { fresh, unserved }) {
+				Instant startedAt = NOW.plusSeconds(2);
+				Job expected = queued.start(startedAt, Duration.ofSeconds(30)).withVersion(2);
+				Job read = store.create(queued).join();
+				store.update(read.start(startedAt, Duration.ofSeconds(30))).join();
+				Map<String, AttributeValue> readThenStarted = rawItem(queued.id());
+				deleteItem(queued.id());
+				store.create(queued).join();
+				AwsRequestCounter.Counts before = requests.counts();
+
+				Job started = countedStore
+					.startFirstAttempt(queued.id(), queued.tenant(), startedAt, Duration.ofSeconds(30))
+					.join();
+
+				assertThat(requests.counts().minus(before).requests())
+					.containsOnlyKeys(new AwsRequestCounter.Call(AwsRequestCounter.DYNAMODB, "UpdateItem", "job"))
+					.containsValue(1L);
+				assertThat(started).isEqualTo(expected);
+				assertThat(store.find(queued.id()).join()).contains(expected);
+				assertThat(rawItem(queued.id())).isEqualTo(readThenStarted);
+			}
+		}
+	}
+
+	/**
+	 * Any job but a first start of no batch is refused, with the job as stored and
+	 * nothing written, for the worker to decide on as if it had read it.
+	 */
+	@Test
+	void startFirstAttempt_shouldRefuseWithTheStoredJob_unlessAFirstStartOfNoBatch() {
+		Instant now = NOW.plusSeconds(2);
+		Job queued = store.create(aQueuedJob()).join();
+		Job running = store.update(store.create(aQueuedJob()).join().start(NOW, Duration.ofMinutes(5))).join();
+		Job retried = store
+			.update(store.update(store.create(aQueuedJob()).join().start(NOW, Duration.ofMinutes(5)))
+				.join()
+				.retryLater(new JobError("ModelError", "500"), NOW.plusSeconds(1)))
+			.join();
+		Job cancelled = store.update(store.create(aQueuedJob()).join().cancel(NOW)).join();
+		Job nearItsDeadline = store.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
+				Duration.between(NOW, now.plusMillis(999))))
+			.join();
+		Job ofABatch = store
+			.create(Job.submitInBatch(new BatchItem(BatchId.random(), 0, "first"), Payload.json("{}"), null, Map.of(),
+					NOW, Duration.ofHours(1)))
+			.join();
+
+		for (Job stored : new Job[] { running, retried, cancelled, nearItsDeadline, ofABatch }) {
+			assertThat(refusal(stored.id(), stored.tenant(), now)).as(stored.status() + " " + stored.id())
+				.contains(stored);
+			assertThat(store.find(stored.id()).join()).contains(stored);
+		}
+		assertThat(refusal(queued.id(), new TenantId("someone-else"), now)).contains(queued);
+		assertThat(refusal(JobId.random(), TenantId.DEFAULT, now)).isEmpty();
+		assertThat(store.find(queued.id()).join()).contains(queued);
+		assertThat(queued.isFirstStartable(TenantId.DEFAULT, now)).isTrue();
+		assertThat(nearItsDeadline.isFirstStartable(TenantId.DEFAULT, now)).isFalse();
+	}
+
+	/** The job a refused {@code startFirstAttempt} returned (the stale failure's). */
+	private static Optional<Job> refusal(JobId id, TenantId tenant, Instant now) {
+		Throwable failure = catchThrowable(
+				() -> store.startFirstAttempt(id, tenant, now, Duration.ofSeconds(30)).join());
+		assertThat(failure).isInstanceOf(CompletionException.class).cause().isInstanceOf(StaleJobException.class);
+		return ((StaleJobException) failure.getCause()).current();
+	}
+
+	private static Map<String, AttributeValue> rawItem(JobId id) {
+		return dynamoDb
+			.getItem((request) -> request.tableName(JobTable.DEFAULT_NAME)
+				.key(Map.of(JobTable.KEY, AttributeValue.fromS(id.value())))
+				.consistentRead(true))
+			.join()
+			.item();
+	}
+
+	private static void deleteItem(JobId id) {
+		dynamoDb
+			.deleteItem((request) -> request.tableName(JobTable.DEFAULT_NAME)
+				.key(Map.of(JobTable.KEY, AttributeValue.fromS(id.value()))))
+			.join();
 	}
 
 	private static Job aQueuedJob() {

@@ -206,7 +206,7 @@ final class BatchIngest {
 		int perCall = this.limits.chunkSize();
 		for (long from = 0; from < total; from += perCall) {
 			List<JobMessage> messages = LongStream.range(from, Math.min(total, from + perCall))
-				.mapToObj((seq) -> JobMessage.of(this.batch.id().jobId(seq), this.batch.tenant()))
+				.mapToObj((seq) -> JobMessage.ofBatchJob(this.batch.id().jobId(seq), this.batch.tenant()))
 				.toList();
 			start(() -> this.queue.sendAll(messages));
 		}

@@ -18,12 +18,14 @@ import io.inferq.webhook.EventScope;
 import io.inferq.concurrent.Futures;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
+import io.inferq.job.JobAttempt;
 import io.inferq.job.JobStatus;
 import io.inferq.store.JobAlreadyExistsException;
 import io.inferq.store.JobStore;
 import io.inferq.store.JobTooLargeException;
 import io.inferq.store.JobWatchers;
 import io.inferq.store.StaleJobException;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -53,9 +55,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * that write and an {@code Update} of one of the batch's counter shards that moves one
  * from the old status's counter to the new one's (see {@link BatchCounters}, which also
  * ends the batch with its last job); a transaction that loses to a concurrent one on the
- * same shard is tried again. Bulk writes ({@code BatchWriteItem}) and reads
- * ({@code BatchGetItem}) retry what DynamoDB left unprocessed until all is done or the
- * backoff gives up, and then fail: nothing is dropped silently.
+ * same shard is tried again. A job of no batch starts its first attempt in one
+ * {@code UpdateItem} that returns it whole ({@link #startFirstAttempt}), without a read.
+ * Bulk writes ({@code BatchWriteItem}) and reads ({@code BatchGetItem}) retry what
+ * DynamoDB left unprocessed until all is done or the backoff gives up, and then fail:
+ * nothing is dropped silently.
  * <p>
  * Watchers ({@link #watch}) are a string set on the job's item, added to while the job is
  * QUEUED or RUNNING. The write that ends a job removes them and, once it succeeded,
@@ -177,6 +181,65 @@ public class DynamoDbJobStore implements JobStore {
 		return write(job, job.version() + 1, job.storedStatus(), false, "#version = :expected",
 				Map.of("#version", JobItems.VERSION), Map.of(":expected", JobItems.n(job.version())),
 				(current) -> new StaleJobException(job.id(), job.version(), current));
+	}
+
+	/**
+	 * One {@code UpdateItem} with {@code ReturnValues=ALL_NEW} (so no read first): the
+	 * start's state attributes, set from what its condition guarantees of the job (QUEUED
+	 * with no attempt yet, so no lease, output or end; in no batch, so no counters), the
+	 * version incremented and the attempt appended to the history; the time to live,
+	 * error and input as they are. Refused, it returns the job as stored
+	 * ({@code ALL_OLD}). One write unit per KB of the job, as the start it replaces.
+	 */
+	@Override
+	public CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
+		Map<String, String> names = new HashMap<>();
+		names.put("#status", JobItems.STATUS);
+		names.put("#tenantStatus", JobTable.TENANT_STATUS_SHARD);
+		names.put("#version", JobItems.VERSION);
+		names.put("#startedAt", JobItems.STARTED_AT);
+		names.put("#lease", JobItems.LEASE_EXPIRES_AT);
+		names.put("#attempts", JobItems.ATTEMPTS);
+		names.put("#history", JobItems.HISTORY);
+		names.put("#tenant", JobItems.TENANT);
+		names.put("#deadline", JobItems.DEADLINE);
+		names.put("#batch", JobItems.BATCH_ID);
+		Map<String, AttributeValue> values = new HashMap<>();
+		values.put(":running", JobItems.s(JobStatus.RUNNING.name()));
+		values.put(":tenantStatus", JobItems.s(TenantIndexKeys.jobs(tenant, JobStatus.RUNNING, id)));
+		values.put(":one", JobItems.n(1));
+		values.put(":now", JobItems.instant(now));
+		values.put(":lease", JobItems.instant(now.plus(lease)));
+		values.put(":none", AttributeValue.fromL(List.of()));
+		values.put(":attempt", AttemptItems.toList(List.of(JobAttempt.started(1, now))));
+		values.put(":queued", JobItems.s(JobStatus.QUEUED.name()));
+		values.put(":zero", JobItems.n(0));
+		values.put(":tenant", JobItems.s(tenant.value()));
+		values.put(":cutoff", JobItems.instant(Job.firstStartCutoff(now)));
+		UpdateItemRequest request = UpdateItemRequest.builder()
+			.tableName(this.tableName)
+			.key(JobItems.key(id))
+			.updateExpression("SET #status = :running, #tenantStatus = :tenantStatus, #version = #version + :one, "
+					+ "#startedAt = :now, #lease = :lease, #attempts = :one, "
+					+ "#history = list_append(if_not_exists(#history, :none), :attempt)")
+			// Instants are ISO-8601 text: compared as text to a whole second's (see
+			// Job#firstStartCutoff).
+			.conditionExpression("#status = :queued AND #attempts = :zero AND #tenant = :tenant "
+					+ "AND #deadline > :cutoff AND attribute_not_exists(#batch)")
+			.expressionAttributeNames(names)
+			.expressionAttributeValues(values)
+			.returnValues(ReturnValue.ALL_NEW)
+			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+			.build();
+		return Futures.recover(this.dynamoDb.updateItem(request).thenApply((response) -> jobOf(response.attributes())),
+				(failure) -> {
+					if (failure instanceof ConditionalCheckFailedException conflict) {
+						Map<String, AttributeValue> current = conflict.hasItem() ? conflict.item() : null;
+						boolean gone = current == null || current.isEmpty() || JobItems.isExpired(current, now);
+						return Futures.failed(new StaleJobException(id, 0, gone ? null : jobOf(current)));
+					}
+					return Futures.failed(failure);
+				});
 	}
 
 	@Override

@@ -54,15 +54,15 @@ final class JobItems {
 
 	private static final String CREATED_AT = "createdAt";
 
-	private static final String STARTED_AT = "startedAt";
+	static final String STARTED_AT = "startedAt";
 
 	private static final String FINISHED_AT = "finishedAt";
 
-	private static final String DEADLINE = "deadline";
+	static final String DEADLINE = "deadline";
 
 	static final String LEASE_EXPIRES_AT = "leaseExpiresAt";
 
-	private static final String ATTEMPTS = "attempts";
+	static final String ATTEMPTS = "attempts";
 
 	private static final String OUTPUT = "output";
 
@@ -74,7 +74,7 @@ final class JobItems {
 
 	private static final String ERROR_MESSAGE = "errorMessage";
 
-	private static final String BATCH_ID = "batchId";
+	static final String BATCH_ID = "batchId";
 
 	private static final String BATCH_SEQ = "batchSeq";
 
@@ -82,7 +82,7 @@ final class JobItems {
 
 	private static final String CALLBACK = "callback";
 
-	private static final String HISTORY = "history";
+	static final String HISTORY = "history";
 
 	/**
 	 * The attributes a change of state writes; the rest (the input, the request, the

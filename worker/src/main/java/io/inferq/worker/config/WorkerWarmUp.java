@@ -67,8 +67,10 @@ class WorkerWarmUp implements SmartLifecycle {
 			for (int round = 0; round < this.rounds; round++) {
 				this.store.find(JobId.random()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 				Job running = inMemory();
-				// A job's start and end as the runner writes them, on a job never
+				// A job's starts and end as the runner writes them, on a job never
 				// stored: each conditional update is refused, nothing is written.
+				refused(this.store.startFirstAttempt(running.id(), running.tenant(), Instant.now(),
+						Duration.ofSeconds(30)));
 				refused(this.store.update(running));
 				refused(this.store.update(running.succeed(running.input(), Instant.now())));
 			}

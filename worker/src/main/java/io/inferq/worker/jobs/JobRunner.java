@@ -44,14 +44,17 @@ import org.slf4j.LoggerFactory;
  * job and decides again, discarding its own output.
  * <p>
  * A job waits for a permit of the {@link Limiter} while still QUEUED (its message held
- * and kept invisible by the listener), already read, so that it is ready when an instance
- * frees up. When the permit comes, its deadline and its batch's cancellation are checked,
- * and it starts RUNNING with a short lease in one conditional write, which also fails if
- * it was cancelled meanwhile: a job cancelled or expired while it waits for an instance
- * is never invoked. While it runs, the lease is renewed every third of it. A request the
- * endpoint refuses for overload puts the job back to QUEUED without counting the attempt
- * and waits for a permit again after a backoff, holding its message; so does a job whose
- * worker lost its share of the endpoint before sending.
+ * and kept invisible by the listener), so that it is ready when an instance frees up. The
+ * usual job, one of no batch on its first attempt, waits unread and starts in one
+ * conditional write that returns it ({@link JobStore#startFirstAttempt}); the others (a
+ * batch's, a retry, a takeover) are read before they wait, and when the permit comes,
+ * their deadline and their batch's cancellation are checked and they start in one
+ * conditional write at the version read. Either write fails if the job was cancelled
+ * meanwhile: a job cancelled or expired while it waits for an instance is never invoked.
+ * While it runs, the lease is renewed every third of it. A request the endpoint refuses
+ * for overload puts the job back to QUEUED without counting the attempt and waits for a
+ * permit again after a backoff, holding its message; so does a job whose worker lost its
+ * share of the endpoint before sending.
  * <p>
  * Non-blocking: every step is a stage on the futures of the store and the inference
  * client; the permit is ended on every outcome, before the outcome is stored.
@@ -125,13 +128,57 @@ class JobRunner {
 	 * only if the store cannot be reached; the message should then come back later.
 	 */
 	CompletableFuture<Outcome> run(JobMessage message, Lane lane) {
+		if (message.input() == null && !message.inBatch()) {
+			return startFirstAttempt(message, lane);
+		}
 		return findOrCreate(message).thenCompose((job) -> {
-			if (job.isEmpty()) {
-				logger.warn("Job {} does not exist (expired and deleted, or never created); dropping its message",
-						message.jobId());
-				return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
+			return job.map((found) -> decide(found, lane, 1)).orElseGet(() -> dropMissing(message.jobId()));
+		});
+	}
+
+	private static CompletableFuture<Outcome> dropMissing(JobId id) {
+		logger.warn("Job {} does not exist (expired and deleted, or never created); dropping its message", id);
+		return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
+	}
+
+	/**
+	 * The usual message, a stored job of no batch: its first attempt waits for a permit
+	 * unread, then starts in one write that returns the job
+	 * ({@link JobStore#startFirstAttempt}), instead of a read before the wait and a write
+	 * after it. A job that write refuses (ended, cancelled, retried, taken over, near its
+	 * deadline, in a batch after all) is decided on as the refusal returned it, as if
+	 * read, keeping the permit if it is to start now.
+	 */
+	private CompletableFuture<Outcome> startFirstAttempt(JobMessage message, Lane lane) {
+		return this.limiter.acquire(lane, message.tenant().value()).thenCompose((permit) -> {
+			CompletableFuture<Job> started;
+			try {
+				started = this.store.startFirstAttempt(message.jobId(), message.tenant(), this.clock.instant(),
+						this.lease);
 			}
-			return decide(job.get(), lane, 1);
+			catch (RuntimeException ex) {
+				started = Futures.failed(ex);
+			}
+			return started.handle((running, failure) -> {
+				if (failure == null) {
+					return invoke(running, lane, permit, 0);
+				}
+				Throwable cause = Futures.unwrap(failure);
+				if (cause instanceof StaleJobException stale && stale.current().isPresent()) {
+					Job current = stale.current().get();
+					// A message naming another tenant than its job's: the job waits in
+					// its own tenant's turn.
+					return decide(current, lane, 1,
+							current.tenant().equals(message.tenant()) ? permit : release(permit));
+				}
+				permit.onIgnore();
+				return (cause instanceof StaleJobException) ? dropMissing(message.jobId())
+						: Futures.<Outcome>failed(cause);
+			})
+				.thenCompose((outcome) -> outcome)
+				// Whatever happened, the permit is ended; on the usual paths it was
+				// already.
+				.whenComplete((done, failure) -> permit.onIgnore());
 		});
 	}
 
@@ -171,19 +218,33 @@ class JobRunner {
 	}
 
 	private CompletableFuture<Outcome> decide(Job job, Lane lane, int decision) {
+		return decide(job, lane, decision, null);
+	}
+
+	/**
+	 * Decides what to do with the job as read; {@code held} is a permit this delivery
+	 * holds already, or null: kept if the job is to start now, else ended at once.
+	 */
+	private CompletableFuture<Outcome> decide(Job job, Lane lane, int decision, Permit held) {
 		if (job.isTerminal()) {
+			release(held);
 			logger.debug("Job {} is {} already; dropping the duplicate delivery", job.id(), job.status());
 			return CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE);
 		}
 		if (decision > MAX_DECISIONS) {
+			release(held);
 			return CompletableFuture.completedFuture(Outcome.retryIn(this.retryPolicy.backoff(1)));
 		}
 		if (job.isInBatch() && job.status() == JobStatus.QUEUED) {
-			return this.batchCancellations.isCancelled(job.batch().batchId())
-				.thenCompose((cancelled) -> cancelled ? cancelWithBatch(job, lane, decision)
-						: decideUnlessCancelled(job, lane, decision));
+			return this.batchCancellations.isCancelled(job.batch().batchId()).thenCompose((cancelled) -> {
+				if (cancelled) {
+					release(held);
+					return cancelWithBatch(job, lane, decision);
+				}
+				return decideUnlessCancelled(job, lane, decision, held);
+			});
 		}
-		return decideUnlessCancelled(job, lane, decision);
+		return decideUnlessCancelled(job, lane, decision, held);
 	}
 
 	private CompletableFuture<Outcome> cancelWithBatch(Job job, Lane lane, int decision) {
@@ -191,33 +252,47 @@ class JobRunner {
 		return write(job.cancel(this.clock.instant()), "cancelled", lane, decision);
 	}
 
-	private CompletableFuture<Outcome> decideUnlessCancelled(Job job, Lane lane, int decision) {
+	private CompletableFuture<Outcome> decideUnlessCancelled(Job job, Lane lane, int decision, Permit held) {
 		Instant now = this.clock.instant();
 		if (job.isPastDeadline(now)) {
+			release(held);
 			logger.info("Job {} passed its deadline {} before it started; expiring it", job.id(), job.deadline());
 			return write(job.expire(now), "expired", lane, decision);
 		}
 		if (job.status() == JobStatus.RUNNING && !job.isLeaseExpired(now)) {
-			Duration held = Duration.between(now, job.leaseExpiresAt());
+			release(held);
 			logger.debug("Job {} is held by another attempt until {}; looking again then", job.id(),
 					job.leaseExpiresAt());
-			return CompletableFuture.completedFuture(Outcome.retryIn(held));
+			return CompletableFuture.completedFuture(Outcome.retryIn(Duration.between(now, job.leaseExpiresAt())));
 		}
 		if (!this.retryPolicy.allowsAnotherAttempt(job.attempts())) {
+			release(held);
 			JobError last = (job.error() != null) ? job.error()
 					: new JobError("WorkerLost", "The last attempt did not finish; its worker stopped");
 			return write(job.fail(gaveUp(last, job.attempts()), now), "failed", lane, decision);
 		}
-		return whenAdmitted(job, lane, decision, 0);
+		return whenAdmitted(job, lane, decision, 0, held);
+	}
+
+	private CompletableFuture<Outcome> whenAdmitted(Job job, Lane lane, int decision, int overloads) {
+		return whenAdmitted(job, lane, decision, overloads, null);
 	}
 
 	/**
-	 * Waits for a permit, then starts and invokes the job; {@code overloads} counts the
-	 * requests of this delivery that the endpoint refused for overload so far.
+	 * Waits for a permit, unless {@code held} is one, then starts and invokes the job;
+	 * {@code overloads} counts the requests of this delivery that the endpoint refused
+	 * for overload so far.
 	 */
-	private CompletableFuture<Outcome> whenAdmitted(Job job, Lane lane, int decision, int overloads) {
-		logger.debug("Job {} is waiting for a free instance", job.id());
-		return this.limiter.acquire(lane, tenantOf(job)).thenCompose((permit) -> {
+	private CompletableFuture<Outcome> whenAdmitted(Job job, Lane lane, int decision, int overloads, Permit held) {
+		CompletableFuture<Permit> admission;
+		if (held != null) {
+			admission = CompletableFuture.completedFuture(held);
+		}
+		else {
+			logger.debug("Job {} is waiting for a free instance", job.id());
+			admission = this.limiter.acquire(lane, tenantOf(job));
+		}
+		return admission.thenCompose((permit) -> {
 			CompletableFuture<Outcome> outcome;
 			try {
 				outcome = admitted(job, lane, decision, overloads, permit);
@@ -392,6 +467,14 @@ class JobRunner {
 				? CompletableFuture.completedFuture(stale.current()) : this.store.find(attempted.id());
 		return current.thenCompose((job) -> job.map((stored) -> decide(stored, lane, decision + 1))
 			.orElseGet(() -> CompletableFuture.completedFuture(Outcome.ACKNOWLEDGE)));
+	}
+
+	/** Ends {@code held} if it is a permit; answers null, no permit held any more. */
+	private static Permit release(Permit held) {
+		if (held != null) {
+			held.onIgnore();
+		}
+		return null;
 	}
 
 	/** The tenant whose share of a lane's permits the job waits in. */

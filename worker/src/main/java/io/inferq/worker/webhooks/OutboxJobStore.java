@@ -1,5 +1,7 @@
 package io.inferq.worker.webhooks;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.inferq.job.Job;
 import io.inferq.job.JobId;
 import io.inferq.store.JobStore;
+import io.inferq.tenant.TenantId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,12 @@ class OutboxJobStore implements JobStore {
 			}
 			return stored;
 		});
+	}
+
+	/** A start owes no event. */
+	@Override
+	public CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
+		return this.store.startFirstAttempt(id, tenant, now, lease);
 	}
 
 	@Override

@@ -374,9 +374,57 @@ class JobRunnerTest {
 			.join();
 		this.model.answers(OUTPUT);
 
-		assertThat(runner.run(JobMessage.of(acme.id()), Lane.BULK).join()).isEqualTo(Outcome.ACKNOWLEDGE);
-
+		assertThat(runner.run(JobMessage.of(acme.id(), acme.tenant()), Lane.BULK).join())
+			.isEqualTo(Outcome.ACKNOWLEDGE);
 		assertThat(tenants).containsExactly("acme");
+
+		// A message that names another tenant: its job still waits in its own's turn.
+		Job misnamed = this.store
+			.create(Job.submit(new TenantId("acme"), JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
+					Duration.ofHours(6)))
+			.join();
+		tenants.clear();
+		this.model.answers(OUTPUT);
+
+		assertThat(runner.run(JobMessage.of(misnamed.id()), Lane.BULK).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(tenants).containsExactly(Limiter.DEFAULT_TENANT, "acme");
+		assertThat(this.store.get(misnamed.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(this.limiter.inUse()).isZero();
+	}
+
+	/**
+	 * A job that is not on its first attempt (here a retry) waits unread like any other,
+	 * is refused the one-write start, and starts from the refusal's job with the permit
+	 * it holds: one wait for an instance, not two.
+	 */
+	@Test
+	void run_shouldStartARetry_withThePermitItWaitedFor() {
+		java.util.List<String> acquired = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Limiter recording = new Limiter() {
+			@Override
+			public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
+				acquired.add(tenant);
+				return JobRunnerTest.this.limiter.acquire(lane, tenant);
+			}
+		};
+		JobRunner runner = new JobRunner(this.store,
+				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
+						Duration.ofSeconds(2)),
+				this.model, recording, this.retryPolicy, LEASE, Duration.ofHours(6), this.clock,
+				new SimpleMeterRegistry(), this.timers);
+		Job job = aStoredQueuedJob();
+		this.model.fails(new JobError("ServiceUnavailable", "try later"), true);
+		this.model.answers(OUTPUT);
+
+		assertThat(runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join()).isInstanceOf(Outcome.RetryIn.class);
+		assertThat(runner.run(JobMessage.of(job.id()), Lane.INTERACTIVE).join()).isEqualTo(Outcome.ACKNOWLEDGE);
+
+		assertThat(acquired).hasSize(2);
+		Job stored = this.store.get(job.id());
+		assertThat(stored.status()).isEqualTo(JobStatus.SUCCEEDED);
+		assertThat(stored.attempts()).isEqualTo(2);
+		assertThat(this.model.invocations).hasValue(2);
+		assertThat(this.limiter.inUse()).isZero();
 	}
 
 	@Test
