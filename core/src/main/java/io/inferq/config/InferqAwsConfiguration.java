@@ -68,6 +68,7 @@ public class InferqAwsConfiguration {
 	@Bean
 	SqsAsyncClientCustomizer sqsClientSettings(AwsRequestCounter counter) {
 		return (builder) -> builder.httpClientBuilder(AwsHttpClients.netty())
+			.asyncConfiguration(AwsHttpClients::completeOnEventLoop)
 			.overrideConfiguration(
 					builder.overrideConfiguration().toBuilder().addExecutionInterceptor(counter).build());
 	}
@@ -82,6 +83,7 @@ public class InferqAwsConfiguration {
 			ObjectProvider<ExecutionInterceptor> interceptors) {
 		return configurer.configure(DynamoDbAsyncClient.builder(), properties, null)
 			.httpClientBuilder(AwsHttpClients.netty())
+			.asyncConfiguration(AwsHttpClients::completeOnEventLoop)
 			.overrideConfiguration((client) -> interceptors.orderedStream().forEach(client::addExecutionInterceptor))
 			.build();
 	}
@@ -96,6 +98,7 @@ public class InferqAwsConfiguration {
 			AwsRequestCounter counter) {
 		return configurer.configure(S3AsyncClient.builder(), properties, null)
 			.httpClientBuilder(AwsHttpClients.netty())
+			.asyncConfiguration(AwsHttpClients::completeOnEventLoop)
 			.overrideConfiguration((client) -> client.addExecutionInterceptor(counter))
 			.forcePathStyle(Boolean.TRUE.equals(properties.getPathStyleAccessEnabled()))
 			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

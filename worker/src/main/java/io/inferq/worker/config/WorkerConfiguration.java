@@ -84,6 +84,7 @@ class WorkerConfiguration {
 			.maxConcurrency(2 * properties.maxInFlight() + 16)
 			.readTimeout(properties.invocationTimeout())
 			.connectionAcquisitionTimeout(Duration.ofSeconds(10)))
+			.asyncConfiguration(AwsHttpClients::completeOnEventLoop)
 			// Retries go through the queue with backoff; SDK retries on top would
 			// multiply them.
 			.overrideConfiguration((client) -> client.apiCallTimeout(properties.invocationTimeout())
