@@ -153,11 +153,13 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	/**
 	 * Whether a store may start this job's first attempt in one write without reading it
 	 * ({@code JobStore#startFirstAttempt}): QUEUED, {@code tenant}'s, in no batch, never
-	 * attempted, and with a deadline in a later second than {@link #firstStartCutoff} (so
-	 * at least a second after {@code now}).
+	 * attempted, with room in its history for the attempt (so that the store appends it
+	 * without trimming), and with a deadline in a later second than
+	 * {@link #firstStartCutoff} (so at least a second after {@code now}).
 	 */
 	public boolean isFirstStartable(TenantId tenant, Instant now) {
 		return this.status == JobStatus.QUEUED && this.tenant.equals(tenant) && this.batch == null && this.attempts == 0
+				&& this.history.size() < MAX_HISTORY
 				&& this.deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(firstStartCutoff(now));
 	}
 

@@ -2,6 +2,7 @@ package io.inferq.message;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,7 +24,10 @@ import io.inferq.tenant.TenantId;
  * The message of a stored job of a batch says so ({@code inBatch}): a worker starts a job
  * of no batch in one write without reading it first, and reads a batch's job first, as
  * its start moves its batch's counters too. A job said to be in no batch that is in one
- * still runs (the worker learns it from the refused write), a little later.
+ * still runs (the worker learns it from the refused write), a little later. The message
+ * of a stored job of no batch also names its deadline, so that a job whose deadline
+ * passed while its message waited in the queue is read and expired at once, not after a
+ * wait for an instance.
  *
  * @param jobId the job to run
  * @param tenant who the job belongs to (a job created from this message is theirs)
@@ -31,9 +35,11 @@ import io.inferq.tenant.TenantId;
  * @param accept the media type asked of the model, or {@code null}
  * @param metadata the client's key-value pairs for a job created from this message
  * @param inBatch whether the job is one of a batch's (stored by a batch's ingest)
+ * @param deadline when the stored job expires unstarted, or {@code null} if the message
+ * does not say
  */
 public record JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata,
-		boolean inBatch) {
+		boolean inBatch, Instant deadline) {
 
 	public JobMessage {
 		Objects.requireNonNull(jobId, "jobId");
@@ -46,7 +52,7 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 	 * or, without, a stored one.
 	 */
 	public JobMessage(JobId jobId, TenantId tenant, Payload input, String accept, Map<String, String> metadata) {
-		this(jobId, tenant, input, accept, metadata, false);
+		this(jobId, tenant, input, accept, metadata, false, null);
 	}
 
 	/**
@@ -74,6 +80,26 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 		return Job.submit(this.tenant, this.jobId, this.input, this.accept, this.metadata, now, timeToStart);
 	}
 
+	/**
+	 * The message of a stored job: its ID, tenant and deadline, and whether it is in a
+	 * batch.
+	 */
+	public static JobMessage of(Job job) {
+		return new JobMessage(job.id(), job.tenant(), null, null, Map.of(), job.isInBatch(), job.deadline());
+	}
+
+	/**
+	 * Whether a worker may start this message's job without reading it first
+	 * ({@code JobStore#startFirstAttempt}): a stored job of no batch whose deadline, if
+	 * the message names it, is not about to pass ({@link Job#firstStartCutoff}). The
+	 * others are read first, so that one past its deadline is expired without waiting for
+	 * an instance.
+	 */
+	public boolean startsUnread(Instant now) {
+		return this.input == null && !this.inBatch && (this.deadline == null
+				|| this.deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(Job.firstStartCutoff(now)));
+	}
+
 	/** A message for a job of {@code tenant}'s, in no batch, that is stored already. */
 	public static JobMessage of(JobId jobId, TenantId tenant) {
 		return new JobMessage(jobId, tenant, null, null, Map.of());
@@ -81,7 +107,7 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 
 	/** A message for a job of one of {@code tenant}'s batches, stored already. */
 	public static JobMessage ofBatchJob(JobId jobId, TenantId tenant) {
-		return new JobMessage(jobId, tenant, null, null, Map.of(), true);
+		return new JobMessage(jobId, tenant, null, null, Map.of(), true, null);
 	}
 
 }

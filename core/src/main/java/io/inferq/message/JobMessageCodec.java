@@ -1,5 +1,7 @@
 package io.inferq.message;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,7 @@ import tools.jackson.databind.util.RawValue;
  * The JSON form of a {@link JobMessage}, version 1:
  *
  * <pre>
- * {"jobId": "…", "tenant": "…"}                                         a job that is stored already
+ * {"jobId": "…", "tenant": "…", "deadline": "…"}                        a job that is stored already
  * {"jobId": "…", "tenant": "…", "inBatch": true}                        a batch's job, stored already
  * {"jobId": "…", "input": {…any JSON…}, "accept": "…", "metadata": {…}}  a new job with JSON input
  * {"jobId": "…", "inputBase64": "…", "contentType": "…"}                  a new job with binary input
@@ -74,6 +76,10 @@ public final class JobMessageCodec {
 			if (!message.tenant().equals(TenantId.DEFAULT)) {
 				json.append("\",\"tenant\":\"").append(message.tenant().value());
 			}
+			if (message.deadline() != null) {
+				// ISO-8601: digits, '-', ':', '.', 'T' and 'Z' only.
+				json.append("\",\"deadline\":\"").append(message.deadline());
+			}
 			return json.append(message.inBatch() ? "\",\"inBatch\":true}" : "\"}").toString();
 		}
 		ObjectNode node = mapper.createObjectNode();
@@ -83,6 +89,9 @@ public final class JobMessageCodec {
 		}
 		if (message.inBatch()) {
 			node.put("inBatch", true);
+		}
+		if (message.deadline() != null) {
+			node.put("deadline", message.deadline().toString());
 		}
 		Payload input = message.input();
 		if (input != null && input.isStored()) {
@@ -131,7 +140,7 @@ public final class JobMessageCodec {
 		}
 		try {
 			return new JobMessage(jobId, TenantId.orDefault(optionalText(node, "tenant")), input(node, body),
-					optionalText(node, "accept"), metadata(node), inBatch(node));
+					optionalText(node, "accept"), metadata(node), inBatch(node), deadline(node));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedJobMessageException(jobId, ex.getMessage(), ex);
@@ -236,6 +245,16 @@ public final class JobMessageCodec {
 			throw new IllegalArgumentException("'" + field + "' is required and must be a string");
 		}
 		return value;
+	}
+
+	private static Instant deadline(JsonNode node) {
+		String deadline = optionalText(node, "deadline");
+		try {
+			return (deadline != null) ? Instant.parse(deadline) : null;
+		}
+		catch (DateTimeParseException ex) {
+			throw new IllegalArgumentException("'deadline' must be an ISO-8601 instant, such as 2026-12-01T12:00:00Z");
+		}
 	}
 
 	private static boolean inBatch(JsonNode node) {

@@ -50,6 +50,24 @@ class JobMessageCodecTest {
 	}
 
 	@Test
+	void roundTrip_shouldKeepAStoredJobsDeadline() {
+		Job job = Job.submit(new TenantId("acme"), ID, Payload.json("{}"), null, Map.of(),
+				Instant.parse("2026-03-01T12:00:00.123456Z"), Duration.ofHours(1));
+
+		String encoded = JobMessageCodec.encode(JobMessage.of(job));
+
+		assertThat(encoded).isEqualTo(
+				"{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"deadline\":\"2026-03-01T13:00:00.123456Z\"}");
+		assertThat(JobMessageCodec.decode(encoded)).isEqualTo(JobMessage.of(job));
+		assertThat(JobMessage.of(job).startsUnread(Instant.parse("2026-03-01T12:59:58Z"))).isTrue();
+		assertThat(JobMessage.of(job).startsUnread(Instant.parse("2026-03-01T12:59:59Z"))).isFalse();
+		assertThat(JobMessage.of(ID).startsUnread(Instant.parse("2026-03-01T12:59:59Z"))).isTrue();
+		assertThatThrownBy(() -> JobMessageCodec.decode("{\"jobId\":\"job-0000000001\",\"deadline\":\"soon\"}"))
+			.isInstanceOf(MalformedJobMessageException.class)
+			.hasMessageContaining("'deadline' must be an ISO-8601 instant");
+	}
+
+	@Test
 	void newJob_shouldBeTheMessagesTenants() {
 		JobMessage message = JobMessageCodec
 			.decode("{\"jobId\":\"job-0000000001\",\"tenant\":\"acme\",\"input\":{\"a\":1}}");

@@ -258,12 +258,18 @@ class DynamoDbJobStoreTest {
 		Job nearItsDeadline = store.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
 				Duration.between(NOW, now.plusMillis(999))))
 			.join();
+		Job fullHistory = aQueuedJob();
+		for (int i = 0; i < Job.MAX_HISTORY; i++) {
+			fullHistory = fullHistory.start(NOW, Duration.ofSeconds(30))
+				.requeueUnserved(new JobError("CapacityLost", "share lapsed"), NOW);
+		}
+		fullHistory = store.create(fullHistory).join();
 		Job ofABatch = store
 			.create(Job.submitInBatch(new BatchItem(BatchId.random(), 0, "first"), Payload.json("{}"), null, Map.of(),
 					NOW, Duration.ofHours(1)))
 			.join();
 
-		for (Job stored : new Job[] { running, retried, cancelled, nearItsDeadline, ofABatch }) {
+		for (Job stored : new Job[] { running, retried, cancelled, nearItsDeadline, fullHistory, ofABatch }) {
 			assertThat(refusal(stored.id(), stored.tenant(), now)).as(stored.status() + " " + stored.id())
 				.contains(stored);
 			assertThat(store.find(stored.id()).join()).contains(stored);
@@ -273,6 +279,9 @@ class DynamoDbJobStoreTest {
 		assertThat(store.find(queued.id()).join()).contains(queued);
 		assertThat(queued.isFirstStartable(TenantId.DEFAULT, now)).isTrue();
 		assertThat(nearItsDeadline.isFirstStartable(TenantId.DEFAULT, now)).isFalse();
+		assertThat(fullHistory.history()).hasSize(Job.MAX_HISTORY);
+		assertThat(fullHistory.attempts()).isZero();
+		assertThat(fullHistory.isFirstStartable(TenantId.DEFAULT, now)).isFalse();
 	}
 
 	/** The job a refused {@code startFirstAttempt} returned (the stale failure's). */

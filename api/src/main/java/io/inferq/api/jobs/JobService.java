@@ -227,7 +227,7 @@ class JobService {
 	 * any) so that a retry under the same key submits anew.
 	 */
 	private CompletableFuture<Job> enqueue(Job job, IdempotencyRecord claim) {
-		return Futures.recover(this.queue.send(JobMessage.of(job.id(), job.tenant())).thenApply((sent) -> {
+		return Futures.recover(this.queue.send(JobMessage.of(job)).thenApply((sent) -> {
 			logger.debug("Job {} submitted", job.id());
 			return job;
 		}), (failure) -> {

@@ -186,10 +186,11 @@ public class DynamoDbJobStore implements JobStore {
 	/**
 	 * One {@code UpdateItem} with {@code ReturnValues=ALL_NEW} (so no read first): the
 	 * start's state attributes, set from what its condition guarantees of the job (QUEUED
-	 * with no attempt yet, so no lease, output or end; in no batch, so no counters), the
-	 * version incremented and the attempt appended to the history; the time to live,
-	 * error and input as they are. Refused, it returns the job as stored
-	 * ({@code ALL_OLD}). One write unit per KB of the job, as the start it replaces.
+	 * with no attempt yet, so no lease, output or end; in no batch, so no counters; its
+	 * history not full, so nothing to trim), the version incremented and the attempt
+	 * appended to the history; the time to live, error and input as they are. Refused, it
+	 * returns the job as stored ({@code ALL_OLD}). One write unit per KB of the job, as
+	 * the start it replaces.
 	 */
 	@Override
 	public CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
@@ -216,6 +217,7 @@ public class DynamoDbJobStore implements JobStore {
 		values.put(":zero", JobItems.n(0));
 		values.put(":tenant", JobItems.s(tenant.value()));
 		values.put(":cutoff", JobItems.instant(Job.firstStartCutoff(now)));
+		values.put(":maxHistory", JobItems.n(Job.MAX_HISTORY));
 		UpdateItemRequest request = UpdateItemRequest.builder()
 			.tableName(this.tableName)
 			.key(JobItems.key(id))
@@ -225,7 +227,8 @@ public class DynamoDbJobStore implements JobStore {
 			// Instants are ISO-8601 text: compared as text to a whole second's (see
 			// Job#firstStartCutoff).
 			.conditionExpression("#status = :queued AND #attempts = :zero AND #tenant = :tenant "
-					+ "AND #deadline > :cutoff AND attribute_not_exists(#batch)")
+					+ "AND #deadline > :cutoff AND attribute_not_exists(#batch) "
+					+ "AND (attribute_not_exists(#history) OR size(#history) < :maxHistory)")
 			.expressionAttributeNames(names)
 			.expressionAttributeValues(values)
 			.returnValues(ReturnValue.ALL_NEW)

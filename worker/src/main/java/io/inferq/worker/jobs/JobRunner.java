@@ -128,7 +128,7 @@ class JobRunner {
 	 * only if the store cannot be reached; the message should then come back later.
 	 */
 	CompletableFuture<Outcome> run(JobMessage message, Lane lane) {
-		if (message.input() == null && !message.inBatch()) {
+		if (message.startsUnread(this.clock.instant())) {
 			return startFirstAttempt(message, lane);
 		}
 		return findOrCreate(message).thenCompose((job) -> {
@@ -142,15 +142,16 @@ class JobRunner {
 	}
 
 	/**
-	 * The usual message, a stored job of no batch: its first attempt waits for a permit
-	 * unread, then starts in one write that returns the job
-	 * ({@link JobStore#startFirstAttempt}), instead of a read before the wait and a write
-	 * after it. A job that write refuses (ended, cancelled, retried, taken over, near its
-	 * deadline, in a batch after all) is decided on as the refusal returned it, as if
-	 * read, keeping the permit if it is to start now.
+	 * The usual message, a stored job of no batch not about to expire
+	 * ({@link JobMessage#startsUnread}): its first attempt waits for a permit unread,
+	 * then starts in one write that returns the job ({@link JobStore#startFirstAttempt}),
+	 * instead of a read before the wait and a write after it. A job that write refuses
+	 * (ended, cancelled, retried, taken over, near its deadline, in a batch after all) is
+	 * decided on as the refusal returned it, as if read, keeping the permit if it is to
+	 * start now.
 	 */
 	private CompletableFuture<Outcome> startFirstAttempt(JobMessage message, Lane lane) {
-		return this.limiter.acquire(lane, message.tenant().value()).thenCompose((permit) -> {
+		return Futures.call(() -> this.limiter.acquire(lane, message.tenant().value())).thenCompose((permit) -> {
 			CompletableFuture<Job> started;
 			try {
 				started = this.store.startFirstAttempt(message.jobId(), message.tenant(), this.clock.instant(),

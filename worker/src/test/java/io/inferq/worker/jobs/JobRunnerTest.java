@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -203,6 +204,27 @@ class JobRunnerTest {
 		assertThat(this.model.invocations).hasValue(0);
 	}
 
+	/**
+	 * A job whose deadline passed while its message waited in the queue is read and
+	 * expired at once, while every instance is busy: the API's message names the
+	 * deadline, so the worker does not wait for an instance to learn it.
+	 */
+	@Test
+	void run_shouldExpireAJobPastItsDeadline_withoutWaitingForAnInstance() {
+		Job late = this.store
+			.create(Job.submit(JobId.random(), Payload.json("{}"), null, Map.of(), NOW.minusSeconds(120),
+					Duration.ofSeconds(60)))
+			.join();
+		this.limiter.acquire(Lane.INTERACTIVE).join();
+		this.limiter.acquire(Lane.INTERACTIVE).join();
+
+		Outcome outcome = this.runner.run(JobMessage.of(late), Lane.INTERACTIVE).orTimeout(5, TimeUnit.SECONDS).join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.store.get(late.id()).status()).isEqualTo(JobStatus.EXPIRED);
+		assertThat(this.model.invocations).hasValue(0);
+	}
+
 	@Test
 	void run_shouldFailAnOutputTooLargeForTheStore() {
 		InMemoryJobStore tooSmall = new InMemoryJobStore() {
@@ -356,18 +378,7 @@ class JobRunnerTest {
 	@Test
 	void run_shouldWaitInTheJobsOwnTenantsTurn() {
 		java.util.List<String> tenants = new java.util.concurrent.CopyOnWriteArrayList<>();
-		Limiter recording = new Limiter() {
-			@Override
-			public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
-				tenants.add(tenant);
-				return JobRunnerTest.this.limiter.acquire(lane, tenant);
-			}
-		};
-		JobRunner runner = new JobRunner(this.store,
-				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
-						Duration.ofSeconds(2)),
-				this.model, recording, this.retryPolicy, LEASE, Duration.ofHours(6), this.clock,
-				new SimpleMeterRegistry(), this.timers);
+		JobRunner runner = runnerRecordingAcquisitions(tenants);
 		Job acme = this.store
 			.create(Job.submit(new TenantId("acme"), JobId.random(), Payload.json("{}"), null, Map.of(), NOW,
 					Duration.ofHours(6)))
@@ -400,18 +411,7 @@ class JobRunnerTest {
 	@Test
 	void run_shouldStartARetry_withThePermitItWaitedFor() {
 		java.util.List<String> acquired = new java.util.concurrent.CopyOnWriteArrayList<>();
-		Limiter recording = new Limiter() {
-			@Override
-			public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
-				acquired.add(tenant);
-				return JobRunnerTest.this.limiter.acquire(lane, tenant);
-			}
-		};
-		JobRunner runner = new JobRunner(this.store,
-				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
-						Duration.ofSeconds(2)),
-				this.model, recording, this.retryPolicy, LEASE, Duration.ofHours(6), this.clock,
-				new SimpleMeterRegistry(), this.timers);
+		JobRunner runner = runnerRecordingAcquisitions(acquired);
 		Job job = aStoredQueuedJob();
 		this.model.fails(new JobError("ServiceUnavailable", "try later"), true);
 		this.model.answers(OUTPUT);
@@ -533,6 +533,25 @@ class JobRunnerTest {
 
 	private JobRunner runner(InMemoryJobStore jobs) {
 		return runner(jobs, this.limiter);
+	}
+
+	/**
+	 * A runner on this test's limiter that adds the tenant of every permit asked to
+	 * {@code tenants}.
+	 */
+	private JobRunner runnerRecordingAcquisitions(java.util.List<String> tenants) {
+		Limiter recording = new Limiter() {
+			@Override
+			public CompletableFuture<Permit> acquire(Lane lane, String tenant) {
+				tenants.add(tenant);
+				return JobRunnerTest.this.limiter.acquire(lane, tenant);
+			}
+		};
+		return new JobRunner(this.store,
+				new BatchCancellations((id) -> CompletableFuture.completedFuture(Optional.empty()),
+						Duration.ofSeconds(2)),
+				this.model, recording, this.retryPolicy, LEASE, Duration.ofHours(6), this.clock,
+				new SimpleMeterRegistry(), this.timers);
 	}
 
 	private JobRunner runner(InMemoryJobStore jobs, LaneLimiter limiter) {
