@@ -106,7 +106,7 @@ class JobListener {
 			}).thenCompose((ignored) -> changeVisibility(visibility, MALFORMED_MESSAGE_DELAY, null));
 		}
 		VisibilityHeartbeats.Held held = this.heartbeats.hold(queueUrl, receiptHandle);
-		return this.runner.run(message, lane).handle((outcome, failure) -> {
+		return this.runner.run(message, lane, receives).handle((outcome, failure) -> {
 			held.release();
 			if (failure != null) {
 				Duration delay = this.retryPolicy.backoff(receives);

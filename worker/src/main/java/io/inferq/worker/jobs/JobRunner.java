@@ -124,11 +124,23 @@ class JobRunner {
 	}
 
 	/**
-	 * Runs the job of {@code message}, which came through {@code lane}. The future fails
-	 * only if the store cannot be reached; the message should then come back later.
+	 * Runs the job of a message delivered for the first time
+	 * ({@link #run(JobMessage, Lane, int)}).
 	 */
 	CompletableFuture<Outcome> run(JobMessage message, Lane lane) {
-		if (message.startsUnread(this.clock.instant())) {
+		return run(message, lane, 1);
+	}
+
+	/**
+	 * Runs the job of {@code message}, which came through {@code lane}. The future fails
+	 * only if the store cannot be reached; the message should then come back later.
+	 * @param receives how many times SQS delivered the message, this time included: a
+	 * message delivered again (a retry, a job whose worker stopped, a duplicate of an
+	 * ended job) is read before it waits for an instance, so that one that will not start
+	 * is dropped without waiting
+	 */
+	CompletableFuture<Outcome> run(JobMessage message, Lane lane, int receives) {
+		if (receives <= 1 && message.startsUnread(this.clock.instant())) {
 			return startFirstAttempt(message, lane);
 		}
 		return findOrCreate(message).thenCompose((job) -> {

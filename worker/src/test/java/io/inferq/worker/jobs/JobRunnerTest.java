@@ -225,6 +225,25 @@ class JobRunnerTest {
 		assertThat(this.model.invocations).hasValue(0);
 	}
 
+	/**
+	 * A message delivered again whose job ended (a duplicate, or a cancel) is read and
+	 * dropped while every instance is busy; delivered the first time, such a job learns
+	 * it only when its start is refused, after its wait.
+	 */
+	@Test
+	void run_shouldDropAMessageDeliveredAgainForAnEndedJob_withoutWaitingForAnInstance() {
+		Job cancelled = this.store.update(aStoredQueuedJob().cancel(NOW)).join();
+		this.limiter.acquire(Lane.INTERACTIVE).join();
+		this.limiter.acquire(Lane.INTERACTIVE).join();
+
+		Outcome outcome = this.runner.run(JobMessage.of(cancelled.id()), Lane.INTERACTIVE, 2)
+			.orTimeout(5, TimeUnit.SECONDS)
+			.join();
+
+		assertThat(outcome).isEqualTo(Outcome.ACKNOWLEDGE);
+		assertThat(this.runner.run(JobMessage.of(cancelled.id()), Lane.INTERACTIVE, 1)).isNotDone();
+	}
+
 	@Test
 	void run_shouldFailAnOutputTooLargeForTheStore() {
 		InMemoryJobStore tooSmall = new InMemoryJobStore() {
