@@ -80,7 +80,7 @@ class JobApiIntegrationTests extends AnonymousApiContext {
 		assertThat(stored.status()).isEqualTo(JobStatus.QUEUED);
 		assertThat(stored.input()).isEqualTo(Payload.json(input));
 		assertThat(stored.metadata()).containsEntry("user", "\uD83D\uDE00");
-		assertThat(receivedMessages()).contains(JobMessage.of(id));
+		assertThat(receivedMessages()).contains(JobMessage.of(stored));
 	}
 
 	@Test

@@ -84,7 +84,7 @@ class JobControllerTests {
 		assertThat(created.status()).isEqualTo(JobStatus.QUEUED);
 		assertThat(created.metadata()).containsExactly(Map.entry("customer", "acme"));
 		assertThat(created.deadline()).isEqualTo(NOW.plus(Duration.ofHours(6)));
-		verify(this.queue).send(JobMessage.of(created.id()));
+		verify(this.queue).send(JobMessage.of(created));
 		assertThat(result).headers()
 			.hasSingleValue(HttpHeaders.LOCATION, "/v1/jobs/" + created.id())
 			.hasSingleValue(HttpHeaders.RETRY_AFTER, "2");
@@ -171,7 +171,7 @@ class JobControllerTests {
 		assertThat(submit("{\"input\": 1}")).hasStatus(HttpStatus.ACCEPTED);
 
 		Job created = createdJob();
-		verify(this.queue).send(JobMessage.of(created.id()));
+		verify(this.queue).send(JobMessage.of(created));
 	}
 
 	@Test
