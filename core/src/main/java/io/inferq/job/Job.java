@@ -159,8 +159,15 @@ public record Job(JobId id, TenantId tenant, JobStatus status, long version, Pay
 	 */
 	public boolean isFirstStartable(TenantId tenant, Instant now) {
 		return this.status == JobStatus.QUEUED && this.tenant.equals(tenant) && this.batch == null && this.attempts == 0
-				&& this.history.size() < MAX_HISTORY
-				&& this.deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(firstStartCutoff(now));
+				&& this.history.size() < MAX_HISTORY && isClearOfDeadline(this.deadline, now);
+	}
+
+	/**
+	 * Whether a job with {@code deadline} may start its first attempt unread at
+	 * {@code now}: the deadline is in a later second than {@link #firstStartCutoff}.
+	 */
+	public static boolean isClearOfDeadline(Instant deadline, Instant now) {
+		return deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(firstStartCutoff(now));
 	}
 
 	/**

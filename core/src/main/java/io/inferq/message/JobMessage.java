@@ -2,7 +2,6 @@ package io.inferq.message;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 
@@ -96,8 +95,8 @@ public record JobMessage(JobId jobId, TenantId tenant, Payload input, String acc
 	 * an instance.
 	 */
 	public boolean startsUnread(Instant now) {
-		return this.input == null && !this.inBatch && (this.deadline == null
-				|| this.deadline.truncatedTo(ChronoUnit.SECONDS).isAfter(Job.firstStartCutoff(now)));
+		return this.input == null && !this.inBatch
+				&& (this.deadline == null || Job.isClearOfDeadline(this.deadline, now));
 	}
 
 	/** A message for a job of {@code tenant}'s, in no batch, that is stored already. */

@@ -89,6 +89,22 @@ public class DynamoDbJobStore implements JobStore {
 
 	private static final Logger logger = LoggerFactory.getLogger(DynamoDbJobStore.class);
 
+	/**
+	 * The attribute names of {@link #startFirstAttempt}'s update, the same every time.
+	 */
+	private static final Map<String, String> START_NAMES = Map.of("#status", JobItems.STATUS, "#tenantStatus",
+			JobTable.TENANT_STATUS_SHARD, "#version", JobItems.VERSION, "#startedAt", JobItems.STARTED_AT, "#lease",
+			JobItems.LEASE_EXPIRES_AT, "#attempts", JobItems.ATTEMPTS, "#history", JobItems.HISTORY, "#tenant",
+			JobItems.TENANT, "#deadline", JobItems.DEADLINE, "#batch", JobItems.BATCH_ID);
+
+	/**
+	 * The values of {@link #startFirstAttempt}'s update that do not depend on the job.
+	 */
+	private static final Map<String, AttributeValue> START_CONSTANTS = Map.of(":running",
+			JobItems.s(JobStatus.RUNNING.name()), ":one", JobItems.n(1), ":none", AttributeValue.fromL(List.of()),
+			":queued", JobItems.s(JobStatus.QUEUED.name()), ":zero", JobItems.n(0), ":maxHistory",
+			JobItems.n(Job.MAX_HISTORY));
+
 	private final DynamoDbAsyncClient dynamoDb;
 
 	private final String tableName;
@@ -194,30 +210,13 @@ public class DynamoDbJobStore implements JobStore {
 	 */
 	@Override
 	public CompletableFuture<Job> startFirstAttempt(JobId id, TenantId tenant, Instant now, Duration lease) {
-		Map<String, String> names = new HashMap<>();
-		names.put("#status", JobItems.STATUS);
-		names.put("#tenantStatus", JobTable.TENANT_STATUS_SHARD);
-		names.put("#version", JobItems.VERSION);
-		names.put("#startedAt", JobItems.STARTED_AT);
-		names.put("#lease", JobItems.LEASE_EXPIRES_AT);
-		names.put("#attempts", JobItems.ATTEMPTS);
-		names.put("#history", JobItems.HISTORY);
-		names.put("#tenant", JobItems.TENANT);
-		names.put("#deadline", JobItems.DEADLINE);
-		names.put("#batch", JobItems.BATCH_ID);
-		Map<String, AttributeValue> values = new HashMap<>();
-		values.put(":running", JobItems.s(JobStatus.RUNNING.name()));
+		Map<String, AttributeValue> values = new HashMap<>(START_CONSTANTS);
 		values.put(":tenantStatus", JobItems.s(TenantIndexKeys.jobs(tenant, JobStatus.RUNNING, id)));
-		values.put(":one", JobItems.n(1));
 		values.put(":now", JobItems.instant(now));
 		values.put(":lease", JobItems.instant(now.plus(lease)));
-		values.put(":none", AttributeValue.fromL(List.of()));
 		values.put(":attempt", AttemptItems.toList(List.of(JobAttempt.started(1, now))));
-		values.put(":queued", JobItems.s(JobStatus.QUEUED.name()));
-		values.put(":zero", JobItems.n(0));
 		values.put(":tenant", JobItems.s(tenant.value()));
 		values.put(":cutoff", JobItems.instant(Job.firstStartCutoff(now)));
-		values.put(":maxHistory", JobItems.n(Job.MAX_HISTORY));
 		UpdateItemRequest request = UpdateItemRequest.builder()
 			.tableName(this.tableName)
 			.key(JobItems.key(id))
@@ -229,7 +228,7 @@ public class DynamoDbJobStore implements JobStore {
 			.conditionExpression("#status = :queued AND #attempts = :zero AND #tenant = :tenant "
 					+ "AND #deadline > :cutoff AND attribute_not_exists(#batch) "
 					+ "AND (attribute_not_exists(#history) OR size(#history) < :maxHistory)")
-			.expressionAttributeNames(names)
+			.expressionAttributeNames(START_NAMES)
 			.expressionAttributeValues(values)
 			.returnValues(ReturnValue.ALL_NEW)
 			.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)

@@ -164,14 +164,8 @@ class JobRunner {
 	 */
 	private CompletableFuture<Outcome> startFirstAttempt(JobMessage message, Lane lane) {
 		return Futures.call(() -> this.limiter.acquire(lane, message.tenant().value())).thenCompose((permit) -> {
-			CompletableFuture<Job> started;
-			try {
-				started = this.store.startFirstAttempt(message.jobId(), message.tenant(), this.clock.instant(),
-						this.lease);
-			}
-			catch (RuntimeException ex) {
-				started = Futures.failed(ex);
-			}
+			CompletableFuture<Job> started = Futures.call(() -> this.store.startFirstAttempt(message.jobId(),
+					message.tenant(), this.clock.instant(), this.lease));
 			return started.handle((running, failure) -> {
 				if (failure == null) {
 					return invoke(running, lane, permit, 0);
