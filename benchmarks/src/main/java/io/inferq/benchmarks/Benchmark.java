@@ -226,12 +226,20 @@ public final class Benchmark {
 				result.put("cpuSecondsPer1000Jobs", cpuPerThousand).put("peakRssMiB", done.peakRssKiB() / 1024);
 				result.put("threadsIdle", idle.threads()).put("threadsPeak", peakThreads);
 				result.put("maxInFlight", stats.maxInFlight());
-				this.table.add(String.format(Locale.ROOT,
-						"worker      %6d jobs %4d inst %5d ms | %.2f CPU s per 1,000 jobs, peak RSS %d MiB, threads %d idle / %d peak, max in flight %d, %.1f s",
-						jobs, instances, latency.toMillis(), cpuPerThousand, done.peakRssKiB() / 1024, idle.threads(),
-						peakThreads, stats.maxInFlight(), seconds));
 				// A clean stop, so that a flight recording asked for is written.
 				worker.terminate(Duration.ofSeconds(30));
+				// The yardstick, in the same run: a plain client making the calls a job
+				// must make, in a JVM of its own, on a fresh endpoint of the same shape.
+				double rawPerThousand = RawWorkerCalls.measure(this.aws,
+						system.workerProperties().get("inferq.aws.table-name"),
+						define("worker-raw-calls", instances, latency), ids.get(0), jobs, instances);
+				result.put("rawSdkCpuSecondsPer1000Jobs", rawPerThousand)
+					.put("overRawSdk", rawPerThousand / cpuPerThousand);
+				this.table.add(String.format(Locale.ROOT,
+						"worker      %6d jobs %4d inst %5d ms | %.2f CPU s per 1,000 jobs (plain SDK client's calls %.2f: overRawSdk %.2f), peak RSS %d MiB, threads %d idle / %d peak, max in flight %d, %.1f s",
+						jobs, instances, latency.toMillis(), cpuPerThousand, rawPerThousand,
+						rawPerThousand / cpuPerThousand, done.peakRssKiB() / 1024, idle.threads(), peakThreads,
+						stats.maxInFlight(), seconds));
 			}
 		}
 	}

@@ -18,6 +18,13 @@ import io.inferq.worker.WorkerApplication;
  */
 public final class WorkerProcess implements AutoCloseable {
 
+	/**
+	 * The worker's JVM options: bin/run-local's heap and collector; the quick JIT only,
+	 * since in runs of minutes the optimising one costs more CPU than it saves.
+	 */
+	static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
+			"-XX:TieredStopAtLevel=1");
+
 	private final Process process;
 
 	private final Path log;
@@ -34,12 +41,7 @@ public final class WorkerProcess implements AutoCloseable {
 	public static WorkerProcess start(Map<String, String> properties, Path log) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		// bin/run-local's heap and collector; the quick JIT only, since in runs of
-		// minutes
-		// the optimising one costs more CPU than it saves.
-		command.add("-Xmx256m");
-		command.add("-XX:+UseSerialGC");
-		command.add("-XX:TieredStopAtLevel=1");
+		command.addAll(JVM_OPTIONS);
 		// Further options for a look inside, e.g.
 		// -XX:StartFlightRecording=filename=worker.jfr
 		String extra = System.getProperty("inferq.benchmark.worker-jvm-options", "").strip();
