@@ -133,22 +133,31 @@ final class RawSdkClient implements AutoCloseable {
 				.whenComplete((done, failure) -> writes.release()));
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-		calls.clear();
-		Semaphore sends = new Semaphore(BULK_SENDS_IN_FLIGHT);
-		for (int from = 0; from < count; from += MESSAGES_PER_CALL) {
+		sendAll(this.sqs, this.bulkQueueUrl, ids, BULK_SENDS_IN_FLIGHT);
+		return System.nanoTime() - started;
+	}
+
+	/**
+	 * Queues the jobs' messages (the API's, of the default tenant) with
+	 * {@code SendMessageBatch}es of 10, {@code inFlight} at once; returns when all were
+	 * sent.
+	 */
+	static void sendAll(SqsAsyncClient sqs, String queueUrl, List<JobId> ids, int inFlight) {
+		Semaphore sends = new Semaphore(inFlight);
+		List<CompletableFuture<?>> calls = new ArrayList<>();
+		for (int from = 0; from < ids.size(); from += MESSAGES_PER_CALL) {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>(MESSAGES_PER_CALL);
-			for (JobId id : ids.subList(from, Math.min(count, from + MESSAGES_PER_CALL))) {
+			for (JobId id : ids.subList(from, Math.min(ids.size(), from + MESSAGES_PER_CALL))) {
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id(Integer.toString(entries.size()))
 					.messageBody(JobMessageCodec.encode(JobMessage.of(id, TenantId.DEFAULT)))
 					.build());
 			}
 			sends.acquireUninterruptibly();
-			calls.add(this.sqs.sendMessageBatch((request) -> request.queueUrl(this.bulkQueueUrl).entries(entries))
+			calls.add(sqs.sendMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries))
 				.whenComplete((done, failure) -> sends.release()));
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-		return System.nanoTime() - started;
 	}
 
 	private Map<String, AttributeValue> item(JobId id) {

@@ -20,10 +20,8 @@ import com.sun.management.OperatingSystemMXBean;
 import io.inferq.config.AwsHttpClients;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.job.JobId;
-import io.inferq.message.JobMessage;
 import io.inferq.message.JobMessageCodec;
 import io.inferq.store.dynamodb.JobTable;
-import io.inferq.tenant.TenantId;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
@@ -39,7 +37,6 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * A plain SDK client making the calls a worker must make per job, and nothing else: the
@@ -265,20 +262,7 @@ public final class RawWorkerCalls {
 				.whenComplete((done, failure) -> window.release()));
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
-		calls.clear();
-		for (int from = 0; from < jobs; from += BATCH) {
-			List<SendMessageBatchRequestEntry> entries = new ArrayList<>(BATCH);
-			for (JobId id : ids.subList(from, Math.min(jobs, from + BATCH))) {
-				entries.add(SendMessageBatchRequestEntry.builder()
-					.id(Integer.toString(entries.size()))
-					.messageBody(JobMessageCodec.encode(JobMessage.of(id, TenantId.DEFAULT)))
-					.build());
-			}
-			window.acquireUninterruptibly();
-			calls.add(this.sqs.sendMessageBatch((request) -> request.queueUrl(this.queueUrl).entries(entries))
-				.whenComplete((done, failure) -> window.release()));
-		}
-		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+		RawSdkClient.sendAll(this.sqs, this.queueUrl, ids, SETUP_IN_FLIGHT);
 		return ids;
 	}
 
