@@ -89,9 +89,16 @@ class EndToEndTest {
 		// index, DynamoDB Local's write time shows at a 100 ms model: 0.90 to 0.95 in
 		// full
 		// runs before the tenant indexes, 0.845 after them with another build running,
-		// 0.59 to 0.75 under heavy load. Real DynamoDB answers in single-digit
-		// milliseconds, against models of hundreds of milliseconds.
-		assertThat(stats.utilisationWhileStarting()).isGreaterThanOrEqualTo(0.80);
+		// 0.59 to 0.75 under heavy load. On 2026-12-01 evening, with the machine idle,
+		// 0.770-0.782 (this test alone and in the full suite), and 0.798 for the commit
+		// before (the worker's code is the same): the gap between a freed instance and
+		// its next request is about 28 ms of the stand-ins' and the JVM's time on this
+		// machine. A worker that added one round trip to that gap (say, refilling an
+		// instance only after storing the outcome, ~10 ms) would be at about
+		// 100 / (100 + 28 + 10) = 0.72. Real
+		// DynamoDB answers in single-digit milliseconds, against models of hundreds of
+		// milliseconds.
+		assertThat(stats.utilisationWhileStarting()).isGreaterThanOrEqualTo(0.75);
 	}
 
 	@Test
