@@ -1,7 +1,7 @@
 package io.inferq.benchmarks;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.inferq.config.AwsHttpClients;
 import io.inferq.infra.local.LocalAws;
 import io.inferq.job.JobId;
@@ -172,7 +171,7 @@ public final class RawWorkerCalls {
 	/** Sets {@code jobs} up, then runs them; returns the CPU seconds the run took. */
 	private double round(int jobs, int inFlight) {
 		List<JobId> ids = setUp(jobs);
-		long cpuBefore = processCpuNanos();
+		double cpuBefore = cpuSeconds();
 		Semaphore window = new Semaphore(inFlight);
 		Semaphore finished = new Semaphore(0);
 		int perReceive = Math.min(BATCH, inFlight);
@@ -204,7 +203,7 @@ public final class RawWorkerCalls {
 			}
 		}
 		finished.acquireUninterruptibly(ids.size());
-		return (processCpuNanos() - cpuBefore) / 1e9;
+		return cpuSeconds() - cpuBefore;
 	}
 
 	/** Starts the job, invokes the endpoint with its input, stores the output. */
@@ -277,8 +276,14 @@ public final class RawWorkerCalls {
 			.asyncConfiguration(async.build());
 	}
 
-	private static long processCpuNanos() {
-		return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	/** This JVM's CPU, read as the worker's is ({@link ProcessStats}). */
+	private static double cpuSeconds() {
+		try {
+			return ProcessStats.of(ProcessHandle.current().pid()).cpuSeconds();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private void close() {
