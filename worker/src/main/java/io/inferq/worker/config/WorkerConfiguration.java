@@ -26,6 +26,7 @@ import io.inferq.worker.config.WorkerProperties.Mode;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.SageMakerEndpointCapacity;
 import io.inferq.worker.inference.OutputGateInterceptor;
+import io.inferq.worker.inference.SendGateInterceptor;
 import io.inferq.worker.inference.SageMakerInferenceClient;
 import io.inferq.worker.payloads.ByteBudget;
 import io.inferq.worker.payloads.ClaimCheckInferenceClient;
@@ -89,6 +90,8 @@ class WorkerConfiguration {
 			// multiply them.
 			.overrideConfiguration((client) -> client.apiCallTimeout(properties.invocationTimeout())
 				.retryStrategy(AwsRetryStrategy.doNotRetry())
+				// A request leaves only while this worker's share of the endpoint holds.
+				.addExecutionInterceptor(new SendGateInterceptor())
 				// Outputs are read once the payload budget has room for them.
 				.addExecutionInterceptor(new OutputGateInterceptor()))
 			.build();

@@ -19,11 +19,25 @@ public interface InferenceClient {
 	CompletableFuture<Payload> invoke(Payload input, String accept);
 
 	/**
-	 * As {@link #invoke(Payload, String)}, asking {@code gate} before the output's bytes
-	 * are read. A client that cannot wait before it reads ignores the gate.
+	 * As {@link #invoke(Payload, String)}, asking {@code send} as late as the client can
+	 * before the request leaves; one that says no fails the invocation with
+	 * {@link InferenceException#notSent()}. This default asks it once, before
+	 * {@link #invoke(Payload, String)}.
 	 */
-	default CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+	default CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send) {
+		if (!send.maySend()) {
+			return CompletableFuture.failedFuture(InferenceException.notSent());
+		}
 		return invoke(input, accept);
+	}
+
+	/**
+	 * As {@link #invoke(Payload, String, SendGate)}, asking {@code output} before the
+	 * output's bytes are read. A client that cannot wait before it reads ignores that
+	 * gate.
+	 */
+	default CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send, OutputGate output) {
+		return invoke(input, accept, send);
 	}
 
 }

@@ -16,6 +16,8 @@ public class InferenceException extends RuntimeException {
 
 	private final boolean overload;
 
+	private final boolean sent;
+
 	public InferenceException(JobError error, boolean retryable, Throwable cause) {
 		this(error, retryable, false, cause);
 	}
@@ -26,10 +28,24 @@ public class InferenceException extends RuntimeException {
 	 * request may be sent again without counting as an attempt
 	 */
 	public InferenceException(JobError error, boolean retryable, boolean overload, Throwable cause) {
+		this(error, retryable, overload, true, cause);
+	}
+
+	private InferenceException(JobError error, boolean retryable, boolean overload, boolean sent, Throwable cause) {
 		super(error.type() + ": " + error.message(), cause);
 		this.error = error;
-		this.retryable = retryable || overload;
+		this.retryable = retryable || overload || !sent;
 		this.overload = overload;
+		this.sent = sent;
+	}
+
+	/**
+	 * The invocation's {@link SendGate} held the request back: the endpoint never saw it,
+	 * and it may be sent again without counting as an attempt.
+	 */
+	public static InferenceException notSent() {
+		return new InferenceException(new JobError("NotSent", "The request was held back before it was sent"), true,
+				false, false, null);
 	}
 
 	/**
@@ -54,6 +70,14 @@ public class InferenceException extends RuntimeException {
 	 */
 	public boolean isOverload() {
 		return this.overload;
+	}
+
+	/**
+	 * Whether the request left for the endpoint; {@code false} only for
+	 * {@link #notSent()}.
+	 */
+	public boolean wasSent() {
+		return this.sent;
 	}
 
 	/** Whether another attempt may succeed. */

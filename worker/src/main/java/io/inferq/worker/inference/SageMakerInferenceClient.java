@@ -82,37 +82,48 @@ public class SageMakerInferenceClient implements InferenceClient {
 
 	@Override
 	public CompletableFuture<Payload> invoke(Payload input, String accept) {
-		return invoke(input, accept, null);
+		return invoke(input, accept, SendGate.OPEN, null);
+	}
+
+	@Override
+	public CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send) {
+		return invoke(input, accept, send, null);
 	}
 
 	/**
-	 * Invokes the endpoint; the response's body is read once {@code gate} admits its
-	 * {@code Content-Length} (through {@link OutputGateInterceptor}, which the client
-	 * must have).
+	 * Invokes the endpoint; {@code send} is asked once the request is signed, right
+	 * before the HTTP client takes it (through {@link SendGateInterceptor}), and the
+	 * response's body is read once {@code output} admits its {@code Content-Length}
+	 * (through {@link OutputGateInterceptor}); the client must have both interceptors.
+	 * @param output the output's gate, or {@code null} to read the output at once
 	 */
 	@Override
-	public CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+	public CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send, OutputGate output) {
 		InvokeEndpointRequest.Builder builder = InvokeEndpointRequest.builder()
 			.endpointName(this.endpointName)
 			.targetVariant(this.variantName)
 			.contentType(input.contentType())
 			.accept(accept)
 			.body(SdkBytes.fromByteArray(input.bytes()));
-		if (gate != null) {
-			builder
-				.overrideConfiguration((override) -> override.putExecutionAttribute(OutputGateInterceptor.GATE, gate));
+		if (send != SendGate.OPEN || output != null) {
+			builder.overrideConfiguration((override) -> {
+				override.putExecutionAttribute(SendGateInterceptor.GATE, send);
+				if (output != null) {
+					override.putExecutionAttribute(OutputGateInterceptor.GATE, output);
+				}
+			});
 		}
 		InvokeEndpointRequest request = builder.build();
-		CompletableFuture<Payload> output;
+		CompletableFuture<Payload> answer;
 		try {
-			output = this.sageMaker.invokeEndpoint(request)
+			answer = this.sageMaker.invokeEndpoint(request)
 				.thenApply((response) -> new Payload(response.body().asByteArrayUnsafe(),
 						(response.contentType() != null) ? response.contentType() : DEFAULT_OUTPUT_TYPE));
 		}
 		catch (RuntimeException ex) {
-			output = CompletableFuture.failedFuture(ex);
+			answer = CompletableFuture.failedFuture(ex);
 		}
-		return Futures.recover(output, (failure) -> CompletableFuture.failedFuture(classify(failure)));
+		return Futures.recover(answer, (failure) -> CompletableFuture.failedFuture(classify(failure)));
 	}
 
 	static InferenceException classify(Throwable failure) {

@@ -335,17 +335,15 @@ class JobRunner {
 	}
 
 	private CompletableFuture<Outcome> invoke(Job running, Lane lane, Permit permit, int overloads) {
-		if (!permit.isValid()) {
-			// This worker's share of the endpoint lapsed while the job was starting.
-			permit.onIgnore();
-			return requeue(running, lane, overloads, new JobError("CapacityLost",
-					"This worker's share of the endpoint lapsed before the request was sent"), Duration.ZERO);
-		}
 		logger.debug("Job {} attempt {} invoking", running.id(), running.attempts());
 		ScheduledFuture<?> renewals = renewLease(running);
 		CompletableFuture<Payload> output;
 		try {
-			output = this.inference.invoke(running.input(), running.accept());
+			// The permit is asked again as the request leaves: this worker's share of the
+			// endpoint may lapse while the job starts, its input is fetched, or the
+			// process
+			// is paused.
+			output = this.inference.invoke(running.input(), running.accept(), permit::isValid);
 		}
 		catch (RuntimeException ex) {
 			output = Futures.failed(ex);
@@ -357,6 +355,13 @@ class JobRunner {
 				return succeed(running, answer, lane);
 			}
 			InferenceException error = InferenceException.from(Futures.unwrap(failure));
+			if (!error.wasSent()) {
+				permit.onIgnore();
+				return requeue(running, lane, overloads,
+						new JobError("CapacityLost",
+								"This worker's share of the endpoint lapsed before the request was sent"),
+						Duration.ZERO);
+			}
 			if (error.isOverload()) {
 				permit.onDropped();
 				int overloaded = overloads + 1;

@@ -10,6 +10,7 @@ import io.inferq.payload.PayloadStoreException;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
 import io.inferq.worker.inference.OutputGate;
+import io.inferq.worker.inference.SendGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,15 @@ public class ClaimCheckInferenceClient implements InferenceClient {
 
 	@Override
 	public CompletableFuture<Payload> invoke(Payload input, String accept) {
+		return invoke(input, accept, SendGate.OPEN);
+	}
+
+	/**
+	 * Resolves the input, then invokes the delegate with {@code send}, which it asks
+	 * right before the request leaves: after the input's bytes were reserved and fetched.
+	 */
+	@Override
+	public CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send) {
 		CompletableFuture<Payload> sized = (input.isStored() && !input.ref().isSizeKnown())
 				? this.payloads.describe(input, this.maxSize) : CompletableFuture.completedFuture(input);
 		Call call = new Call();
@@ -68,20 +78,20 @@ public class ClaimCheckInferenceClient implements InferenceClient {
 					return Futures.failed(permanent("InputTooLarge", "The input is " + known.size()
 							+ " bytes; a job's input may be " + this.maxSize + " bytes at most"));
 				}
-				return known.isStored() ? invokeStored(known, accept, call)
-						: this.delegate.invoke(known, accept, call::admit);
+				return known.isStored() ? invokeStored(known, accept, send, call)
+						: this.delegate.invoke(known, accept, send, call::admit);
 			})
 			.thenCompose((answer) -> keep(answer, call));
 		return Futures.recover(output.whenComplete((answer, failure) -> call.release()),
 				(failure) -> Futures.failed(InferenceException.from(failure)));
 	}
 
-	private CompletableFuture<Payload> invokeStored(Payload input, String accept, Call call) {
+	private CompletableFuture<Payload> invokeStored(Payload input, String accept, SendGate send, Call call) {
 		return this.budget.reserve(input.size()).thenCompose((grant) -> {
 			call.input = grant;
 			return Futures
 				.recover(this.payloads.get(input, this.maxSize), (failure) -> Futures.failed(inputFailure(failure)))
-				.thenCompose((fetched) -> this.delegate.invoke(fetched, accept, call::admit));
+				.thenCompose((fetched) -> this.delegate.invoke(fetched, accept, send, call::admit));
 		});
 	}
 

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.inferq.job.Payload;
 import io.inferq.worker.inference.InferenceClient;
 import io.inferq.worker.inference.InferenceException;
 import io.inferq.worker.inference.OutputGate;
+import io.inferq.worker.inference.SendGate;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +34,15 @@ class ClaimCheckInferenceClientTest {
 
 		@Override
 		public CompletableFuture<Payload> invoke(Payload input, String accept) {
-			return invoke(input, accept, (length) -> CompletableFuture.completedFuture(null));
+			return invoke(input, accept, SendGate.OPEN, (length) -> CompletableFuture.completedFuture(null));
 		}
 
 		/** Asks the gate with the answer's length once the test gives the answer. */
 		@Override
-		public CompletableFuture<Payload> invoke(Payload input, String accept, OutputGate gate) {
+		public CompletableFuture<Payload> invoke(Payload input, String accept, SendGate send, OutputGate gate) {
+			if (!send.maySend()) {
+				return CompletableFuture.failedFuture(InferenceException.notSent());
+			}
 			ClaimCheckInferenceClientTest.this.inputs.add(input);
 			CompletableFuture<Payload> answer = new CompletableFuture<>();
 			ClaimCheckInferenceClientTest.this.invocations.add(answer);
@@ -93,6 +98,25 @@ class ClaimCheckInferenceClientTest {
 		assertThat(this.invocations).hasSize(2);
 		assertThat(budget.held()).isEqualTo(300_000);
 		this.invocations.get(1).complete(Payload.json("{}"));
+		assertThat(budget.held()).isZero();
+	}
+
+	@Test
+	void invoke_shouldAskTheSendGateOnlyOnceTheStoredInputIsFetched_andReleaseItsBytesWhenHeldBack() {
+		ByteBudget budget = new ByteBudget(500_000);
+		ByteBudget.Grant taken = budget.reserve(400_000).join();
+		Payload stored = this.payloads.put(new Payload(bytes(300_000), "x/y")).join();
+		AtomicBoolean shareHolds = new AtomicBoolean(true);
+
+		CompletableFuture<Payload> output = client(budget).invoke(stored, null, shareHolds::get);
+		assertThat(budget.waiting()).as("waits for room for its input").isEqualTo(1);
+		shareHolds.set(false);
+		taken.release();
+
+		InferenceException failure = failure(output);
+		assertThat(failure.wasSent()).isFalse();
+		assertThat(this.payloads.gets).as("fetched, then held back").hasValue(1);
+		assertThat(this.invocations).isEmpty();
 		assertThat(budget.held()).isZero();
 	}
 
