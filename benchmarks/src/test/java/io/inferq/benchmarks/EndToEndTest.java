@@ -59,7 +59,8 @@ class EndToEndTest {
 		assertThat(makespan).isBetween(Duration.ofMillis(1900), Duration.ofMillis(3500));
 		EndpointStats stats = this.aws.sageMaker().stats(endpoint);
 		assertThat(stats.maxInFlight()).isEqualTo(2);
-		assertThat(stats.invocations()).isEqualTo(4);
+		assertThat(stats.invocations()).as("the 4 jobs' only: the worker's warm-up holds its invocations back")
+			.isEqualTo(4);
 	}
 
 	@Test

@@ -236,8 +236,8 @@ class WorkerConfiguration {
 	/** Warms the worker up before its listeners start and before it reports ready. */
 	@Bean
 	@ConditionalOnProperty(name = "inferq.warm-up.enabled", matchIfMissing = true)
-	WorkerWarmUp workerWarmUp(AwsWarmUp aws, JobStore store, Environment environment) {
-		return new WorkerWarmUp(aws, store,
+	WorkerWarmUp workerWarmUp(AwsWarmUp aws, JobStore store, InferenceClient inference, Environment environment) {
+		return new WorkerWarmUp(aws, store, inference,
 				environment.getProperty(AwsWarmUp.ROUNDS_PROPERTY, Integer.class, AwsWarmUp.DEFAULT_ROUNDS));
 	}
 

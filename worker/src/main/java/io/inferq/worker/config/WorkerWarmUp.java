@@ -18,6 +18,9 @@ import io.inferq.message.JobMessage;
 import io.inferq.message.JobMessageCodec;
 import io.inferq.store.JobStore;
 import io.inferq.store.StaleJobException;
+import io.inferq.worker.inference.InferenceClient;
+import io.inferq.worker.inference.InferenceException;
+import io.inferq.worker.inference.SendGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +29,10 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Warms the worker up before its queue listeners start and before it reports ready: the
  * AWS clients' connections ({@link AwsWarmUp}), the job store's read path on a job that
- * does not exist, and the message codec and the job's state machine in memory. The
- * SageMaker endpoint is never called: a warm-up must not reach a real model.
+ * does not exist, the message codec and the job's state machine in memory, and an
+ * invocation held back by its {@link SendGate} (built, signed and refused in the
+ * SageMaker client's {@code beforeTransmission}). The SageMaker endpoint is never called:
+ * a warm-up must not reach a real model.
  * <p>
  * A lifecycle phase before the listener containers' (whose registry starts last), so the
  * first message received meets warm clients; a warm-up that fails is logged and the
@@ -46,6 +51,8 @@ class WorkerWarmUp implements SmartLifecycle {
 
 	private final JobStore store;
 
+	private final InferenceClient inference;
+
 	private final int rounds;
 
 	private volatile boolean running;
@@ -53,9 +60,10 @@ class WorkerWarmUp implements SmartLifecycle {
 	/**
 	 * @param rounds how many times each path runs ({@link AwsWarmUp#DEFAULT_ROUNDS})
 	 */
-	WorkerWarmUp(AwsWarmUp aws, JobStore store, int rounds) {
+	WorkerWarmUp(AwsWarmUp aws, JobStore store, InferenceClient inference, int rounds) {
 		this.aws = aws;
 		this.store = store;
+		this.inference = inference;
 		this.rounds = rounds;
 	}
 
@@ -73,6 +81,7 @@ class WorkerWarmUp implements SmartLifecycle {
 						Duration.ofSeconds(30)));
 				refused(this.store.update(running));
 				refused(this.store.update(running.succeed(running.input(), Instant.now())));
+				heldBack(this.inference.invoke(running.input(), running.accept(), () -> false));
 			}
 		}
 		catch (Exception ex) {
@@ -109,6 +118,19 @@ class WorkerWarmUp implements SmartLifecycle {
 		catch (ExecutionException ex) {
 			if (!(Futures.unwrap(ex) instanceof StaleJobException)) {
 				logger.debug("A warm-up write was refused otherwise than expected: {}", ex.toString());
+			}
+		}
+	}
+
+	/** Waits for an invocation expected to be held back before it was sent. */
+	private static void heldBack(CompletableFuture<Payload> invocation) throws InterruptedException, TimeoutException {
+		try {
+			invocation.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			logger.warn("A warm-up invocation held back by its send gate was answered");
+		}
+		catch (ExecutionException ex) {
+			if (!(Futures.unwrap(ex) instanceof InferenceException notSent) || notSent.wasSent()) {
+				logger.debug("A warm-up invocation failed otherwise than expected: {}", ex.toString());
 			}
 		}
 	}
