@@ -288,12 +288,6 @@ public final class Benchmark {
 	}
 
 	/**
-	 * Waits until every job SUCCEEDED and returns them. Polls gently (one job at a time,
-	 * every {@link #POLL_INTERVAL} while it is not done), so that the poller takes little
-	 * of the CPU it measures; times come from the jobs' own timestamps, not from when the
-	 * poller saw them.
-	 */
-	/**
 	 * Waits until the emulator has answered {@code jobs} invocations of {@code endpoint}
 	 * since its stats were reset, or {@link #JOB_TIMEOUT} passed (then the jobs' own
 	 * statuses tell what happened).
@@ -305,6 +299,12 @@ public final class Benchmark {
 		}
 	}
 
+	/**
+	 * Waits until every job SUCCEEDED and returns them. Polls gently (one job at a time,
+	 * every {@link #POLL_INTERVAL} while it is not done), so that the poller takes little
+	 * of the CPU it measures; times come from the jobs' own timestamps, not from when the
+	 * poller saw them.
+	 */
 	static List<JsonNode> awaitAll(JobsClient client, List<String> ids) {
 		long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
 		List<JsonNode> done = new ArrayList<>();
