@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import io.inferq.concurrent.Futures;
 import io.inferq.config.AwsWarmUp;
@@ -109,28 +110,30 @@ class WorkerWarmUp implements SmartLifecycle {
 		return started;
 	}
 
-	/** Waits for a write expected to be refused as stale (no such job). */
+	/** Waits for a write of a job never stored, expected to be refused as stale. */
 	private static void refused(CompletableFuture<Job> write) throws InterruptedException, TimeoutException {
-		try {
-			write.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			logger.warn("A warm-up write of a job that was never stored succeeded");
-		}
-		catch (ExecutionException ex) {
-			if (!(Futures.unwrap(ex) instanceof StaleJobException)) {
-				logger.debug("A warm-up write was refused otherwise than expected: {}", ex.toString());
-			}
-		}
+		expectFailure(write, "write of a job that was never stored", StaleJobException.class::isInstance);
 	}
 
 	/** Waits for an invocation expected to be held back before it was sent. */
 	private static void heldBack(CompletableFuture<Payload> invocation) throws InterruptedException, TimeoutException {
+		expectFailure(invocation, "invocation held back by its send gate",
+				(failure) -> failure instanceof InferenceException notSent && !notSent.wasSent());
+	}
+
+	/**
+	 * Waits for a warm-up call expected to fail as {@code expected} tells; one that
+	 * succeeds is worth a warning, one that fails otherwise a debug line.
+	 */
+	private static void expectFailure(CompletableFuture<?> call, String what, Predicate<Throwable> expected)
+			throws InterruptedException, TimeoutException {
 		try {
-			invocation.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			logger.warn("A warm-up invocation held back by its send gate was answered");
+			call.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			logger.warn("A warm-up {} succeeded", what);
 		}
 		catch (ExecutionException ex) {
-			if (!(Futures.unwrap(ex) instanceof InferenceException notSent) || notSent.wasSent()) {
-				logger.debug("A warm-up invocation failed otherwise than expected: {}", ex.toString());
+			if (!expected.test(Futures.unwrap(ex))) {
+				logger.debug("A warm-up {} failed otherwise than expected: {}", what, ex.toString());
 			}
 		}
 	}
